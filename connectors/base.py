@@ -1,0 +1,241 @@
+"""Shared contract pieces for every connector: the three error classes.
+
+Every client in this package raises only these errors, so the flows can decide what to do
+without knowing which system failed:
+
+* :class:`TransientError` - timeouts, connection errors, 429 and 5xx. Safe to retry later;
+  ``retry_after`` (seconds) says when, if the remote system told us.
+* :class:`PermanentError` - the remote system understood the request and refused it
+  (other 4xx, a business rule). Retrying the same request will fail the same way.
+* :class:`ConfigError` - the hub is not allowed in (401/403) or is missing configuration
+  (credentials, URLs). A person must fix the integration's settings.
+
+Messages never contain credentials: clients strip them before raising.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+class ConnectorError(Exception):
+    """Base class of every error a connector raises."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        detail: str = "",
+        code: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.detail = detail
+        self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class TransientError(ConnectorError):
+    """A failure that may succeed when retried later (timeout, connection, 429, 5xx)."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class PermanentError(ConnectorError):
+    """The remote system refused the request; the same request will fail again."""
+
+
+class ConfigError(ConnectorError):
+    """Authentication failed or configuration is missing; a person must fix the settings."""
+
+
+# --- The source-connector contract ---------------------------------------------------------
+#
+# Every source system (Shopify, Magento 2, Fulfil, SCAYLE, SEKO) is one subclass of
+# SourceConnector, registered by kind in connectors.registry. The order and stock flows only
+# ever talk to this interface, with these plain dataclasses.
+
+
+@dataclass(frozen=True)
+class SourceProduct:
+    sku: str
+    title: str
+    price: Decimal | None
+    barcode: str = ""
+    currency: str = "GBP"
+    source_ids: Mapping[str, str] = field(default_factory=dict)
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    updated_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    sku: str
+    available: int
+    updated_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a cursor-driven read: the items and the cursor to resume from."""
+
+    items: list
+    next_cursor: str
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class Address:
+    first_name: str
+    last_name: str
+    street_1: str
+    city: str
+    postcode: str
+    country_iso2: str
+    street_2: str = ""
+    company: str = ""
+    county: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class SourceOrderLine:
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    title: str = ""
+    marketplace_line_id: str = ""
+    tax_amount: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True)
+class SourceOrderRequest:
+    """What the hub asks a source system to create for one marketplace order."""
+
+    external_reference: str  # the JL customer order number (Mirakl commercial_id)
+    marketplace_order_id: str
+    currency: str
+    lines: list[SourceOrderLine]
+    shipping_price: Decimal
+    shipping_method: str
+    customer_email: str
+    shipping_address: Address
+    billing_address: Address
+    placed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class SourceOrderRef:
+    source_order_id: str
+    source_order_number: str = ""
+
+
+@dataclass(frozen=True)
+class ShipmentLine:
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Shipment:
+    shipment_id: str
+    source_order_id: str
+    external_reference: str
+    carrier_name: str
+    carrier_service: str
+    tracking_number: str
+    tracking_url: str
+    shipped_at: dt.datetime
+    lines: list[ShipmentLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SourceRefund:
+    refund_id: str
+    source_order_id: str
+    external_reference: str
+    amount: Decimal
+    shipping_amount: Decimal
+    created_at: dt.datetime
+    lines: list[ShipmentLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """A verified, parsed webhook: its topic, a dedupe id and the payload."""
+
+    topic: str
+    event_id: str
+    payload: Mapping
+
+
+class SourceConnector(ABC):
+    """Contract every source system implements. Subclasses are registered by kind.
+
+    Construction takes the integration's source URL and its decrypted credentials dict; a
+    missing credential raises ConfigError. Every method raises only TransientError,
+    PermanentError or ConfigError. Reads that page take an opaque cursor ("" = from the start)
+    and return a Page; callers store ``next_cursor`` only after they committed the items.
+
+    * products_read(cursor)          -> Page[SourceProduct], incrementally where possible
+    * stock_read(skus=None)          -> Iterator[StockLevel]; all SKUs, or just these
+    * stock_changes_read(cursor)     -> Page[StockLevel] changed since the cursor
+    * order_find(external_reference) -> SourceOrderRef | None
+    * order_create(request)          -> SourceOrderRef; looks the reference up first, so a
+                                        repeat returns the existing order, never a duplicate
+    * shipments_read(cursor)         -> Page[Shipment] created or updated since the cursor
+    * refunds_read(cursor)           -> Page[SourceRefund] (empty Page if the system has none)
+    * webhook_parse(headers, body)   -> WebhookEvent; raises PermanentError on a bad signature
+    * ping()                         -> None; a cheap authenticated call for "test connection"
+    """
+
+    kind: str = ""
+
+    def __init__(self, *, base_url: str, credentials: Mapping[str, str], **options) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.credentials = dict(credentials)
+        self.options = options
+
+    def require_credential(self, name: str) -> str:
+        value = self.credentials.get(name, "")
+        if not value:
+            raise ConfigError(f"the {self.kind} credential {name!r} is missing")
+        return value
+
+    @abstractmethod
+    def ping(self) -> None: ...
+
+    @abstractmethod
+    def products_read(self, cursor: str = "") -> Page: ...
+
+    @abstractmethod
+    def stock_read(self, skus: list[str] | None = None) -> Iterator[StockLevel]: ...
+
+    @abstractmethod
+    def stock_changes_read(self, cursor: str = "") -> Page: ...
+
+    @abstractmethod
+    def order_find(self, external_reference: str) -> SourceOrderRef | None: ...
+
+    @abstractmethod
+    def order_create(self, request: SourceOrderRequest) -> SourceOrderRef: ...
+
+    @abstractmethod
+    def shipments_read(self, cursor: str = "") -> Page: ...
+
+    def refunds_read(self, cursor: str = "") -> Page:
+        """Refunds made in the source since ``cursor``; systems without refunds return none."""
+        return Page(items=[], next_cursor=cursor, has_more=False)
+
+    def webhook_parse(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
+        raise PermanentError(f"{self.kind} does not send webhooks")

@@ -1,0 +1,46 @@
+from django.db import models
+
+
+class FaultKind(models.TextChoices):
+    RATE_LIMIT = "429", "429 Too Many Requests with Retry-After"
+    SERVER_ERROR = "500", "500 Internal Server Error"
+    UNAVAILABLE = "503", "503 Service Unavailable"
+    SLOW = "slow", "Slow response (delay, then the real answer)"
+    MALFORMED = "malformed", "200 with a body that is not valid JSON"
+
+
+class SandboxFault(models.Model):
+    """A failure a sandbox injects into matching requests.
+
+    ``path_contains`` matches a substring of the request path below the system's mount
+    (empty = every path); ``method`` is an HTTP method or empty for all. ``remaining`` counts
+    down per injected fault; null means forever. ``probability`` (0-1) makes it random.
+    """
+
+    system = models.CharField(max_length=20, db_index=True)
+    method = models.CharField(max_length=10, blank=True)
+    path_contains = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=10, choices=FaultKind.choices)
+    remaining = models.PositiveIntegerField(null=True, blank=True)
+    probability = models.FloatField(default=1.0)
+    retry_after = models.PositiveIntegerField(default=1, help_text="Seconds, for 429/503.")
+    delay_seconds = models.FloatField(default=3.0, help_text="For slow responses.")
+    injected = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        target = f"{self.method or '*'} *{self.path_contains}*"
+        return f"{self.system}: {self.get_kind_display()} on {target}"
+
+
+class SandboxClock(models.Model):
+    """Per-system offset added to the real clock, so deadlines can be reached on demand."""
+
+    system = models.CharField(max_length=20, primary_key=True)
+    offset_seconds = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.system}: +{self.offset_seconds}s"

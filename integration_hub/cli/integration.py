@@ -1,0 +1,122 @@
+"""`hub integration add|list|show|remove`."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from connectors.registry import SOURCE_KINDS
+from integration_hub.cli.output import json_dump, usage_error, validation_message
+from integration_hub.models import CallLimitMode, Integration
+from integration_hub.services.integrations import (
+    integration_create,
+    integration_remove,
+    integration_summary,
+)
+
+OPTION_NAMES = {
+    "name": "NAME",
+    "source_kind": "--source",
+    "source_url": "--source-url",
+    "source_credentials": "--source-credential",
+    "marketplace_url": "--marketplace-url",
+    "marketplace_credentials": "--marketplace-key",
+    "shop_id": "--shop-id",
+    "default_buffer": "--buffer",
+}
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("integration", help="add, list, show or remove integrations")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    add = actions.add_parser("add", help="connect a source system to a marketplace shop")
+    add.add_argument("name", help="short name, e.g. acme-shopify")
+    add.add_argument("--source", required=True, choices=list(SOURCE_KINDS))
+    add.add_argument("--source-url", required=True)
+    add.add_argument(
+        "--source-credential",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="repeat for each credential (stored encrypted, never printed)",
+    )
+    add.add_argument("--marketplace-url", required=True)
+    add.add_argument("--marketplace-key", required=True)
+    add.add_argument("--shop-id", default="")
+    add.add_argument("--buffer", type=int, default=0, help="default safety buffer per SKU")
+    add.add_argument("--call-limits", choices=CallLimitMode.values, default=CallLimitMode.SPEC)
+    add.add_argument("--json", action="store_true")
+    add.set_defaults(handler=integration_add)
+
+    listing = actions.add_parser("list", help="list integrations")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=integration_list)
+
+    show = actions.add_parser("show", help="show one integration (credentials never shown)")
+    show.add_argument("name")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=integration_show)
+
+    remove = actions.add_parser("remove", help="remove an integration that has no orders")
+    remove.add_argument("name")
+    remove.set_defaults(handler=integration_delete)
+
+
+def integration_add(command, options) -> None:
+    try:
+        integration = integration_create(
+            name=options["name"],
+            source_kind=options["source"],
+            source_url=options["source_url"],
+            source_credential_pairs=options["source_credential"],
+            marketplace_url=options["marketplace_url"],
+            marketplace_api_key=options["marketplace_key"],
+            shop_id=options["shop_id"],
+            default_buffer=options["buffer"],
+            call_limit_mode=options["call_limits"],
+        )
+    except ValidationError as error:
+        raise usage_error(validation_message(error, OPTION_NAMES)) from None
+    if options["json"]:
+        json_dump(command, integration_summary(integration))
+    else:
+        command.stdout.write(f"integration {integration.name} added ({integration.source_kind})")
+
+
+def integration_list(command, options) -> None:
+    summaries = [integration_summary(i) for i in Integration.objects.all()]
+    if options["json"]:
+        json_dump(command, summaries)
+        return
+    if not summaries:
+        command.stdout.write("no integrations yet: add one with `hub integration add`")
+        return
+    for s in summaries:
+        state = "paused" if s["paused"] else "running"
+        command.stdout.write(f"{s['name']:<24} {s['source']:<8} {state:<8} {s['marketplace_url']}")
+
+
+def _integration_get(name: str) -> Integration:
+    integration = Integration.objects.filter(name=name).first()
+    if integration is None:
+        raise usage_error(f"no integration named {name!r}")
+    return integration
+
+
+def integration_show(command, options) -> None:
+    summary = integration_summary(_integration_get(options["name"]))
+    if options["json"]:
+        json_dump(command, summary)
+        return
+    for key, value in summary.items():
+        if isinstance(value, list):
+            value = ", ".join(value) or "-"
+        command.stdout.write(f"{key:<20} {value}")
+
+
+def integration_delete(command, options) -> None:
+    try:
+        integration_remove(name=options["name"])
+    except ValidationError as error:
+        raise usage_error(validation_message(error)) from None
+    command.stdout.write(f"integration {options['name']} removed")

@@ -1,0 +1,32 @@
+"""Core models of the hub. Import them from here: ``from integration_hub.models import Order``."""
+
+from integration_hub.models.access import HubAccess, PersonalDataAccess
+from integration_hub.models.carriers import CarrierMapping, MarketplaceCarrier, normalize_carrier
+from integration_hub.models.catalog import Product
+from integration_hub.models.integration import CallLimitMode, Flow, Integration
+from integration_hub.models.orders import EventSource, HubStatus, Order, OrderEvent, OrderLine
+from integration_hub.models.outbox import JobStatus, OutboundJob
+from integration_hub.models.sync import RunOutcome, SyncCursor, SyncRun, WorkerHeartbeat
+
+__all__ = [
+    "CallLimitMode",
+    "CarrierMapping",
+    "EventSource",
+    "Flow",
+    "HubAccess",
+    "HubStatus",
+    "Integration",
+    "JobStatus",
+    "MarketplaceCarrier",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "OutboundJob",
+    "PersonalDataAccess",
+    "Product",
+    "RunOutcome",
+    "SyncCursor",
+    "SyncRun",
+    "WorkerHeartbeat",
+    "normalize_carrier",
+]

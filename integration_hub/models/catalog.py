@@ -1,0 +1,54 @@
+from django.db import models
+
+from integration_hub.models.integration import Integration
+
+
+class Product(models.Model):
+    """One SKU of the source catalogue and how it is offered on the marketplace (the SKU map)."""
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="products")
+    sku = models.CharField("source SKU", max_length=100)
+    offer_sku = models.CharField(
+        "marketplace offer SKU", max_length=100, help_text="Defaults to the source SKU."
+    )
+    ean = models.CharField("EAN / GTIN", max_length=14, blank=True)
+    title = models.CharField(max_length=255, blank=True)
+    price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="GBP")
+    source_ids = models.JSONField(default=dict, blank=True)
+    buffer_override = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Units held back for this SKU; empty = integration default.",
+    )
+    last_source_qty = models.IntegerField(null=True, blank=True)
+    last_source_qty_at = models.DateTimeField(null=True, blank=True)
+    last_pushed_qty = models.IntegerField(null=True, blank=True)
+    last_pushed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["integration", "sku"]
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "sku"], name="product_unique_sku"),
+            models.UniqueConstraint(
+                fields=["integration", "offer_sku"], name="product_unique_offer_sku"
+            ),
+        ]
+        indexes = [models.Index(fields=["ean"], name="product_ean_idx")]
+
+    def __str__(self) -> str:
+        return self.sku
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.offer_sku:
+            self.offer_sku = self.sku
+        super().save(*args, **kwargs)
+
+    @property
+    def buffer(self) -> int:
+        """The units held back: the SKU's override, else the integration's default."""
+        if self.buffer_override is not None:
+            return self.buffer_override
+        return self.integration.default_buffer

@@ -1,0 +1,74 @@
+from django.core.validators import RegexValidator
+from django.db import models
+
+from connectors.registry import SOURCE_KINDS
+from integration_hub.crypto import EncryptedJSONField
+
+
+class CallLimitMode(models.TextChoices):
+    SPEC = "spec", "Mirakl's published maximum call frequencies"
+    OFF = "off", "No call limits (sandboxes and tests only)"
+
+
+class Flow(models.TextChoices):
+    """The flows the hub runs per integration; each has its own switch and its own runs."""
+
+    PRODUCTS = "products", "Products"
+    STOCK = "stock", "Stock"
+    PRICES = "prices", "Prices"
+    ORDERS = "orders", "Orders"
+    DISPATCH = "dispatch", "Dispatch"
+    SETTLEMENTS = "settlements", "Settlements"
+    RETURNS = "returns", "Returns"
+
+
+NAME_VALIDATOR = RegexValidator(
+    r"^[a-z0-9][a-z0-9-]{0,62}$",
+    "Use lower-case letters, digits and hyphens (up to 63 characters), starting with a letter "
+    "or digit.",
+)
+
+
+class Integration(models.Model):
+    """One brand's link between its source system and its John Lewis Marketplace shop."""
+
+    name = models.CharField(max_length=63, unique=True, validators=[NAME_VALIDATOR])
+    source_kind = models.CharField(max_length=20, choices=list(SOURCE_KINDS.items()))
+    source_url = models.URLField(max_length=300)
+    source_credentials = EncryptedJSONField(blank=True, default=dict)
+    marketplace_url = models.URLField(max_length=300)
+    marketplace_credentials = EncryptedJSONField(blank=True, default=dict)
+    shop_id = models.CharField(max_length=40, blank=True)
+    default_buffer = models.PositiveIntegerField(
+        default=0, help_text="Units held back from the marketplace for every SKU without its own."
+    )
+    call_limit_mode = models.CharField(
+        max_length=10, choices=CallLimitMode.choices, default=CallLimitMode.SPEC
+    )
+    products_enabled = models.BooleanField(default=True)
+    stock_enabled = models.BooleanField(default=True)
+    prices_enabled = models.BooleanField(default=True)
+    orders_enabled = models.BooleanField(default=True)
+    dispatch_enabled = models.BooleanField(default=True)
+    settlements_enabled = models.BooleanField(default=True)
+    returns_enabled = models.BooleanField(default=False)
+    paused = models.BooleanField(default=False, help_text="A paused integration runs no flow.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def marketplace_api_key(self) -> str:
+        return self.marketplace_credentials.get("api_key", "")
+
+    def flow_enabled(self, flow: str) -> bool:
+        """True when the integration is running and ``flow`` is switched on."""
+        return not self.paused and bool(getattr(self, f"{flow}_enabled"))
+
+    def enabled_flows(self) -> list[str]:
+        return [flow.value for flow in Flow if self.flow_enabled(flow.value)]

@@ -1,0 +1,60 @@
+"""The hub's recurring tasks, created idempotently by `python manage.py hub schedules`.
+
+Every schedule the hub owns is named "hub: ..."; `schedules_sync` creates the missing ones,
+corrects changed ones and removes hub schedules no longer listed, and leaves other schedules
+alone. Later flows add their entries to HUB_SCHEDULES.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_q.models import Schedule
+
+PREFIX = "hub: "
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    name: str
+    func: str
+    minutes: int
+
+
+HUB_SCHEDULES: list[ScheduleSpec] = [
+    ScheduleSpec("worker heartbeat", "integration_hub.tasks.worker_heartbeat", 1),
+    ScheduleSpec("outbox relay", "integration_hub.tasks.outbox_relay", 1),
+]
+
+
+@transaction.atomic
+def schedules_sync(specs: list[ScheduleSpec] | None = None) -> dict[str, list[str]]:
+    """Make the django-q2 schedules match ``specs``; returns what was created/updated/deleted."""
+    specs = HUB_SCHEDULES if specs is None else specs
+    wanted = {PREFIX + spec.name: spec for spec in specs}
+    report: dict[str, list[str]] = {"created": [], "updated": [], "deleted": [], "unchanged": []}
+    existing = {s.name: s for s in Schedule.objects.filter(name__startswith=PREFIX)}
+    for name, spec in wanted.items():
+        schedule = existing.get(name)
+        fields = {
+            "func": spec.func,
+            "schedule_type": Schedule.MINUTES,
+            "minutes": spec.minutes,
+            "repeats": -1,
+        }
+        if schedule is None:
+            Schedule.objects.create(name=name, **fields)
+            report["created"].append(name)
+        elif any(getattr(schedule, key) != value for key, value in fields.items()):
+            for key, value in fields.items():
+                setattr(schedule, key, value)
+            schedule.save()
+            report["updated"].append(name)
+        else:
+            report["unchanged"].append(name)
+    for name, schedule in existing.items():
+        if name not in wanted:
+            schedule.delete()
+            report["deleted"].append(name)
+    return report

@@ -1,0 +1,1 @@
+"""Services: every write the hub makes goes through a function here (HackSoft style)."""

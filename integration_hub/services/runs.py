@@ -1,0 +1,56 @@
+"""Record every pass of a flow as a SyncRun, so health and the dashboard can judge it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.utils import timezone
+
+from integration_hub.models import Integration, RunOutcome, SyncRun
+
+log = logging.getLogger(__name__)
+
+
+class RunRecorder:
+    """Counts what one run did; ``item_failed`` marks the run partial without stopping it."""
+
+    def __init__(self, run: SyncRun) -> None:
+        self.run = run
+        self.counts: dict[str, int] = {}
+        self.item_errors = 0
+
+    def add(self, name: str, amount: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + amount
+
+    def item_failed(self, name: str = "failed") -> None:
+        self.item_errors += 1
+        self.add(name)
+
+
+@contextmanager
+def sync_run(integration: Integration, flow: str) -> Iterator[RunRecorder]:
+    """Open a SyncRun for ``flow``; close it as success, partial or failed.
+
+    An exception escaping the block marks the run failed (with the error) and is re-raised.
+    """
+    run = SyncRun.objects.create(integration=integration, flow=flow, started_at=timezone.now())
+    recorder = RunRecorder(run)
+    try:
+        yield recorder
+    except Exception as exc:
+        _run_finish(recorder, RunOutcome.FAILED, error=f"{type(exc).__name__}: {exc}")
+        raise
+    outcome = RunOutcome.PARTIAL if recorder.item_errors else RunOutcome.SUCCESS
+    _run_finish(recorder, outcome)
+
+
+def _run_finish(recorder: RunRecorder, outcome: str, error: str = "") -> None:
+    run = recorder.run
+    run.finished_at = timezone.now()
+    run.outcome = outcome
+    run.counts = recorder.counts
+    run.error = error[:2000]
+    run.save(update_fields=["finished_at", "outcome", "counts", "error"])
+    log.info("run %s %s %s %s", run.integration_id, run.flow, outcome, recorder.counts)

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from integration_hub import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("integrations/", views.integration_list, name="integration-list"),
+    path("integrations/<str:name>/", views.integration_detail, name="integration-detail"),
+    path("orders/", views.order_list, name="order-list"),
+    path("orders/<int:pk>/", views.order_detail, name="order-detail"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.HUB_SANDBOX:
+    urlpatterns.append(path("sandbox/", include("connectors.sandbox_urls")))
+
+handler403 = "integration_hub.views.permission_denied"
