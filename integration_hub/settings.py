@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "integration_hub",
+    "exceptions_queue",
     "connectors.sandbox",
 ]
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ExceptionsQueueConfig(AppConfig):
+    name = "exceptions_queue"
+    verbose_name = "Exceptions queue"
+    default_auto_field = "django.db.models.BigAutoField"
