@@ -1,9 +1,9 @@
 """Sandbox URL mounts, included under /sandbox/ only when HUB_SANDBOX=1.
 
-Each system's sandbox adds one line here: path("<system>/", include("connectors.<system>.sandbox.urls")).
+Each system's sandbox adds one line: ``path("<system>/", include("connectors.<system>..."))``.
 """
 
-from django.urls import path  # noqa: F401  (used by the mounts below)
-from django.urls import include  # noqa: F401
+from django.urls import include, path
 
 urlpatterns: list = []
+urlpatterns += [path("mirakl/", include("connectors.mirakl.sandbox.urls"))]

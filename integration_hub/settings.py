@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 # Sandboxes are always installed (their tables exist) but mounted at /sandbox/ only when
 # HUB_SANDBOX=1. Each system's sandbox app adds itself here.
 SANDBOX_APPS: list[str] = []
+SANDBOX_APPS += ["connectors.mirakl.sandbox"]
 INSTALLED_APPS += SANDBOX_APPS
 
 MIDDLEWARE = [

@@ -1,0 +1,199 @@
+"""Fixed reference data the John Lewis instance would configure (carriers, reasons, limits)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+CARRIERS: list[dict[str, str]] = [
+    {
+        "code": "DHL-PARCEL-UK",
+        "label": "DHL Parcel UK",
+        "standard_code": "DHL_PARCEL_UK",
+        "tracking_url": "https://track.dhlparcel.co.uk/?con={trackingId}",
+    },
+    {
+        "code": "DPD",
+        "label": "DPD",
+        "standard_code": "DPD_UK",
+        "tracking_url": "https://track.dpd.co.uk/parcels/{trackingId}",
+    },
+    {
+        "code": "EVRI",
+        "label": "Evri",
+        "standard_code": "EVRI",
+        "tracking_url": "https://www.evri.com/track/parcel/{trackingId}",
+    },
+    {
+        "code": "PARCELFORCE",
+        "label": "Parcelforce",
+        "standard_code": "PARCELFORCE",
+        "tracking_url": "https://www.parcelforce.com/track-trace?trackNumber={trackingId}",
+    },
+    {
+        "code": "RM",
+        "label": "Royal Mail",
+        "standard_code": "ROYAL_MAIL",
+        "tracking_url": "https://www.royalmail.com/track-your-item#/tracking-results/{trackingId}",
+    },
+    {
+        "code": "UPS",
+        "label": "UPS",
+        "standard_code": "UPS",
+        "tracking_url": "https://www.ups.com/track?tracknum={trackingId}",
+    },
+    {
+        "code": "YODEL",
+        "label": "Yodel",
+        "standard_code": "YODEL",
+        "tracking_url": "https://www.yodel.co.uk/tracking/{trackingId}",
+    },
+]
+CARRIERS_BY_CODE = {carrier["code"]: carrier for carrier in CARRIERS}
+
+SHIPPING_TYPES: list[dict] = [
+    {
+        "code": "STD",
+        "label": "Standard delivery",
+        "description": "Standard UK delivery, 3-5 working days",
+        "standard_code": "STANDARD",
+        "mandatory_tracking": True,
+        "click_and_collect": False,
+        "delivery_by_operator": False,
+        "ignore_lead_time_to_ship": False,
+    },
+    {
+        "code": "EXP",
+        "label": "Next day delivery",
+        "description": "Next working day delivery when ordered before 8pm",
+        "standard_code": "EXPRESS",
+        "mandatory_tracking": True,
+        "click_and_collect": False,
+        "delivery_by_operator": False,
+        "ignore_lead_time_to_ship": False,
+    },
+    {
+        "code": "LETTER",
+        "label": "Large letter",
+        "description": "Untracked large letter for small items",
+        "standard_code": "LETTER",
+        "mandatory_tracking": False,
+        "click_and_collect": False,
+        "delivery_by_operator": False,
+        "ignore_lead_time_to_ship": False,
+    },
+]
+SHIPPING_TYPES_BY_CODE = {shipping["code"]: shipping for shipping in SHIPPING_TYPES}
+SHIPPING_ZONE = {"code": "UK", "label": "United Kingdom"}
+
+REASONS: list[dict] = [
+    {"code": "13", "label": "Damaged on arrival", "type": "REFUND"},
+    {"code": "14", "label": "Item not received", "type": "REFUND"},
+    {"code": "15", "label": "Customer return", "type": "REFUND"},
+    {"code": "16", "label": "Goodwill gesture", "type": "REFUND"},
+    {"code": "20", "label": "Out of stock", "type": "CANCELATION"},
+    {"code": "21", "label": "Customer request", "type": "CANCELATION"},
+    {"code": "22", "label": "Unable to ship to address", "type": "CANCELATION"},
+    {"code": "30", "label": "Item damaged", "type": "INCIDENT_OPEN"},
+    {"code": "31", "label": "Incident resolved", "type": "INCIDENT_CLOSE"},
+    {"code": "40", "label": "Delivery question", "type": "ORDER_MESSAGING"},
+]
+REASON_CODES = {(reason["type"], reason["code"]) for reason in REASONS}
+
+# Spec "Maximum usage" per operation: (calls, window seconds) pairs, all must hold.
+CALL_LIMITS: dict[str, list[tuple[int, int]]] = {
+    "A01": [(1, 86400)],
+    "SH21": [(1, 86400)],
+    "SH12": [(1, 86400)],
+    "OR11": [(1, 60)],
+    "STO01": [(1, 60)],
+    "STO02": [(1, 15)],
+    "STO03": [(1, 60)],
+    "PRI01": [(1, 60)],
+    "PRI02": [(1, 60)],
+    "PRI03": [(1, 60)],
+    "OF52": [(1, 60)],
+    "OF53": [(1, 10)],
+    "TL02": [(20, 60), (60, 3600)],
+    "RT11": [(1, 300)],
+}
+
+VAT_RATE = Decimal("20")
+COMMISSION_VAT_RATE = Decimal("20")
+
+PRODUCTS: list[tuple[str, str, str, Decimal]] = [
+    ("JL-SHIRT-OXF-BLU-M", "Oxford Shirt, Blue, M", "H-FASHION-SHIRTS", Decimal("45.00")),
+    ("JL-SHIRT-OXF-WHT-L", "Oxford Shirt, White, L", "H-FASHION-SHIRTS", Decimal("45.00")),
+    ("JL-KNIT-MERINO-NVY-S", "Merino Crew Jumper, Navy, S", "H-FASHION-KNIT", Decimal("79.00")),
+    ("JL-LOAFER-TAN-42", "Leather Loafers, Tan, 42", "H-FASHION-SHOES", Decimal("129.00")),
+    ("JL-BOOT-CHELSEA-BLK-40", "Chelsea Boots, Black, 40", "H-FASHION-SHOES", Decimal("189.00")),
+    ("JL-SCARF-CASH-GRY", "Cashmere Scarf, Grey", "H-FASHION-ACC", Decimal("95.00")),
+    ("JL-BELT-LEATHER-BRN-90", "Leather Belt, Brown, 90", "H-FASHION-ACC", Decimal("39.50")),
+    ("JL-MUG-STONEWARE-SET4", "Stoneware Mugs, Set of 4", "H-HOME-KITCHEN", Decimal("24.99")),
+]
+
+CUSTOMERS: list[dict[str, str]] = [
+    {
+        "civility": "Mrs",
+        "firstname": "Eleanor",
+        "lastname": "Whitfield",
+        "street_1": "14 Albion Road",
+        "city": "Reading",
+        "zip_code": "RG1 5BH",
+    },
+    {
+        "civility": "Mr",
+        "firstname": "Oliver",
+        "lastname": "Pemberton",
+        "street_1": "7 Kings Parade",
+        "city": "Cambridge",
+        "zip_code": "CB2 1SJ",
+    },
+    {
+        "civility": "Ms",
+        "firstname": "Priya",
+        "lastname": "Raman",
+        "street_1": "Flat 3, 22 Deansgate",
+        "city": "Manchester",
+        "zip_code": "M3 4LQ",
+    },
+    {
+        "civility": "Mr",
+        "firstname": "Callum",
+        "lastname": "MacLeod",
+        "street_1": "81 Byres Road",
+        "city": "Glasgow",
+        "zip_code": "G12 8TT",
+    },
+    {
+        "civility": "Mrs",
+        "firstname": "Sian",
+        "lastname": "Llewellyn",
+        "street_1": "5 Cathedral Road",
+        "city": "Cardiff",
+        "zip_code": "CF11 9HA",
+    },
+    {
+        "civility": "Mr",
+        "firstname": "James",
+        "lastname": "Okafor",
+        "street_1": "39 Coldharbour Lane",
+        "city": "London",
+        "zip_code": "SE5 9NR",
+    },
+    {
+        "civility": "Miss",
+        "firstname": "Hannah",
+        "lastname": "Bradshaw",
+        "street_1": "2 The Shambles",
+        "city": "York",
+        "zip_code": "YO1 7LZ",
+    },
+    {
+        "civility": "Dr",
+        "firstname": "Aisling",
+        "lastname": "Byrne",
+        "street_1": "118 Lisburn Road",
+        "city": "Belfast",
+        "zip_code": "BT9 6AH",
+    },
+]

@@ -1,0 +1,1 @@
+"""Sandbox endpoints, one module per area of the seller API."""

@@ -1,0 +1,251 @@
+"""What every sandbox endpoint shares: faults, auth, call limits, JSON, dates, pagination."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+
+from connectors.mirakl.sandbox.models import SandboxShop
+from connectors.mirakl.sandbox.services import MiraklError, call_record, orders_evaluate
+from connectors.sandbox.faults import fault_for, sandbox_now
+
+SYSTEM = "mirakl"
+_MONEY = re.compile(r'"@@dec:(-?\d+(?:\.\d+)?)@@"')
+
+
+class _Encoder(json.JSONEncoder):
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return f"@@dec:{o:.2f}@@"
+        return super().default(o)
+
+
+def api_json(data: dict, status: int = 200, headers: dict | None = None) -> HttpResponse:
+    """JSON with Decimal money as numbers with two decimals (``12.50``), as Mirakl prints."""
+    body = _MONEY.sub(r"\1", json.dumps(data, cls=_Encoder, ensure_ascii=False))
+    return HttpResponse(body, status=status, content_type="application/json", headers=headers)
+
+
+def error_body(status: int, message: str) -> dict:
+    return {"status": status, "message": message}
+
+
+def api_error(error: MiraklError) -> HttpResponse:
+    body = error_body(error.status, error.message)
+    if error.code:
+        body["code"] = error.code
+    return api_json(body, status=error.status)
+
+
+def authenticate(request: HttpRequest) -> SandboxShop:
+    """The raw API key (no ``Bearer``) picks the shop; ``shop_id`` must be that shop."""
+    key = request.headers.get("Authorization", "").strip()
+    shop = SandboxShop.objects.filter(api_key=key).first() if key else None
+    if shop is None:
+        raise MiraklError(401, "Unauthorized: missing or invalid API key")
+    shop_id = request.GET.get("shop_id")
+    if shop_id not in (None, ""):
+        if not shop_id.isdigit():
+            raise MiraklError(400, f"Invalid value '{shop_id}' for parameter shop_id")
+        if int(shop_id) != shop.shop_id:
+            raise MiraklError(401, f"Unauthorized: this API key has no access to shop {shop_id}")
+    return shop
+
+
+def operation(code: str, *, counted: Callable[[HttpRequest], bool] | None = None):
+    """Tag a handler with its spec operation code (for call limits and counters)."""
+
+    def tag(handler):
+        handler.operation = code
+        handler.counted = counted or (lambda request: True)
+        return handler
+
+    return tag
+
+
+def endpoint(**handlers) -> Callable:
+    """One URL, one handler per HTTP method, wrapped in the sandbox's common steps."""
+
+    @csrf_exempt
+    @login_not_required
+    def view(request: HttpRequest, **kwargs) -> HttpResponse:
+        fault = fault_for(SYSTEM, request, error_body=error_body)
+        if fault is not None:
+            return fault
+        handler = handlers.get(request.method)
+        if handler is None:
+            return api_json(error_body(405, "Method Not Allowed"), status=405)
+        try:
+            return _run(handler, request, kwargs)
+        except MiraklError as error:
+            return api_error(error)
+
+    view.handlers = handlers
+    return view
+
+
+def _run(handler, request: HttpRequest, kwargs: dict) -> HttpResponse:
+    shop = authenticate(request)
+    now = sandbox_now(SYSTEM)
+    wait = call_record(shop, handler.operation, now, counted=handler.counted(request))
+    if wait is not None:
+        body = error_body(
+            429, f"Too many requests: {handler.operation} exceeds its maximum call frequency"
+        )
+        return api_json(body, status=429, headers={"Retry-After": str(wait)})
+    orders_evaluate(shop, now)
+    return handler(request, shop=shop, now=now, **kwargs)
+
+
+def no_content() -> HttpResponse:
+    return HttpResponse(status=204)
+
+
+def json_body(request: HttpRequest) -> object:
+    try:
+        return json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise MiraklError(400, "The request body is not valid JSON") from None
+
+
+# --- query parameters --------------------------------------------------------------------
+
+
+def date_param(params: QueryDict, name: str) -> dt.datetime | None:
+    raw = params.get(name)
+    if not raw:
+        return None
+    value = None
+    with contextlib.suppress(ValueError):
+        value = parse_datetime(raw.strip().replace(" ", "+"))
+    if value is None:
+        raise MiraklError(400, f"Invalid date '{raw}' for parameter {name}")
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def int_param(params: QueryDict, name: str, default: int, *, low: int = 0, high=None) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.lstrip("-").isdigit() or int(raw) < low:
+        raise MiraklError(400, f"Invalid value '{raw}' for parameter {name}")
+    return min(int(raw), high) if high else int(raw)
+
+
+def list_param(params: QueryDict, name: str, *, limit: int = 100) -> list[str]:
+    """Repeated (``a=1&a=2``) or comma-separated (``a=1,2``) values."""
+    values = [v.strip() for raw in params.getlist(name) for v in raw.split(",") if v.strip()]
+    if len(values) > limit:
+        raise MiraklError(400, f"The limit of {limit} is exceeded for the parameter : {name}")
+    return values
+
+
+def bool_param(params: QueryDict, name: str) -> bool | None:
+    raw = (params.get(name) or "").lower()
+    return {"true": True, "false": False}.get(raw)
+
+
+# --- offset pagination (OR11, OF21, IV01) -------------------------------------------------
+
+
+def offset_page(request: HttpRequest, items: QuerySet | list) -> tuple[list, int, dict]:
+    """``max`` (default 10, at most 100), ``offset``, ``paginate=false``; Link header."""
+    total = len(items) if isinstance(items, list) else items.count()
+    if bool_param(request.GET, "paginate") is False:
+        return list(items), total, {}
+    size = int_param(request.GET, "max", 10, low=1, high=100)
+    offset = int_param(request.GET, "offset", 0)
+    links = []
+    if offset > 0:
+        links.append(f'<{_with(request, offset=max(offset - size, 0), max=size)}>; rel="previous"')
+    if offset + size < total:
+        links.append(f'<{_with(request, offset=offset + size, max=size)}>; rel="next"')
+    headers = {"Link": ", ".join(links)} if links else {}
+    return list(items[offset : offset + size]), total, headers
+
+
+def _with(request: HttpRequest, **changes) -> str:
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params[key] = str(value)
+    return request.build_absolute_uri(request.path) + "?" + params.urlencode()
+
+
+# --- seek pagination (TL02, SBC11, RT11, PRI02) -------------------------------------------
+
+
+def seek_params(request: HttpRequest) -> tuple[QueryDict, dict | None]:
+    """The query to use: with ``page_token``, the token's own query (others are ignored)."""
+    token = request.GET.get("page_token")
+    if not token:
+        return request.GET, None
+    try:
+        state = json.loads(base64.urlsafe_b64decode(token.encode() + b"=="))
+        params = QueryDict(state["q"])
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise MiraklError(400, "Invalid page_token") from None
+    return params, state
+
+
+def _token(params: QueryDict, item, field: str, direction: str) -> str:
+    value = getattr(item, field)
+    state = {"q": params.urlencode(), "k": [value.isoformat(), item.pk], "d": direction}
+    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+
+
+def _beyond(field: str, key: list, ascending: bool) -> Q:
+    value, pk = parse_datetime(key[0]), key[1]
+    op = "gt" if ascending else "lt"
+    return Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk})
+
+
+def seek_page(
+    items: QuerySet,
+    params: QueryDict,
+    state: dict | None,
+    *,
+    sorts: dict[str, str],
+    default_sort: str,
+    default_desc: bool,
+    max_limit: int,
+) -> dict:
+    """One page plus ``next_page_token`` / ``previous_page_token`` (absent at the ends)."""
+    criterion, _, direction = (params.get("sort") or default_sort).partition(",")
+    if criterion not in sorts:
+        raise MiraklError(400, f"Invalid sort '{criterion}': expected one of {', '.join(sorts)}")
+    direction = (direction or params.get("order") or ("DESC" if default_desc else "ASC")).upper()
+    field, ascending = sorts[criterion], direction != "DESC"
+    limit = int_param(params, "limit", 10, low=1, high=max_limit)
+    ordered = items.order_by(*(f"{'' if ascending else '-'}{f}" for f in (field, "pk")))
+    if state and state.get("d") == "prev":
+        back = items.filter(_beyond(field, state["k"], not ascending))
+        page = list(
+            back.order_by(*(f"{'-' if ascending else ''}{f}" for f in (field, "pk")))[:limit]
+        )
+        page.reverse()
+    else:
+        page = list(
+            (ordered.filter(_beyond(field, state["k"], ascending)) if state else ordered)[:limit]
+        )
+    result: dict = {"data": page}
+    if page and ordered.filter(_beyond(field, _key(page[-1], field), ascending)).exists():
+        result["next_page_token"] = _token(params, page[-1], field, "next")
+    if page and items.filter(_beyond(field, _key(page[0], field), not ascending)).exists():
+        result["previous_page_token"] = _token(params, page[0], field, "prev")
+    return result
+
+
+def _key(item, field: str) -> list:
+    return [getattr(item, field).isoformat(), item.pk]

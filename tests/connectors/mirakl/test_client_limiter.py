@@ -1,0 +1,219 @@
+"""The per-integration, per-operation call limiter (no database: a LocMem cache)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+import responses
+import time_machine
+from django.core.cache.backends.locmem import LocMemCache
+
+from connectors.base import TransientError
+from connectors.mirakl.limiter import CALL_COUNTS, DEFAULT_RULES, CallDeferred, CallLimiter, Rule
+from tests.connectors.mirakl.fixtures import BASE, make_client, order
+
+START = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
+_names = itertools.count()
+
+
+@pytest.fixture
+def clock():
+    """Frozen time; the fake sleep moves it (LocMem expiry follows, it reads time.time)."""
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def cache():
+    return LocMemCache(f"mirakl-limiter-test-{next(_names)}", {})
+
+
+class ShiftingSleep(list):
+    def __init__(self, traveller):
+        super().__init__()
+        self.traveller = traveller
+
+    def __call__(self, seconds: float) -> None:
+        self.append(round(seconds, 3))
+        self.traveller.shift(seconds)
+
+
+def make_limiter(cache, traveller=None, **options) -> CallLimiter:
+    options.setdefault("scope", "brand-a")
+    if traveller is not None:
+        options.setdefault("sleep", ShiftingSleep(traveller))
+    return CallLimiter(options.pop("scope"), cache=cache, **options)
+
+
+def test_defaults_are_the_specs_maximum_call_frequencies():
+    assert DEFAULT_RULES["OR11"] == (Rule(1, 60),)
+    assert DEFAULT_RULES["STO01"] == (Rule(1, 60),)
+    assert DEFAULT_RULES["PRI01"] == (Rule(1, 60),)
+    assert DEFAULT_RULES["OF24"] == (Rule(1, 60),)
+    assert DEFAULT_RULES["STO02"] == (Rule(1, 15),)
+    assert DEFAULT_RULES["TL02"] == (Rule(20, 60), Rule(60, 3600))
+    assert (
+        DEFAULT_RULES["A01"] == DEFAULT_RULES["SH21"] == DEFAULT_RULES["SH12"] == (Rule(1, 86400),)
+    )
+    assert DEFAULT_RULES["RT11"] == (Rule(1, 300),)
+    assert DEFAULT_RULES["OF53"] == (Rule(1, 10),)
+    for event_driven in ("OR21", "OR23", "OR24", "OR28", "OR29", "OR30", "OR11:ids", "OF54"):
+        assert event_driven not in DEFAULT_RULES
+
+
+def test_one_slot_per_minute_waits_for_the_slot_to_expire(clock, cache):
+    limiter = make_limiter(cache, clock, max_wait_seconds=90)
+
+    limiter.acquire("STO01")
+    clock.shift(20)
+    limiter.acquire("STO01")
+
+    assert limiter._sleep == [40.0]
+    assert limiter.granted["STO01"] == 2
+    assert cache.get("mirakl-limit:brand-a:STO01:60:0") == START.timestamp() + 60 + 60
+
+
+def test_a_wait_longer_than_max_wait_defers_the_call(clock, cache):
+    limiter = make_limiter(cache, clock, max_wait_seconds=30)
+    limiter.acquire("OR11")
+    clock.shift(5)
+
+    with pytest.raises(CallDeferred) as caught:
+        limiter.acquire("OR11")
+
+    assert caught.value.retry_after == 55.0
+    assert isinstance(caught.value, TransientError)
+    assert limiter._sleep == []
+    assert limiter.granted["OR11"] == 1
+    clock.shift(55)
+    limiter.acquire("OR11")  # the slot is free again
+    assert limiter.granted["OR11"] == 2
+
+
+def test_tl02_needs_both_rules_and_releases_the_minute_slot_when_the_hour_is_full(clock, cache):
+    limiter = make_limiter(cache, clock, max_wait_seconds=0)
+
+    for _ in range(20):
+        limiter.acquire("TL02")
+    with pytest.raises(CallDeferred) as minute_full:
+        limiter.acquire("TL02")
+    assert minute_full.value.retry_after == 60.0
+
+    for _minute in range(2):
+        clock.shift(60)
+        for _ in range(20):
+            limiter.acquire("TL02")
+    assert limiter.granted["TL02"] == 60
+
+    clock.shift(60)  # minute slots free again, the hour is spent
+    with pytest.raises(CallDeferred) as hour_full:
+        limiter.acquire("TL02")
+    assert hour_full.value.retry_after == 3600 - 180
+    minute_keys = [f"mirakl-limit:brand-a:TL02:60:{n}" for n in range(20)]
+    assert cache.get_many(minute_keys) == {}  # the minute slot taken first was released
+
+
+def test_off_mode_never_touches_the_cache_but_counts(clock):
+    class ExplodingCache:
+        def __getattr__(self, name):
+            raise AssertionError("cache used in off mode")
+
+    limiter = CallLimiter("brand-b", mode="off", cache=ExplodingCache())
+    for _ in range(5):
+        limiter.acquire("OR11")
+    assert limiter.granted["OR11"] == 5
+    assert CALL_COUNTS[("brand-b", "OR11")] >= 5
+
+
+def test_ops_without_a_rule_are_not_limited(cache):
+    limiter = make_limiter(cache)
+    for _ in range(50):
+        limiter.acquire("OR21")
+    assert limiter.granted["OR21"] == 50
+    assert cache.get("mirakl-limit:brand-a:OR21:60:0") is None
+
+
+def test_scopes_and_processes_share_or_split_the_budget(clock, cache):
+    worker = make_limiter(cache, clock, max_wait_seconds=0)
+    web = make_limiter(cache, clock, max_wait_seconds=0)  # another process, same cache
+    other_brand = make_limiter(cache, clock, scope="brand-c", max_wait_seconds=0)
+
+    worker.acquire("A01")
+    other_brand.acquire("A01")
+    with pytest.raises(CallDeferred) as caught:
+        web.acquire("A01")
+    assert caught.value.retry_after == 86400.0
+
+
+def test_rules_can_be_overridden(clock, cache):
+    limiter = make_limiter(cache, clock, rules={"OR11": (Rule(2, 900),)}, max_wait_seconds=0)
+    limiter.acquire("OR11")
+    limiter.acquire("OR11")
+    with pytest.raises(CallDeferred) as caught:
+        limiter.acquire("OR11")
+    assert caught.value.retry_after == 900.0
+
+
+def test_bad_mode_is_rejected():
+    with pytest.raises(ValueError, match="mode"):
+        CallLimiter("x", mode="sometimes")
+
+
+def test_uses_django_default_cache(settings, clock):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "mirakl-limit-default",
+        }
+    }
+    from django.core.cache import caches
+
+    limiter = CallLimiter("brand-d", max_wait_seconds=0)
+    limiter.acquire("SH21")
+    assert caches["default"].get("mirakl-limit:brand-d:SH21:86400:0") == START.timestamp() + 86400
+
+
+# --- the client charges the limiter once per logical call -------------------------------
+
+
+@responses.activate
+def test_or11_poll_over_three_pages_is_one_limited_call(clock, cache):
+    orders = [order(f"{n}-A") for n in range(250)]
+    for start in (0, 100, 200):
+        responses.get(
+            f"{BASE}/api/orders", json={"orders": orders[start : start + 100], "total_count": 250}
+        )
+    limiter = make_limiter(cache, clock, max_wait_seconds=0)
+    client = make_client(limiter=limiter)
+
+    assert len(list(client.orders_list(start_update_date=START))) == 250
+    assert limiter.granted["OR11"] == 1
+    assert client.request_counts["OR11"] == 3
+
+    with pytest.raises(CallDeferred):
+        list(client.orders_list(start_update_date=START))
+    assert len(responses.calls) == 3  # deferred before any request
+
+
+@responses.activate
+def test_tl02_charges_every_page(clock, cache):
+    url = f"{BASE}/api/sellerpayment/transactions_logs"
+    responses.get(url, json={"data": [], "next_page_token": "a"})
+    responses.get(url, json={"data": [], "next_page_token": "b"})
+    responses.get(url, json={"data": []})
+    limiter = make_limiter(cache, clock)
+    list(make_client(limiter=limiter).transaction_logs_list())
+    assert limiter.granted["TL02"] == 3
+
+
+@responses.activate
+def test_a_deferred_call_is_not_retried_by_the_client(clock, cache):
+    responses.get(f"{BASE}/api/shipping/carriers", json={"carriers": []})
+    limiter = make_limiter(cache, clock, max_wait_seconds=0)
+    client = make_client(limiter=limiter)
+    client.carriers_list()
+    with pytest.raises(CallDeferred):
+        client.carriers_list()
+    assert len(responses.calls) == 1
