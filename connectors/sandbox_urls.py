@@ -7,3 +7,4 @@ from django.urls import include, path
 
 urlpatterns: list = []
 urlpatterns += [path("mirakl/", include("connectors.mirakl.sandbox.urls"))]
+urlpatterns += [path("shopify/", include("connectors.shopify.sandbox.urls"))]

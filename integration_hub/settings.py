@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 # HUB_SANDBOX=1. Each system's sandbox app adds itself here.
 SANDBOX_APPS: list[str] = []
 SANDBOX_APPS += ["connectors.mirakl.sandbox"]
+SANDBOX_APPS += ["connectors.shopify.sandbox"]
 INSTALLED_APPS += SANDBOX_APPS
 
 MIDDLEWARE = [

@@ -1,0 +1,15 @@
+"""Mounted at /sandbox/shopify/ (see connectors/sandbox_urls.py)."""
+
+from django.urls import re_path
+
+from connectors.shopify.sandbox import views
+
+app_name = "shopify_sandbox"
+
+urlpatterns = [
+    re_path(
+        r"^admin/api/(?P<version>\d{4}-\d{2}|unstable)/graphql\.json$",
+        views.graphql_endpoint,
+        name="graphql",
+    ),
+]

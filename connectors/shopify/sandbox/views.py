@@ -1,0 +1,47 @@
+"""The Shopify sandbox's HTTP surface: the GraphQL Admin API endpoint."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from connectors.sandbox.faults import fault_for
+from connectors.shopify.sandbox.api import graphql_run
+from connectors.shopify.sandbox.models import Shop
+
+INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+
+
+def shopify_error_body(status: int, message: str) -> dict:
+    """Shopify's REST-style error envelope, used for injected faults."""
+    return {"errors": message}
+
+
+@csrf_exempt
+@login_not_required
+def graphql_endpoint(request: HttpRequest, version: str) -> HttpResponse:
+    fault = fault_for("shopify", request, error_body=shopify_error_body)
+    if fault is not None:
+        return fault
+    if request.method != "POST":
+        return JsonResponse({"errors": "Not Found"}, status=404)
+    token = request.headers.get("X-Shopify-Access-Token", "")
+    shop = Shop.objects.filter(access_token=token).first() if token else None
+    if shop is None:
+        return JsonResponse({"errors": INVALID_TOKEN}, status=401)
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse(
+            {"errors": {"query": "Required parameter missing or invalid"}}, status=400
+        )
+    if not isinstance(payload, dict):
+        return JsonResponse(
+            {"errors": {"query": "Required parameter missing or invalid"}}, status=400
+        )
+    response = JsonResponse(graphql_run(shop, payload))
+    response["X-Shopify-API-Version"] = version
+    return response
