@@ -8,3 +8,4 @@ from django.urls import include, path
 urlpatterns: list = []
 urlpatterns += [path("mirakl/", include("connectors.mirakl.sandbox.urls"))]
 urlpatterns += [path("shopify/", include("connectors.shopify.sandbox.urls"))]
+urlpatterns += [path("magento/", include("connectors.magento.sandbox.urls"))]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 SANDBOX_APPS: list[str] = []
 SANDBOX_APPS += ["connectors.mirakl.sandbox"]
 SANDBOX_APPS += ["connectors.shopify.sandbox"]
+SANDBOX_APPS += ["connectors.magento.sandbox"]
 INSTALLED_APPS += SANDBOX_APPS
 
 MIDDLEWARE = [

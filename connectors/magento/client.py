@@ -1,0 +1,320 @@
+"""Magento 2 / Adobe Commerce source connector (REST, integration bearer token).
+
+Options (or credentials) it reads:
+
+* ``access_token`` (credential, required): the integration's access token.
+* ``store_code`` (default ``default``): the ``/rest/<store_code>/V1`` store view.
+* ``source_codes``: comma-separated MSI sources whose quantities feed JL stock (default all).
+* ``stock_id``: when set, stock is the MSI *salable* quantity of that stock (source quantity
+  minus reservations) instead of the summed source quantities.
+* ``ean_attribute`` (default ``ean``): the product attribute holding the EAN-13.
+* ``payment_method`` (default ``checkmo``) and ``shipping_method`` (default
+  ``flatrate_flatrate``, ``<carrier>_<method>``) for orders placed through the guest cart.
+* ``currency`` (default ``GBP``), ``page_size`` (default 100), ``read_attempts`` (default 3).
+
+Orders go through the guest cart so totals and MSI reservations are computed by Magento
+(``PUT /V1/orders/create`` skips reservations). The JL order number is written onto the
+cart *before* the order is placed, through the hub's tiny Magento module
+``JLHub_OrderReference`` (``PUT /V1/guest-carts/{cartId}/ext-order-id``), which copies it to
+``sales_order.ext_order_id`` inside the placement transaction. So the order is never visible
+without the reference that :meth:`order_find` searches. See docs/connectors/magento.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from connectors.base import (
+    ConfigError,
+    ConnectorError,
+    Page,
+    PermanentError,
+    SourceConnector,
+    SourceOrderRef,
+    SourceOrderRequest,
+    StockLevel,
+    TransientError,
+)
+from connectors.magento import mapping
+from connectors.magento.http import MagentoHttp
+from connectors.magento.search import (
+    KEYSET_SORT,
+    Filter,
+    Keyset,
+    keyset_next,
+    pages_walk,
+    search_params,
+)
+from connectors.registry import source_register
+
+logger = logging.getLogger(__name__)
+
+SKU_CHUNK = 50  # SKUs per ``in`` filter: keeps the URL short
+
+
+@source_register("magento")
+class MagentoConnector(SourceConnector):
+    """Reads catalogue, MSI stock, shipments and credit memos; places orders by guest cart."""
+
+    kind = "magento"
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        credentials: Mapping[str, str],
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        **options: Any,
+    ) -> None:
+        super().__init__(base_url=base_url, credentials=credentials, **options)
+        if not self.base_url:
+            raise ConfigError("the magento store URL is missing")
+        self.store_code = self._setting("store_code", "default")
+        self.source_codes = [c.strip() for c in self._setting("source_codes").split(",")]
+        self.source_codes = [code for code in self.source_codes if code]
+        self.stock_id = self._setting("stock_id")
+        self.ean_attribute = self._setting("ean_attribute", "ean")
+        self.payment_method = self._setting("payment_method", "checkmo")
+        self.shipping_method = self._setting("shipping_method", "flatrate_flatrate")
+        self.currency = self._setting("currency", "GBP")
+        self.page_size = int(self._setting("page_size", "100"))
+        self.http = MagentoHttp(
+            base_url=self.base_url,
+            store_code=self.store_code,
+            token=self.require_credential("access_token"),
+            session=session,
+            read_attempts=int(self._setting("read_attempts", "3")),
+            sleep=sleep,
+        )
+
+    def _setting(self, name: str, default: str = "") -> str:
+        value = self.options.get(name)
+        if value in (None, ""):
+            value = self.credentials.get(name)
+        return default if value in (None, "") else str(value)
+
+    # --- connection and catalogue ----------------------------------------------------------
+
+    def ping(self) -> None:
+        """Read the store configs and check the configured store code exists."""
+        configs = self.http.read("store/storeConfigs") or []
+        codes = [str(config.get("code")) for config in configs if isinstance(config, Mapping)]
+        if codes and self.store_code not in codes + ["all"]:
+            raise ConfigError(
+                f"Magento store code {self.store_code!r} not found (known: {', '.join(codes)})"
+            )
+
+    def products_read(self, cursor: str = "") -> Page:
+        """Products updated after the cursor, oldest first (keyset on updated_at, entity_id)."""
+        items, keyset, has_more = self._keyset_page("products", cursor)
+        products = [
+            mapping.product_from(item, ean_attribute=self.ean_attribute, currency=self.currency)
+            for item in items
+        ]
+        # Products answer ``id``; the filter and sort field is ``entity_id``.
+        keyed = [{**item, "entity_id": item.get("id")} for item in items]
+        next_cursor = keyset_next(keyed, keyset, has_more=has_more)
+        return Page(items=products, next_cursor=next_cursor.encode(), has_more=has_more)
+
+    # --- stock -----------------------------------------------------------------------------
+
+    def stock_read(self, skus: list[str] | None = None) -> Iterator[StockLevel]:
+        """Summed in-stock quantity over the configured sources, or the salable quantity."""
+        totals = self._source_totals(skus)
+        for sku in skus or []:
+            totals.setdefault(sku, None)
+        for sku, quantity in totals.items():
+            if quantity is None:  # asked for, but Magento has no source item: nothing to sell
+                yield StockLevel(sku=sku, available=0)
+                continue
+            available = self._salable_quantity(sku) if self.stock_id else quantity
+            if available is not None:
+                yield StockLevel(sku=sku, available=available)
+
+    def stock_changes_read(self, cursor: str = "") -> Page:
+        """Levels that changed since the cursor's snapshot.
+
+        Source items carry no ``updated_at``, so this is a full read compared with per-bucket
+        fingerprints stored in the cursor (64 buckets of SKUs). Every SKU of a changed bucket
+        is returned; re-sending an unchanged level is harmless.
+        """
+        levels = list(self.stock_read())
+        digests = mapping.snapshot_digests(levels)
+        changed = mapping.levels_changed(levels, mapping.snapshot_decode(cursor), digests)
+        return Page(items=changed, next_cursor=mapping.snapshot_encode(digests), has_more=False)
+
+    def _source_totals(self, skus: list[str] | None) -> dict[str, int | None]:
+        base: list[list[Filter]] = []
+        if self.source_codes:
+            base.append([("source_code", ",".join(self.source_codes), "in")])
+        if skus is None:
+            batches: list[list[list[Filter]]] = [base]
+        else:
+            chunks = [skus[i : i + SKU_CHUNK] for i in range(0, len(skus), SKU_CHUNK)]
+            batches = [[*base, [("sku", ",".join(chunk), "in")]] for chunk in chunks]
+        totals: dict[str, int | None] = {}
+        fetch = self._fetch("inventory/source-items")
+        for groups in batches:
+            for item in pages_walk(fetch, groups, page_size=self.page_size):
+                sku = str(item.get("sku"))
+                totals[sku] = (totals.get(sku) or 0) + mapping.source_item_quantity(item)
+        return totals
+
+    def _salable_quantity(self, sku: str) -> int | None:
+        path = f"inventory/get-product-salable-quantity/{quote(sku, safe='')}/{self.stock_id}"
+        try:
+            value = self.http.read(path)
+        except PermanentError as error:
+            logger.warning("magento salable quantity skipped for %s: %s", sku, error)
+            return None
+        quantity = mapping.decimal_or_none(value)
+        return None if quantity is None else max(0, int(quantity))
+
+    # --- orders ----------------------------------------------------------------------------
+
+    def order_find(self, external_reference: str) -> SourceOrderRef | None:
+        """The oldest order whose ``ext_order_id`` is the JL order number, if any."""
+        params = search_params(
+            [[("ext_order_id", external_reference, "eq")]],
+            page_size=1,
+            current_page=1,
+            sort=[("entity_id", "ASC")],
+        )
+        items = (self.http.read("orders", params) or {}).get("items") or []
+        if not items:
+            return None
+        order = items[0]
+        return SourceOrderRef(
+            source_order_id=str(order["entity_id"]),
+            source_order_number=str(order.get("increment_id") or ""),
+        )
+
+    def order_create(self, request: SourceOrderRequest) -> SourceOrderRef:
+        """Place the order through a guest cart, unless one with this reference exists."""
+        existing = self.order_find(request.external_reference)
+        if existing is not None:
+            return existing
+        cart_id = self._cart_prepare(request)
+        order_id = self._cart_place(cart_id, request)
+        if isinstance(order_id, SourceOrderRef):
+            return order_id
+        self._order_comment(order_id, request)
+        return self._order_ref(order_id)
+
+    def _cart_prepare(self, request: SourceOrderRequest) -> str:
+        cart_id = str(self.http.write("POST", "guest-carts"))
+        self._cart_reference_set(cart_id, request.external_reference)
+        for line in request.lines:
+            item = {"cartItem": {"sku": line.sku, "qty": line.quantity, "quote_id": cart_id}}
+            self.http.write("POST", f"guest-carts/{cart_id}/items", item)
+        body = mapping.shipping_information_body(request, self.shipping_method)
+        self.http.write("POST", f"guest-carts/{cart_id}/shipping-information", body)
+        return cart_id
+
+    def _cart_reference_set(self, cart_id: str, reference: str) -> None:
+        try:
+            self.http.write("PUT", f"guest-carts/{cart_id}/ext-order-id", {"extOrderId": reference})
+        except PermanentError as error:
+            if error.status != 404:
+                raise
+            raise ConfigError(
+                "Magento does not know PUT /V1/guest-carts/{cartId}/ext-order-id: install the "
+                "JLHub_OrderReference module (docs/connectors/magento.md) before taking orders",
+                status=404,
+            ) from None
+
+    def _cart_place(self, cart_id: str, request: SourceOrderRequest) -> str | SourceOrderRef:
+        """Place once; on any failure look again, the order may exist though the answer was lost."""
+        body = mapping.payment_information_body(request, self.payment_method)
+        try:
+            return str(self.http.write("POST", f"guest-carts/{cart_id}/payment-information", body))
+        except (TransientError, PermanentError):
+            existing = self.order_find(request.external_reference)
+            if existing is not None:
+                return existing
+            raise
+
+    def _order_comment(self, order_id: str, request: SourceOrderRequest) -> None:
+        comment = {
+            "statusHistory": {
+                "comment": (
+                    f"John Lewis Marketplace order {request.external_reference} "
+                    f"(Mirakl order id {request.marketplace_order_id})"
+                ),
+                "is_customer_notified": 0,
+                "is_visible_on_front": 0,
+            }
+        }
+        try:
+            self.http.write("POST", f"orders/{order_id}/comments", comment)
+        except ConnectorError as error:
+            # The order exists and carries the reference; a missing note must not hide that.
+            logger.warning("magento order %s placed but the comment failed: %s", order_id, error)
+
+    def _order_ref(self, order_id: str) -> SourceOrderRef:
+        try:
+            order = self.http.read(f"orders/{order_id}") or {}
+        except ConnectorError:
+            return SourceOrderRef(source_order_id=order_id)
+        return SourceOrderRef(
+            source_order_id=order_id, source_order_number=str(order.get("increment_id") or "")
+        )
+
+    # --- fulfilment and refunds ------------------------------------------------------------
+
+    def shipments_read(self, cursor: str = "") -> Page:
+        """Shipments created or updated after the cursor; carrier from the first track."""
+        items, keyset, has_more = self._keyset_page("shipments", cursor)
+        orders = self._orders_by_id({str(item.get("order_id")) for item in items})
+        shipments = [
+            mapping.shipment_from(item, orders.get(str(item.get("order_id")), {})) for item in items
+        ]
+        next_cursor = keyset_next(items, keyset, has_more=has_more).encode()
+        return Page(items=shipments, next_cursor=next_cursor, has_more=has_more)
+
+    def refunds_read(self, cursor: str = "") -> Page:
+        """Credit memos created or updated after the cursor."""
+        items, keyset, has_more = self._keyset_page("creditmemos", cursor)
+        orders = self._orders_by_id({str(item.get("order_id")) for item in items})
+        refunds = [
+            mapping.refund_from(item, orders.get(str(item.get("order_id")), {})) for item in items
+        ]
+        next_cursor = keyset_next(items, keyset, has_more=has_more).encode()
+        return Page(items=refunds, next_cursor=next_cursor, has_more=has_more)
+
+    # --- shared reads ----------------------------------------------------------------------
+
+    def _fetch(self, path: str) -> Callable[[dict[str, str]], Any]:
+        return lambda params: self.http.read(path, params)
+
+    def _keyset_page(self, path: str, cursor: str) -> tuple[list[dict], Keyset, bool]:
+        try:
+            keyset = Keyset.parse(cursor)
+        except ValueError:
+            raise PermanentError(f"unreadable Magento {path} cursor {cursor!r}") from None
+        params = search_params(
+            keyset.groups(), page_size=self.page_size, current_page=1, sort=KEYSET_SORT
+        )
+        body = self.http.read(path, params) or {}
+        items = list(body.get("items") or [])
+        has_more = int(body.get("total_count") or 0) > len(items)
+        return items, keyset, has_more
+
+    def _orders_by_id(self, order_ids: set[str]) -> dict[str, dict]:
+        order_ids = {order_id for order_id in order_ids if order_id and order_id != "None"}
+        if not order_ids:
+            return {}
+        params = search_params(
+            [[("entity_id", ",".join(sorted(order_ids)), "in")]],
+            page_size=len(order_ids),
+            current_page=1,
+        )
+        items = (self.http.read("orders", params) or {}).get("items") or []
+        return {str(order.get("entity_id")): order for order in items}

@@ -1,0 +1,1 @@
+"""The Magento 2 sandbox: a faithful simulator of the REST paths the hub uses."""

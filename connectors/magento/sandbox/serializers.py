@@ -1,0 +1,204 @@
+"""Sandbox rows in Magento's REST JSON shapes, and the fields each list endpoint can filter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from connectors.magento.sandbox import models as m
+from connectors.magento.sandbox.search import as_decimal, as_int, as_text, as_time
+
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+PRODUCT_FIELDS = {
+    "entity_id": ("id", as_int),
+    "sku": ("sku", as_text),
+    "name": ("name", as_text),
+    "price": ("price", as_decimal),
+    "status": ("status", as_int),
+    "type_id": ("type_id", as_text),
+    "ean": ("custom_attributes__ean", as_text),
+    "created_at": ("created_at", as_time),
+    "updated_at": ("updated_at", as_time),
+}
+SOURCE_ITEM_FIELDS = {
+    "sku": ("sku", as_text),
+    "source_code": ("source_code", as_text),
+    "quantity": ("quantity", as_decimal),
+    "status": ("status", as_int),
+}
+ORDER_FIELDS = {
+    "entity_id": ("id", as_int),
+    "increment_id": ("increment_id", as_text),
+    "ext_order_id": ("ext_order_id", as_text),
+    "quote_id": ("quote_id", as_int),
+    "state": ("state", as_text),
+    "status": ("status", as_text),
+    "customer_email": ("customer_email", as_text),
+    "created_at": ("created_at", as_time),
+    "updated_at": ("updated_at", as_time),
+}
+SALES_DOCUMENT_FIELDS = {
+    "entity_id": ("id", as_int),
+    "increment_id": ("increment_id", as_text),
+    "order_id": ("order_id", as_int),
+    "created_at": ("created_at", as_time),
+    "updated_at": ("updated_at", as_time),
+}
+
+
+def stamp(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).strftime(TIME_FORMAT) if value else None
+
+
+def number(value: Decimal) -> float:
+    return float(value)
+
+
+def product_json(product: m.Product) -> dict:
+    return {
+        "id": product.pk,
+        "sku": product.sku,
+        "name": product.name,
+        "attribute_set_id": 4,
+        "price": number(product.price),
+        "status": product.status,
+        "visibility": 4,
+        "type_id": product.type_id,
+        "created_at": stamp(product.created_at),
+        "updated_at": stamp(product.updated_at),
+        "extension_attributes": {"website_ids": [1]},
+        "custom_attributes": [
+            {"attribute_code": code, "value": value}
+            for code, value in product.custom_attributes.items()
+        ],
+    }
+
+
+def source_item_json(item: m.SourceItem) -> dict:
+    return {
+        "sku": item.sku,
+        "source_code": item.source_code,
+        "quantity": number(item.quantity),
+        "status": item.status,
+    }
+
+
+def order_item_json(item: m.OrderItem) -> dict:
+    return {
+        "item_id": item.pk,
+        "order_id": item.order_id,
+        "sku": item.sku,
+        "name": item.name,
+        "product_type": "simple",
+        "qty_ordered": item.qty_ordered,
+        "qty_shipped": item.qty_shipped,
+        "qty_refunded": item.qty_refunded,
+        "price": number(item.price),
+        "row_total": number(item.price * item.qty_ordered),
+    }
+
+
+def order_json(order: m.Order) -> dict:
+    return {
+        "entity_id": order.pk,
+        "increment_id": order.increment_id,
+        "ext_order_id": order.ext_order_id or None,
+        "quote_id": order.quote_id,
+        "state": order.state,
+        "status": order.status,
+        "customer_email": order.customer_email,
+        "customer_firstname": order.customer_firstname,
+        "customer_lastname": order.customer_lastname,
+        "customer_is_guest": 1,
+        "shipping_description": order.shipping_description,
+        "subtotal": number(order.subtotal),
+        "shipping_amount": number(order.shipping_amount),
+        "grand_total": number(order.grand_total),
+        "base_grand_total": number(order.grand_total),
+        "order_currency_code": order.currency_code,
+        "base_currency_code": order.currency_code,
+        "created_at": stamp(order.created_at),
+        "updated_at": stamp(order.updated_at),
+        "items": [order_item_json(item) for item in order.items.all()],
+        "billing_address": order.billing_address,
+        "payment": {"method": order.payment_method},
+        "status_histories": [
+            {
+                "entity_id": c.pk,
+                "parent_id": order.pk,
+                "comment": c.comment,
+                "is_customer_notified": int(c.is_customer_notified),
+                "is_visible_on_front": int(c.is_visible_on_front),
+                "created_at": stamp(c.created_at),
+            }
+            for c in order.comments.all()
+        ],
+        "extension_attributes": {
+            "shipping_assignments": [{"shipping": {"address": order.shipping_address}}]
+        },
+    }
+
+
+def shipment_json(shipment: m.Shipment) -> dict:
+    return {
+        "entity_id": shipment.pk,
+        "increment_id": shipment.increment_id,
+        "order_id": shipment.order_id,
+        "created_at": stamp(shipment.created_at),
+        "updated_at": stamp(shipment.updated_at),
+        "total_qty": sum(item.qty for item in shipment.items.all()),
+        "items": [
+            {
+                "entity_id": item.pk,
+                "parent_id": shipment.pk,
+                "order_item_id": item.order_item_id,
+                "sku": item.sku,
+                "qty": item.qty,
+            }
+            for item in shipment.items.all()
+        ],
+        "tracks": [
+            {
+                "entity_id": track.pk,
+                "parent_id": shipment.pk,
+                "order_id": shipment.order_id,
+                "track_number": track.track_number,
+                "title": track.title,
+                "carrier_code": track.carrier_code,
+                "created_at": stamp(track.created_at),
+            }
+            for track in shipment.tracks.all()
+        ],
+        "comments": [],
+        "extension_attributes": {"source_code": shipment.source_code},
+    }
+
+
+def creditmemo_json(memo: m.CreditMemo) -> dict:
+    return {
+        "entity_id": memo.pk,
+        "increment_id": memo.increment_id,
+        "order_id": memo.order_id,
+        "state": 2,
+        "subtotal": number(memo.subtotal),
+        "shipping_amount": number(memo.shipping_amount),
+        "shipping_incl_tax": number(memo.shipping_amount),
+        "adjustment": number(memo.adjustment),
+        "grand_total": number(memo.grand_total),
+        "order_currency_code": memo.order.currency_code,
+        "created_at": stamp(memo.created_at),
+        "updated_at": stamp(memo.updated_at),
+        "items": [
+            {
+                "entity_id": item.pk,
+                "parent_id": memo.pk,
+                "order_item_id": item.order_item_id,
+                "sku": item.sku,
+                "qty": item.qty,
+                "price": number(item.price),
+                "row_total": number(item.price * item.qty),
+            }
+            for item in memo.items.all()
+        ],
+    }
