@@ -69,6 +69,7 @@ SANDBOX_APPS: list[str] = []
 SANDBOX_APPS += ["connectors.mirakl.sandbox"]
 SANDBOX_APPS += ["connectors.shopify.sandbox"]
 SANDBOX_APPS += ["connectors.magento.sandbox"]
+SANDBOX_APPS += ["connectors.fulfil.sandbox"]
 INSTALLED_APPS += SANDBOX_APPS
 
 MIDDLEWARE = [

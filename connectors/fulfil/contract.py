@@ -1,0 +1,64 @@
+"""Every Fulfil detail that public documentation does not confirm, in one place.
+
+Each constant below is a choice made without a live account; docs/connectors/fulfil.md lists
+them as numbered "questions to confirm on go-live". Change them here (or through the
+connector option named next to them) and nowhere else.
+"""
+
+from __future__ import annotations
+
+# Q1. Names of the models in the v3 JSON-RPC API. fulfil-cli shows friendly names
+# (``sales_order``, ``contact``) rather than the Tryton ones, so ``product`` is a guess.
+V3_PRODUCT_MODEL = "product"
+
+# Q2. The product field holding the EAN-13 (option ``barcode_field`` overrides it).
+BARCODE_FIELD = "ean"
+
+# Q3. Field paths read from an outbound shipment (stock.shipment.out). ``tracking_number`` is
+# a Many2One to shipment.tracking in the trytond-shipping lineage, hence the dotted paths.
+SHIPMENT_FIELDS: dict[str, str] = {
+    "number": "number",
+    "state": "state",
+    "carrier_name": "carrier.name",
+    "carrier_service": "carrier_service.name",
+    "tracking_number": "tracking_number.tracking_number",
+    "tracking_url": "tracking_number.tracking_url",
+    "shipped_on": "effective_date",
+    "sales": "sales",
+    "moves": "outgoing_moves",
+    "write_date": "write_date",
+}
+SHIPMENT_SHIPPED_STATES = ["done"]  # Q4. "packed" shipments have not left the building yet.
+
+# Q5. Sale states. A sale found in one of DRAFT_STATES after a crash is quoted and confirmed.
+SALE_DRAFT_STATES = {"draft", "quotation"}
+SALE_OPEN_STATES = ["confirmed", "processing", "done"]
+
+# Q6. Returns: a return is a sale.sale with a negative total (Fulfil's "return" wizard negates
+# the line quantities) that keeps the original ``reference`` (the JL order number).
+RETURN_TOTAL_FIELD = "total_amount"
+
+# Q7. Webhook headers. Only the signature scheme is confirmed (fulfil_client.verify_webhook).
+WEBHOOK_SIGNATURE_HEADER = "X-Fulfil-Hmac-SHA256"
+WEBHOOK_TOPIC_HEADER = "X-Fulfil-Topic"
+WEBHOOK_ID_HEADER = "X-Fulfil-Webhook-Id"
+WEBHOOK_TIMESTAMP_HEADER = "X-Fulfil-Timestamp"  # unix seconds; replay window when present
+WEBHOOK_REPLAY_WINDOW_SECONDS = 300
+
+# Q8. Address fields of party.address and the country lookup by ISO code (country.country).
+ADDRESS_FIELDS = {
+    "name": "name",
+    "street": "street",
+    "street_2": "streetbis",
+    "city": "city",
+    "postcode": "zip",
+    "country": "country",
+    "phone": "phone",
+}
+
+# Q9. Where the marketplace order id goes on the sale (the JL number is ``reference``).
+SALE_NOTE_FIELD = "comment"
+
+# Q10. Stock deltas: there is no documented inventory feed; stock.move rows changed since the
+# cursor name the products whose levels to re-read.
+STOCK_MOVE_PRODUCT_CODE = "product.code"

@@ -1,0 +1,145 @@
+"""`python manage.py fulfil_sandbox`: drive the Fulfil sandbox like the brand's warehouse would.
+
+    fulfil_sandbox setup [--api-key KEY] [--webhook-secret B64] [--webhook-url URL]
+                         [--rate-limit N]
+    fulfil_sandbox seed [--products N] [--stock Q] [--prefix FUL]
+    fulfil_sandbox stock SKU QTY [--warehouse ID]
+    fulfil_sandbox product SKU [--name TEXT] [--price P] [--ean EAN]
+    fulfil_sandbox orders
+    fulfil_sandbox ship REFERENCE --carrier NAME [--service NAME] [--tracking NUMBER]
+                        [--tracking-url URL] [--sku SKU:QTY ...]
+    fulfil_sandbox return REFERENCE [--sku SKU:QTY ...] [--shipping-amount A]
+    fulfil_sandbox webhooks [--resend ID]
+    fulfil_sandbox reset
+
+Faults and the clock are the shared `python manage.py sandbox fault add fulfil ...`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+
+from connectors.fulfil.sandbox import models as m
+from connectors.fulfil.sandbox import services
+from connectors.fulfil.sandbox.records import UserError
+
+
+def _sku(value: str) -> tuple[str, int]:
+    sku, _, quantity = value.rpartition(":")
+    if not sku or not quantity.isdigit():
+        raise CommandError(f"--sku expects SKU:QTY, got {value!r}")
+    return sku, int(quantity)
+
+
+class Command(BaseCommand):
+    help = "Seed, change stock, ship, return and send webhooks in the Fulfil sandbox."
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        setup = sub.add_parser("setup")
+        setup.add_argument("--api-key")
+        setup.add_argument("--webhook-secret")
+        setup.add_argument("--webhook-url")
+        setup.add_argument("--rate-limit", type=int)
+        seed = sub.add_parser("seed")
+        seed.add_argument("--products", type=int, default=5)
+        seed.add_argument("--stock", type=int, default=10)
+        seed.add_argument("--prefix", default="FUL")
+        stock = sub.add_parser("stock")
+        stock.add_argument("sku")
+        stock.add_argument("quantity", type=int)
+        stock.add_argument("--warehouse", type=int)
+        product = sub.add_parser("product")
+        product.add_argument("sku")
+        product.add_argument("--name")
+        product.add_argument("--price", type=Decimal)
+        product.add_argument("--ean")
+        sub.add_parser("orders")
+        ship = sub.add_parser("ship")
+        ship.add_argument("reference")
+        ship.add_argument("--carrier", required=True)
+        ship.add_argument("--service", default="")
+        ship.add_argument("--tracking", default="")
+        ship.add_argument("--tracking-url", default="")
+        ship.add_argument("--sku", action="append", type=_sku)
+        ret = sub.add_parser("return")
+        ret.add_argument("reference")
+        ret.add_argument("--sku", action="append", type=_sku)
+        ret.add_argument("--shipping-amount", type=Decimal, default=Decimal(0))
+        hooks = sub.add_parser("webhooks")
+        hooks.add_argument("--resend", type=int)
+        sub.add_parser("reset")
+
+    def handle(self, *args, action: str, **options) -> None:
+        try:
+            getattr(self, f"_{action}")(**options)
+        except UserError as error:
+            raise CommandError(error.message) from None
+
+    def _setup(self, *, api_key, webhook_secret, webhook_url, rate_limit, **options) -> None:
+        account = services.account_configure(
+            api_key=api_key,
+            webhook_secret=webhook_secret,
+            webhook_url=webhook_url,
+            rate_limit_per_minute=rate_limit,
+        )
+        self.stdout.write(
+            f"webhook URL: {account.webhook_url or '(none: deliveries are only stored)'}; "
+            f"rate limit: {account.rate_limit_per_minute or 'off'}/min"
+        )
+
+    def _seed(self, *, products, stock, prefix, **options) -> None:
+        setup = services.catalogue_seed(products=products, stock=stock, prefix=prefix)
+        self.stdout.write(f"{len(setup.skus)} products ({setup.skus[0]}...{setup.skus[-1]})")
+        self.stdout.write(f"connector options: {setup.options()}")
+        self.stdout.write("credentials: api_key and webhook_secret as set by `setup` (defaults in")
+        self.stdout.write("connectors/fulfil/sandbox/services.py)")
+
+    def _stock(self, *, sku, quantity, warehouse, **options) -> None:
+        available = services.stock_set(sku, quantity, warehouse=warehouse)
+        self.stdout.write(f"{sku}: on hand {quantity}, available {available}")
+
+    def _product(self, *, sku, name, price, ean, **options) -> None:
+        changes = {"variant_name": name, "list_price": price, "ean": ean}
+        product = services.product_update(sku, **{k: v for k, v in changes.items() if v})
+        self.stdout.write(f"{product.code}: {product.variant_name} {product.list_price}")
+
+    def _orders(self, **options) -> None:
+        for sale in m.Sale.objects.order_by("pk"):
+            shipments = ", ".join(s.number for s in sale.shipments.all()) or "-"
+            self.stdout.write(
+                f"#{sale.pk} {sale.number or '(draft)'} ref={sale.reference} {sale.state} "
+                f"total={sale.total_amount} shipments={shipments}"
+            )
+
+    def _ship(self, *, reference, carrier, service, tracking, tracking_url, sku, **options):
+        shipment = services.shipment_dispatch(
+            reference,
+            carrier=carrier,
+            service=service,
+            tracking_number=tracking,
+            tracking_url=tracking_url,
+            lines=dict(sku) if sku else None,
+        )
+        self.stdout.write(f"shipment {shipment.number} done for {reference} via {carrier}")
+
+    def _return(self, *, reference, sku, shipping_amount, **options) -> None:
+        sale = services.sale_return(
+            reference, lines=dict(sku) if sku else None, shipping_amount=shipping_amount
+        )
+        self.stdout.write(f"return sale #{sale.pk} for {reference}: total {sale.total_amount}")
+
+    def _webhooks(self, *, resend, **options) -> None:
+        if resend:
+            delivery = services.webhook_post(resend)
+            self.stdout.write(f"#{delivery.pk} -> {delivery.response_status or delivery.error}")
+            return
+        for delivery in m.WebhookDelivery.objects.all():
+            result = delivery.response_status or delivery.error or "stored"
+            self.stdout.write(f"#{delivery.pk} {delivery.topic} {delivery.event_id} {result}")
+
+    def _reset(self, **options) -> None:
+        services.sandbox_reset()
+        self.stdout.write("Fulfil sandbox emptied (account kept)")

@@ -1,0 +1,334 @@
+"""Fulfil's HTTP surface: the v2 model API and the v3 JSON-RPC endpoint.
+
+Every view: fault injection first (errors in the API's own shape, 5xx with ``X-Sentry-ID``),
+then ``X-API-KEY``, then the per-minute rate limit (429 + Retry-After; -32003 on v3).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from connectors.fulfil.http import json_loads
+from connectors.fulfil.sandbox import records, services
+from connectors.fulfil.sandbox.records import UserError
+from connectors.sandbox.faults import fault_for, sandbox_now
+
+SYSTEM = "fulfil"
+MAX_PER_PAGE = 500
+
+
+class _Denied(Exception):
+    def __init__(self, status: int, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.retry_after = status, message, retry_after
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def _tryton(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {"__class__": "Decimal", "decimal": str(value)}
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(dt.UTC)
+        parts = ("year", "month", "day", "hour", "minute", "second", "microsecond")
+        return {"__class__": "datetime", **{k: getattr(value, k) for k in parts}}
+    if isinstance(value, dt.date):
+        return {"__class__": "date", "year": value.year, "month": value.month, "day": value.day}
+    raise TypeError(type(value).__name__)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def v2_json(data: Any, status: int = 200, headers: dict | None = None) -> HttpResponse:
+    body = json.dumps(data, default=_tryton)
+    return HttpResponse(body, status=status, content_type="application/json", headers=headers)
+
+
+def v2_error_body(status: int, message: str) -> dict:
+    return {"code": status, "message": message, "description": ""}
+
+
+def rpc_error_body(status: int, message: str, request_id: Any = None) -> dict:
+    code = {401: -32000, 403: -32001, 404: -32002, 429: -32003, 400: -32602}.get(status, -32603)
+    return {"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}}
+
+
+def _with_sentry(response: HttpResponse) -> HttpResponse:
+    if response.status_code >= 500:
+        response["X-Sentry-ID"] = uuid.uuid4().hex
+    return response
+
+
+# --- the common steps ---------------------------------------------------------------------------
+
+
+def _admit(request: HttpRequest) -> None:
+    account = services.account_get()
+    key = request.headers.get("X-API-KEY", "")
+    if not key or key != account.api_key:
+        raise _Denied(401, "Authentication failed: missing or invalid API key")
+    wait = services.call_count(sandbox_now(SYSTEM))
+    if wait is not None:
+        raise _Denied(429, "Rate limit exceeded, slow down", retry_after=wait)
+
+
+def _denied_v2(error: _Denied) -> HttpResponse:
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
+    return v2_json(v2_error_body(error.status, error.message), error.status, headers)
+
+
+def _user_error_v2(error: UserError) -> HttpResponse:
+    body = {"type": "UserError", "message": error.message, "code": 400}
+    body["description"] = error.description
+    return v2_json(body, status=400)
+
+
+def _v2_view(handler):
+    @csrf_exempt
+    @login_not_required
+    def view(request: HttpRequest, **kwargs) -> HttpResponse:
+        fault = fault_for(SYSTEM, request, error_body=v2_error_body)
+        if fault is not None:
+            return _with_sentry(fault)
+        try:
+            _admit(request)
+            return handler(request, **kwargs)
+        except _Denied as error:
+            return _denied_v2(error)
+        except UserError as error:
+            return _user_error_v2(error)
+
+    return view
+
+
+# --- v2 ---------------------------------------------------------------------------------------
+
+
+def _json_param(request: HttpRequest, name: str, default: Any) -> Any:
+    raw = request.GET.get(name)
+    if not raw:
+        return default
+    try:
+        return json_loads(raw)
+    except ValueError:
+        raise UserError(f'Invalid JSON in parameter "{name}".') from None
+
+
+def _int_param(request: HttpRequest, name: str, default: int) -> int:
+    raw = request.GET.get(name) or str(default)
+    if not raw.isdigit() or int(raw) < 1:
+        raise UserError(f'Invalid value "{raw}" for parameter "{name}".')
+    return int(raw)
+
+
+@_v2_view
+def model_list(request: HttpRequest, model: str) -> HttpResponse:
+    """GET /api/v2/model/<model>?filter=<domain>&page=&per_page=&field=&order="""
+    model_class, _ = records.spec(model)
+    domain = _json_param(request, "filter", [])
+    order = _json_param(request, "order", [])
+    page = _int_param(request, "page", 1)
+    per_page = min(_int_param(request, "per_page", 10), MAX_PER_PAGE)
+    fields = [f for raw in request.GET.getlist("field") for f in raw.split(",") if f]
+    queryset = records.ordered(
+        model, model_class.objects.filter(records.domain_q(model, domain)), order
+    )
+    rows = queryset[(page - 1) * per_page : page * per_page]
+    return v2_json([records.record_read(model, obj, fields) for obj in rows])
+
+
+@_v2_view
+def model_read(request: HttpRequest, model: str, record_id: int) -> HttpResponse:
+    """GET /api/v2/model/<model>/<id>: every plain field of one record."""
+    model_class, fields = records.spec(model)
+    obj = model_class.objects.filter(pk=record_id).first()
+    if obj is None:
+        return v2_json(v2_error_body(404, f"Record {model},{record_id} does not exist."), 404)
+    return v2_json(records.record_read(model, obj, list(fields)))
+
+
+def _args(request: HttpRequest) -> list:
+    try:
+        args = json_loads(request.body or b"[]")
+    except ValueError:
+        raise UserError("The request body is not valid JSON.") from None
+    if not isinstance(args, list):
+        raise UserError("The request body must be a JSON array of arguments.")
+    return args
+
+
+def _search_read(model: str, args: list) -> list[dict]:
+    domain, offset, limit, order, fields = (args + [None] * 5)[:5]
+    model_class, spec_fields = records.spec(model)
+    queryset = model_class.objects.filter(records.domain_q(model, domain or []))
+    queryset = records.ordered(model, queryset, order or [])
+    offset = int(offset or 0)
+    rows = queryset[offset : offset + int(limit)] if limit else queryset[offset:]
+    names = fields or [name for name, f in spec_fields.items() if f.kind != "x2m"]
+    return [records.record_read(model, obj, names) for obj in rows]
+
+
+def _ids(args: list) -> list[int]:
+    ids = args[0] if args else None
+    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+        raise UserError("The first argument must be a list of record ids.")
+    return ids
+
+
+def _create(model: str, args: list) -> list[int]:
+    vlist = args[0] if args else None
+    if not isinstance(vlist, list) or not all(isinstance(v, dict) for v in vlist):
+        raise UserError("create expects a list of value dictionaries.")
+    creators = {"sale.sale": services.sale_create, "party.address": services.address_create}
+    if model not in creators:
+        raise UserError(f'You are not allowed to create records of "{model}".')
+    return [creators[model](values).pk for values in vlist]
+
+
+def _inventory(args: list) -> dict:
+    product_ids = _ids(args)
+    warehouse_ids = args[1] if len(args) > 1 and isinstance(args[1], list) else []
+    return services.inventory(product_ids, [int(w) for w in warehouse_ids])
+
+
+def _sale_action(action):
+    def run(args: list) -> None:
+        action(_ids(args))
+
+    return run
+
+
+METHODS = {
+    ("sale.sale", "quote"): _sale_action(services.sales_quote),
+    ("sale.sale", "confirm"): _sale_action(services.sales_confirm),
+    ("product.product", "get_product_inventory"): _inventory,
+}
+
+
+@_v2_view
+def model_method(request: HttpRequest, model: str, method: str) -> HttpResponse:
+    """PUT /api/v2/model/<model>/<method> with the positional arguments as a JSON array."""
+    if request.method != "PUT":
+        return v2_json(v2_error_body(405, "Method Not Allowed"), 405)
+    records.spec(model)
+    args = _args(request)
+    if method == "search_read":
+        return v2_json(_search_read(model, args))
+    if method == "search_count":
+        return v2_json(len(_search_read(model, [args[0] if args else [], 0, None, None, ["id"]])))
+    if method == "create":
+        return v2_json(_create(model, args))
+    handler = METHODS.get((model, method))
+    if handler is None:
+        return v2_json(v2_error_body(404, f'Method "{method}" of "{model}" not found.'), 404)
+    return v2_json(handler(args))
+
+
+# --- v3 JSON-RPC --------------------------------------------------------------------------------
+
+
+def _rpc_json(data: Any, status: int = 200, headers: dict | None = None) -> HttpResponse:
+    body = json.dumps(data, default=_plain)
+    return HttpResponse(body, status=status, content_type="application/json", headers=headers)
+
+
+def _cursor_token(query: dict, offset: int) -> str:
+    fingerprint = hashlib.sha256(json.dumps(query, sort_keys=True).encode()).hexdigest()[:16]
+    raw = json.dumps({"o": offset, "q": fingerprint}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _cursor_offset(query: dict, cursor: str) -> int:
+    try:
+        state = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"=="))
+        if state["q"] == json.loads(base64.urlsafe_b64decode(_cursor_token(query, 0) + "=="))["q"]:
+            return int(state["o"])
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        pass
+    raise UserError("Invalid cursor.", "the cursor does not belong to this query")
+
+
+def _find(model: str, params: dict) -> dict:
+    model_class, _ = records.spec(model)
+    where = params.get("where") or {}
+    fields = params.get("fields") or ["id"]
+    ordering = params.get("ordering") or {"id": "ASC"}
+    size = params.get("page_size", 20)
+    if not isinstance(size, int) or not 1 <= size <= MAX_PER_PAGE:
+        raise UserError(f"page_size must be between 1 and {MAX_PER_PAGE}.")
+    query = {"model": model, "where": where, "fields": fields, "ordering": ordering, "size": size}
+    offset = _cursor_offset(query, params["cursor"]) if params.get("cursor") else 0
+    queryset = model_class.objects.filter(records.where_q(model, where))
+    queryset = records.ordered(model, queryset, list(ordering.items()))
+    rows = list(queryset[offset : offset + size + 1])
+    has_more = len(rows) > size
+    data = [records.record_read(model, obj, fields) for obj in rows[:size]]
+    next_cursor = _cursor_token(query, offset + size) if has_more else None
+    return {"data": data, "pagination": {"next_cursor": next_cursor, "has_more": has_more}}
+
+
+def _rpc_call(call: Any) -> dict:
+    request_id = call.get("id") if isinstance(call, dict) else None
+    method = call.get("method", "") if isinstance(call, dict) else ""
+    params = call.get("params") if isinstance(call, dict) else None
+    prefix, _, rest = method.partition(".")
+    v3_model, _, action = rest.rpartition(".")
+    model = records.V3_MODELS.get(v3_model)
+    if prefix != "model" or model is None or action not in ("find", "count"):
+        error = {"code": -32601, "message": f"Method not found: {method}"}
+        return {"jsonrpc": "2.0", "id": request_id, "error": error}
+    try:
+        if not isinstance(params, dict):
+            raise UserError("params must be an object")
+        if action == "count":
+            where = records.where_q(model, params.get("where") or {})
+            result: Any = records.spec(model)[0].objects.filter(where).count()
+        else:
+            result = _find(model, params)
+    except UserError as error:
+        return rpc_error_body(400, f"Invalid params: {error.message}", request_id)
+    return {"jsonrpc": "2.0", "id": request_id, "result": result}
+
+
+@csrf_exempt
+@login_not_required
+def jsonrpc(request: HttpRequest) -> HttpResponse:
+    """POST /api/v3/jsonrpc: ``model.<name>.find`` / ``count`` (single or batch)."""
+    fault = fault_for(SYSTEM, request, error_body=rpc_error_body)
+    if fault is not None:
+        return _with_sentry(fault)
+    if request.method != "POST":
+        return _rpc_json(rpc_error_body(405, "Method Not Allowed"), 405)
+    try:
+        _admit(request)
+    except _Denied as error:
+        headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
+        return _rpc_json(rpc_error_body(error.status, error.message), error.status, headers)
+    try:
+        payload = json.loads(request.body or b"null")
+    except ValueError:
+        error = {"code": -32700, "message": "Parse error"}
+        return _rpc_json({"jsonrpc": "2.0", "id": None, "error": error})
+    if isinstance(payload, list):
+        return _rpc_json([_rpc_call(call) for call in payload])
+    return _rpc_json(_rpc_call(payload))
