@@ -70,6 +70,7 @@ SANDBOX_APPS += ["connectors.mirakl.sandbox"]
 SANDBOX_APPS += ["connectors.shopify.sandbox"]
 SANDBOX_APPS += ["connectors.magento.sandbox"]
 SANDBOX_APPS += ["connectors.fulfil.sandbox"]
+SANDBOX_APPS += ["connectors.scayle.sandbox"]
 INSTALLED_APPS += SANDBOX_APPS
 
 MIDDLEWARE = [

@@ -1,0 +1,110 @@
+"""Every SCAYLE detail we could not confirm publicly, isolated here (and nowhere else).
+
+docs/connectors/scayle.md lists each one as a numbered "question to confirm on go-live"; the
+``Q<n>`` tags below match that list. When a tenant answers differently, change this module
+(and the sandbox, which imports it), not the client.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+# --- Auth and rate limits (documented; header names lower-cased) ----------------------------
+
+AUTH_HEADER = "X-Access-Token"
+RATE_SCOPE = "x-ratelimit-scope"
+RATE_LIMIT = "x-ratelimit-limit"
+RATE_REMAINING = "x-ratelimit-remaining"
+RATE_RESET = "x-ratelimit-reset"  # seconds until the scope's window resets
+
+# Scope names the Admin API reports (scayle.dev "Rate Limits"); we pace per scope.
+SCOPE_SHOP_READ = "globalRead"
+SCOPE_PRODUCT_READ = "productRead"
+SCOPE_STOCK_READ = "stocksRead"
+SCOPE_ORDER_READ = "ordersRead"
+SCOPE_ORDER_WRITE = "ordersWrite"
+
+# --- Paths (Admin API v1, relative to the integration's source_url) -------------------------
+
+SHOP_PATH = "shops/{shop_key}"
+PRODUCTS_PATH = "products"
+VARIANT_STOCKS_PATH = "variants/{variant}/stocks"
+ORDERS_PATH = "shops/{shop_key}/countries/{country_code}/orders"
+ORDER_PATH = ORDERS_PATH + "/{order}"
+ORDER_REFERENCE_KEY_PATH = ORDER_PATH + "/reference-key"
+REFERENCE_KEY_PREFIX = "key="  # identifiers by reference key: ``key=<referenceKey>``
+
+# Q1: the Admin API order endpoints accept ``key=<referenceKey>`` as the order identifier
+# (documented for variants; assumed for orders). order_find relies on it.
+ORDER_BY_REFERENCE = ORDER_PATH
+
+# Q2/Q3: the name of the "updated since" filter on GET /products and GET .../orders, and
+# that the products list embeds variants (with attributes and prices) through ``with``.
+UPDATED_SINCE_PARAM = "filters[minUpdatedAt]"
+PRODUCTS_WITH = "variants,variants.attributes,variants.prices,attributes"
+ORDERS_WITH = "items,packages"
+
+# --- Order creation -------------------------------------------------------------------------
+
+# Q4: External Order Creation is documented on the Storefront API. We send the external
+# order through the Admin API order endpoint with the channel key and price overrides, and
+# with ``referenceKey`` in the create body (documented read-only on the model). When the
+# answer lacks it we set it with PUT .../reference-key straight away.
+ORDER_CHANNEL_FIELD = "channelKey"
+ORDER_GUEST_CUSTOMER_TYPE = "guest"
+
+# Q5: SCAYLE order items are single pieces (no quantity field): a line of 3 is 3 items.
+ORDER_ITEMS_ARE_PIECES = True
+
+# Q6: order addresses carry ISO 3166 alpha-3 country codes (the SDK examples show "DEU").
+COUNTRY_ALPHA3 = {
+    "GB": "GBR",
+    "IE": "IRL",
+    "JE": "JEY",
+    "GG": "GGY",
+    "IM": "IMN",
+    "FR": "FRA",
+    "DE": "DEU",
+    "NL": "NLD",
+    "BE": "BEL",
+    "ES": "ESP",
+    "IT": "ITA",
+    "US": "USA",
+}
+
+# Errors that mean "an order with this referenceKey already exists" on create (Q7).
+ORDER_DUPLICATE_ERROR_KEYS = frozenset({"ORDER_REFERENCE_KEY_ALREADY_EXISTS"})
+
+# --- Shipments and refunds ------------------------------------------------------------------
+
+# Q8: the carrier *service* is not on the package; we take the delivery fee's ``option``
+# (cost.appliedFees[category=delivery].option) the order was bought with.
+DELIVERY_FEE_CATEGORY = "delivery"
+PACKAGE_SHIPPED_STATUSES = frozenset({"shipped", "delivered"})
+
+# Q9: refunds are modelled from item status: each returned or cancelled piece is one refund
+# of its price with tax; delivery fees are not refunded per item.
+REFUND_ITEM_STATUSES = frozenset({"returned", "cancelled"})
+
+# --- Webhooks (Admin webhooks v2) -----------------------------------------------------------
+
+# Q10: SCAYLE does not document payload signing. We require a hex HMAC-SHA256 of the raw body
+# in ``X-Signature``, keyed with the shared secret ``webhook_secret``, and refuse events whose
+# ``occurredAt`` is older than the replay window; ``key`` is the dedupe id.
+SIGNATURE_HEADER = "x-signature"
+WEBHOOK_REPLAY_WINDOW_SECONDS = 72 * 3600  # SCAYLE redelivers for up to ~46 h
+WEBHOOK_TOPICS = frozenset(
+    {
+        "product-variant-stock-updated",
+        "order-package-shipped",
+        "order-item-returned",
+        "order-item-canceled",
+        "order-canceled",
+    }
+)
+
+
+def webhook_signature(secret: str, body: bytes) -> str:
+    """The value we expect in ``X-Signature`` for ``body`` (Q10)."""
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()

@@ -1,0 +1,1 @@
+"""The SCAYLE Admin API sandbox, mounted at /sandbox/scayle/ when HUB_SANDBOX=1."""

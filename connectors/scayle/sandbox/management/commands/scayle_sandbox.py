@@ -1,0 +1,176 @@
+"""`python manage.py scayle_sandbox`: drive the SCAYLE sandbox like a merchant would.
+
+    scayle_sandbox seed [--products N] [--reset]
+    scayle_sandbox token NAME [--token VALUE] [--scope SCOPE ...]
+    scayle_sandbox stock SKU QUANTITY [--warehouse KEY]
+    scayle_sandbox product SKU [--price MINOR] [--ean CODE]
+    scayle_sandbox orders
+    scayle_sandbox ship ORDER --carrier KEY --tracking NUMBER [--tracking-url URL]
+                        [--service NAME] [--item SKU:QTY ...]
+    scayle_sandbox return ORDER [--item SKU:QTY ...] [--no-restock]
+    scayle_sandbox cancel ORDER [--item SKU:QTY ...]
+    scayle_sandbox rate-limit SCOPE PER_MINUTE
+    scayle_sandbox webhook-config [--url URL] --secret SECRET [--inactive]
+    scayle_sandbox webhooks [--type EVENT]
+    scayle_sandbox webhook-send KEY [--url URL]
+    scayle_sandbox reset
+
+ORDER is the order id, its JL number (referenceKey) or its publicKey. Faults and the clock are
+shared: `python manage.py sandbox fault add scayle ...`.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from connectors.scayle.sandbox import models as m
+from connectors.scayle.sandbox import services, webhooks
+from connectors.scayle.sandbox.errors import ScayleError
+
+
+def _lines(values: list[str] | None) -> dict[str, int] | None:
+    if not values:
+        return None
+    lines: dict[str, int] = {}
+    for value in values:
+        sku, _, qty = value.rpartition(":")
+        if not sku or not qty.isdigit():
+            raise CommandError(f"--item takes SKU:QTY, not {value!r}", returncode=2)
+        lines[sku] = lines.get(sku, 0) + int(qty)
+    return lines
+
+
+class Command(BaseCommand):
+    help = "Seed and drive the SCAYLE sandbox (catalogue, stock, packages, returns, webhooks)."
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        seed = sub.add_parser("seed")
+        seed.add_argument("--products", type=int, default=6)
+        seed.add_argument("--reset", action="store_true")
+        token = sub.add_parser("token")
+        token.add_argument("name")
+        token.add_argument("--token", default="")
+        token.add_argument("--scope", action="append", help="rate-limit scope; all if omitted")
+        stock = sub.add_parser("stock")
+        stock.add_argument("sku")
+        stock.add_argument("quantity", type=int)
+        stock.add_argument("--warehouse", default="main")
+        product = sub.add_parser("product")
+        product.add_argument("sku")
+        product.add_argument("--price", type=int, help="minor units, with tax")
+        product.add_argument("--ean")
+        sub.add_parser("orders")
+        ship = sub.add_parser("ship")
+        ship.add_argument("order")
+        ship.add_argument("--carrier", required=True, help="any carrier key or name")
+        ship.add_argument("--tracking", required=True)
+        ship.add_argument("--tracking-url", default="")
+        ship.add_argument("--service", default="")
+        ship.add_argument("--item", action="append")
+        back = sub.add_parser("return")
+        back.add_argument("order")
+        back.add_argument("--item", action="append")
+        back.add_argument("--no-restock", action="store_true")
+        cancel = sub.add_parser("cancel")
+        cancel.add_argument("order")
+        cancel.add_argument("--item", action="append")
+        limit = sub.add_parser("rate-limit")
+        limit.add_argument("scope")
+        limit.add_argument("per_minute", type=int)
+        config = sub.add_parser("webhook-config")
+        config.add_argument("--url", default="")
+        config.add_argument("--secret", required=True)
+        config.add_argument("--inactive", action="store_true")
+        listing = sub.add_parser("webhooks")
+        listing.add_argument("--type", default="")
+        send = sub.add_parser("webhook-send")
+        send.add_argument("key")
+        send.add_argument("--url", default="")
+        sub.add_parser("reset")
+
+    def handle(self, *args, action: str, **options) -> None:
+        try:
+            getattr(self, "_" + action.replace("-", "_"))(**options)
+        except ScayleError as error:
+            raise CommandError(f"{error.error_key}: {error.message}", returncode=1) from None
+
+    def _say(self, text: str) -> None:
+        self.stdout.write(text)
+
+    def _seed(self, *, products: int, reset: bool, **_) -> None:
+        variants = services.catalogue_seed(products=products, reset=reset)
+        self._say(f"{len(variants)} variants; token {services.DEFAULT_TOKEN!r}")
+        self._say(
+            f"shop {services.DEFAULT_SHOP}/{services.DEFAULT_COUNTRY}, "
+            f"channel {services.DEFAULT_CHANNEL}"
+        )
+
+    def _token(self, *, name: str, token: str, scope: list[str] | None, **_) -> None:
+        created = services.token_create(name=name, token=token, scopes=scope)
+        self._say(f"token {created.name!r} created: {created.token}")
+
+    def _stock(self, *, sku: str, quantity: int, warehouse: str, **_) -> None:
+        stock = services.stock_set(sku=sku, quantity=quantity, warehouse=warehouse)
+        self._say(f"{stock}")
+
+    def _product(self, *, sku: str, price: int | None, ean: str | None, **_) -> None:
+        variant = services.product_update(sku=sku, price=price, ean=ean)
+        self._say(f"{variant} price {variant.price} ean {variant.attributes.get('ean')}")
+
+    def _orders(self, **_) -> None:
+        for order in m.Order.objects.order_by("id"):
+            statuses = ", ".join(
+                f"{i.variant.reference_key}:{i.status}"
+                for i in order.items.select_related("variant")
+            )
+            self._say(f"#{order.pk} {order} {order.channel_key} [{statuses}]")
+
+    def _ship(self, *, order: str, carrier: str, tracking: str, item, **options) -> None:
+        package = services.order_ship(
+            order=services.order_lookup(order),
+            carrier_key=carrier,
+            tracking_id=tracking,
+            tracking_url=options["tracking_url"],
+            service=options["service"],
+            items=_lines(item),
+        )
+        self._say(f"package #{package.pk} shipped: {package}")
+
+    def _return(self, *, order: str, item, no_restock: bool, **_) -> None:
+        pieces = services.items_return(
+            order=services.order_lookup(order), items=_lines(item), restock=not no_restock
+        )
+        self._say(f"{len(pieces)} piece(s) returned")
+
+    def _cancel(self, *, order: str, item, **_) -> None:
+        pieces = services.items_cancel(order=services.order_lookup(order), items=_lines(item))
+        self._say(f"{len(pieces)} piece(s) cancelled")
+
+    def _rate_limit(self, *, scope: str, per_minute: int, **_) -> None:
+        self._say(str(services.rate_limit_set(scope=scope, per_minute=per_minute)))
+
+    def _webhook_config(self, *, url: str, secret: str, inactive: bool, **_) -> None:
+        config = webhooks.webhook_configure(url=url, secret=secret, active=not inactive)
+        self._say(f"webhooks go to {config} ({'inactive' if inactive else 'active'})")
+
+    def _webhooks(self, *, type: str, **_) -> None:  # noqa: A002
+        deliveries = m.WebhookDelivery.objects.all()
+        if type:
+            deliveries = deliveries.filter(event_type=type)
+        for delivery in deliveries:
+            self._say(
+                f"{delivery.key} {delivery.event_type} {delivery.occurred_at.isoformat()} "
+                f"status={delivery.response_status} attempts={delivery.attempts}"
+            )
+
+    def _webhook_send(self, *, key: str, url: str, **_) -> None:
+        try:
+            status = webhooks.webhook_redeliver(key, url)
+        except m.WebhookDelivery.DoesNotExist:
+            raise CommandError(f"no webhook delivery {key!r}", returncode=1) from None
+        self._say(f"delivered: HTTP {status}")
+
+    def _reset(self, **_) -> None:
+        services.sandbox_reset()
+        self._say("SCAYLE sandbox emptied")

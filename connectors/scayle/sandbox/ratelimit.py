@@ -1,0 +1,52 @@
+"""Per-token, per-scope, per-minute budgets with SCAYLE's ``x-ratelimit-*`` headers.
+
+The window follows the sandbox clock, so ``sandbox clock advance scayle --seconds 60``
+refills every budget.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+
+from connectors.sandbox.faults import sandbox_now
+from connectors.scayle import contract
+from connectors.scayle.sandbox import models as m
+
+DEFAULT_LIMITS = {  # requests per minute, the documented examples
+    contract.SCOPE_SHOP_READ: 1000,
+    contract.SCOPE_PRODUCT_READ: 1000,
+    contract.SCOPE_STOCK_READ: 2500,
+    "stocksWrite": 2500,
+    contract.SCOPE_ORDER_READ: 1000,
+    contract.SCOPE_ORDER_WRITE: 300,
+    "fulfillmentWrite": 300,
+}
+
+
+def scope_limit(scope: str) -> int:
+    stored = m.ScopeLimit.objects.filter(scope=scope).values_list("per_minute", flat=True).first()
+    return stored if stored is not None else DEFAULT_LIMITS.get(scope, 1000)
+
+
+def rate_spend(token: str, scope: str) -> tuple[bool, dict[str, str]]:
+    """Count one request; return whether it is allowed and the headers to send."""
+    now = sandbox_now("scayle")
+    window_start = now.replace(second=0, microsecond=0)
+    limit = scope_limit(scope)
+    with transaction.atomic():
+        window, _ = m.RateWindow.objects.get_or_create(
+            token=token, scope=scope, window_start=window_start
+        )
+        allowed = window.count < limit
+        if allowed:
+            m.RateWindow.objects.filter(pk=window.pk).update(count=F("count") + 1)
+            window.count += 1
+    reset = 60 - now.second if now.second or now.microsecond else 60
+    headers = {
+        contract.RATE_SCOPE: scope,
+        contract.RATE_LIMIT: str(limit),
+        contract.RATE_REMAINING: str(max(0, limit - window.count)),
+        contract.RATE_RESET: str(reset),
+    }
+    return allowed, headers

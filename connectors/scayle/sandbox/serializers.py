@@ -1,0 +1,153 @@
+"""Sandbox rows as the SCAYLE Admin API answers them (camelCase, money in minor units)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from connectors.scayle.sandbox import models as m
+
+
+def stamp(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat() if value else None
+
+
+def _attribute(name: str, value: object, kind: str = "simple") -> dict:
+    return {"name": name, "type": kind, "value": value}
+
+
+def variant_json(variant: m.Variant, country_code: str = "GB") -> dict:
+    attributes = [_attribute(k, v) for k, v in sorted(variant.attributes.items())]
+    if variant.size:
+        attributes.append(_attribute("size", variant.size))
+    return {
+        "id": variant.pk,
+        "referenceKey": variant.reference_key,
+        "updatedAt": stamp(variant.updated_at),
+        "attributes": attributes,
+        "prices": [
+            {
+                "price": variant.price,
+                "currencyCode": "GBP",
+                "countryCode": country_code,
+                "tax": {"vat": {"rate": float(variant.tax_rate)}},
+            }
+        ],
+    }
+
+
+def product_json(product: m.Product, with_: set[str]) -> dict:
+    body = {
+        "id": product.pk,
+        "referenceKey": product.reference_key,
+        "state": product.state,
+        "createdAt": stamp(product.created_at),
+        "updatedAt": stamp(product.updated_at),
+        "attributes": [_attribute("name", {"en_GB": product.name}, "localizedString")],
+    }
+    if "variants" in with_:
+        body["variants"] = [variant_json(v) for v in product.variants.all()]
+    return body
+
+
+def stock_json(stock: m.Stock) -> dict:
+    return {
+        "quantity": stock.quantity,
+        "warehouseReferenceKey": stock.warehouse_reference_key,
+        "changedAt": stamp(stock.changed_at),
+        "sellableWithoutStock": stock.sellable_without_stock,
+        "merchantReferenceKey": stock.merchant_reference_key or None,
+        "expectedAvailabilityAt": None,
+    }
+
+
+def stock_event(stock: m.Stock) -> dict:
+    variant = stock.variant
+    return {
+        "productVariant": {"id": variant.pk, "referenceKey": variant.reference_key},
+        "product": {"id": variant.product_id, "referenceKey": variant.product.reference_key},
+        "warehouse": {"id": None, "referenceKey": stock.warehouse_reference_key},
+        "quantity": stock.quantity,
+        "sellableWithoutStock": stock.sellable_without_stock,
+        "createdAt": stamp(stock.changed_at),
+        "merchantReferenceKey": stock.merchant_reference_key or None,
+    }
+
+
+def _without_tax(with_tax: int, tax: int) -> int:
+    return max(0, with_tax - tax)
+
+
+def item_json(item: m.OrderItem) -> dict:
+    variant = item.variant
+    rate = float(variant.tax_rate)
+    return {
+        "id": item.pk,
+        "key": f"item-{item.pk}",
+        "status": item.status,
+        "packageId": item.package_id,
+        "returnKey": item.return_key or None,
+        "updatedAt": stamp(item.updated_at),
+        "price": {
+            "withTax": item.price,
+            "withoutTax": _without_tax(item.price, item.tax),
+            "overrideWithTax": item.price,
+            "tax": {"vat": {"amount": item.tax, "rate": rate}},
+        },
+        "product": {"id": variant.product_id, "name": variant.product.name},
+        "variant": {"id": variant.pk, "referenceKey": variant.reference_key},
+    }
+
+
+def package_json(package: m.Package) -> dict:
+    return {
+        "id": package.pk,
+        "carrierKey": package.carrier_key,
+        "shipmentKey": package.shipment_key or None,
+        "deliveryStatus": package.delivery_status,
+        "shippedAt": stamp(package.shipped_at),
+        "tracking": {"id": package.tracking_id, "url": package.tracking_url or None},
+        "returnIdentCode": package.return_ident_code or None,
+        "deliveryDate": None,
+    }
+
+
+def order_json(order: m.Order) -> dict:
+    items = [item_json(i) for i in order.items.select_related("variant__product").order_by("id")]
+    goods = sum(i["price"]["withTax"] for i in items if i["status"] != "cancelled")
+    tax = sum(i["price"]["tax"]["vat"]["amount"] for i in items if i["status"] != "cancelled")
+    total = goods + order.delivery_price
+    return {
+        "id": order.pk,
+        "publicKey": order.public_key,
+        "referenceKey": order.reference_key,
+        "status": order.status,
+        "currencyCode": order.currency_code,
+        "channelKey": order.channel_key or None,
+        "createdAt": stamp(order.created_at),
+        "confirmedAt": stamp(order.created_at),
+        "updatedAt": stamp(order.updated_at),
+        "shopCountry": {"shopKey": order.shop_key, "countryCode": order.country_code},
+        "customer": order.customer,
+        "address": order.address,
+        "cost": {
+            "withTax": total,
+            "withoutTax": _without_tax(total, tax),
+            "tax": {"vat": {"amount": tax}},
+            "appliedFees": [
+                {
+                    "category": "delivery",
+                    "key": order.delivery_key or "standard",
+                    "option": order.delivery_option or None,
+                    "amount": {"withTax": order.delivery_price},
+                }
+            ],
+        },
+        "items": items,
+        "packages": [package_json(p) for p in order.packages.order_by("id")],
+        "customData": order.custom_data,
+    }
+
+
+def pounds(minor: int) -> Decimal:
+    return (Decimal(minor) / 100).quantize(Decimal("0.01"))

@@ -1,0 +1,492 @@
+"""Writes of the SCAYLE sandbox: the API views and the control surface both call these.
+
+Control surface (also behind ``python manage.py scayle_sandbox``):
+
+* :func:`catalogue_seed` - shop country, channel, token, webhook secret and products whose
+  variants carry valid EAN-13s and stock in two warehouses
+* :func:`token_create` - another Admin API key, optionally limited to some scopes
+* :func:`stock_set` - a variant's sellable quantity in one warehouse (sends a webhook)
+* :func:`order_ship` - a package with any carrier key, service and tracking (sends a webhook)
+* :func:`items_return` / :func:`items_cancel` - returned or cancelled pieces (webhooks)
+* :func:`rate_limit_set` - a scope's requests per minute
+* :func:`sandbox_reset` - empty every SCAYLE sandbox table
+Webhooks: :mod:`connectors.scayle.sandbox.webhooks` (``webhook_configure``, ``webhook_emit``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+
+from django.db import transaction
+
+from connectors.sandbox.faults import sandbox_now
+from connectors.scayle.sandbox import models as m
+from connectors.scayle.sandbox import serializers as s
+from connectors.scayle.sandbox.errors import ScayleError, not_found
+from connectors.scayle.sandbox.webhooks import webhook_configure, webhook_emit
+
+SYSTEM = "scayle"
+DEFAULT_TOKEN = "sandbox-scayle-token"
+DEFAULT_SHOP = "jl"
+DEFAULT_COUNTRY = "GB"
+DEFAULT_CHANNEL = "marketplace_john_lewis"
+DEFAULT_WEBHOOK_SECRET = "sandbox-scayle-webhook-secret"
+WAREHOUSES = ("main", "store")
+SIZES = ("S", "M")
+REFERENCE_PREFIX = "key="
+
+
+def now() -> dt.datetime:
+    return sandbox_now(SYSTEM)
+
+
+def ean13(number: int, prefix: str = "501") -> str:
+    """A valid EAN-13: prefix + zero-padded number + check digit."""
+    body = f"{prefix}{number:0{12 - len(prefix)}d}"[:12]
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+def token_create(*, name: str, token: str = "", scopes: list[str] | None = None) -> m.Token:
+    return m.Token.objects.create(
+        name=name,
+        token=token or secrets.token_hex(16),
+        scopes=scopes if scopes is not None else [m.ALL_SCOPES],
+    )
+
+
+# --- catalogue and stock --------------------------------------------------------------------
+
+
+@transaction.atomic
+def catalogue_seed(*, products: int = 6, reset: bool = False) -> list[m.Variant]:
+    """Products ``SC-0001``.. with variants ``SC-0001-S``/``-M``; idempotent for existing keys.
+
+    Variant *n* (1-based over the catalogue) has EAN ``ean13(n)``, price ``10 + n`` pounds,
+    ``10 * n`` in warehouse ``main`` and 1 in ``store``.
+    """
+    if reset:
+        sandbox_reset()
+    m.Token.objects.get_or_create(
+        token=DEFAULT_TOKEN, defaults={"name": "hub", "scopes": [m.ALL_SCOPES]}
+    )
+    m.ShopCountry.objects.get_or_create(shop_key=DEFAULT_SHOP, country_code=DEFAULT_COUNTRY)
+    m.Channel.objects.get_or_create(key=DEFAULT_CHANNEL)
+    if not m.WebhookConfig.objects.exists():
+        webhook_configure(url="", secret=DEFAULT_WEBHOOK_SECRET)
+    stamp, variants, number = now(), [], 0
+    for index in range(1, products + 1):
+        product, _ = m.Product.objects.get_or_create(
+            reference_key=f"SC-{index:04d}",
+            defaults={"name": f"Sandbox shirt {index}", "created_at": stamp, "updated_at": stamp},
+        )
+        for size in SIZES:
+            number += 1
+            variants.append(_variant_seed(product, size, number, stamp))
+    return variants
+
+
+def _variant_seed(product: m.Product, size: str, number: int, stamp: dt.datetime) -> m.Variant:
+    variant, created = m.Variant.objects.get_or_create(
+        reference_key=f"{product.reference_key}-{size}",
+        defaults={
+            "product": product,
+            "size": size,
+            "attributes": {"ean": ean13(number)},
+            "price": (10 + number) * 100,
+            "updated_at": stamp,
+        },
+    )
+    if created:
+        for warehouse, quantity in zip(WAREHOUSES, (10 * number, 1), strict=True):
+            m.Stock.objects.create(
+                variant=variant,
+                warehouse_reference_key=warehouse,
+                quantity=quantity,
+                changed_at=stamp,
+            )
+    return variant
+
+
+def variant_lookup(identifier: str) -> m.Variant:
+    """By numeric id or ``key=<referenceKey>``, as the Admin API resolves identifiers."""
+    if identifier.startswith(REFERENCE_PREFIX):
+        found = m.Variant.objects.filter(reference_key=identifier[len(REFERENCE_PREFIX) :])
+    elif identifier.isdigit():
+        found = m.Variant.objects.filter(pk=int(identifier))
+    else:
+        found = m.Variant.objects.none()
+    variant = found.select_related("product").first()
+    if variant is None:
+        raise not_found("variant", identifier)
+    return variant
+
+
+def product_update(*, sku: str, price: int | None = None, ean: str | None = None) -> m.Variant:
+    """Change a variant's price (minor units) or EAN; bumps the product's updatedAt."""
+    variant = variant_lookup(REFERENCE_PREFIX + sku)
+    stamp = now()
+    if price is not None:
+        variant.price = price
+    if ean is not None:
+        variant.attributes = {**variant.attributes, "ean": ean}
+    variant.updated_at = stamp
+    variant.save()
+    m.Product.objects.filter(pk=variant.product_id).update(updated_at=stamp)
+    return variant
+
+
+@transaction.atomic
+def stock_set(
+    *,
+    sku: str,
+    quantity: int,
+    warehouse: str = "main",
+    changed_at: dt.datetime | None = None,
+    sellable_without_stock: bool | None = None,
+) -> m.Stock:
+    """Set the sellable quantity; an update older than the stored one is ignored (SCAYLE
+    only accepts newer ``changedAt``). Sends ``product-variant-stock-updated``."""
+    variant = variant_lookup(REFERENCE_PREFIX + sku)
+    changed_at = changed_at or now()
+    stock, created = m.Stock.objects.get_or_create(
+        variant=variant,
+        warehouse_reference_key=warehouse,
+        defaults={"quantity": quantity, "changed_at": changed_at},
+    )
+    if not created and changed_at < stock.changed_at:
+        return stock
+    stock.quantity = quantity
+    stock.changed_at = changed_at
+    if sellable_without_stock is not None:
+        stock.sellable_without_stock = sellable_without_stock
+    stock.save()
+    webhook_emit("product-variant-stock-updated", s.stock_event(stock))
+    return stock
+
+
+def _stock_take(variant: m.Variant, pieces: int, stamp: dt.datetime) -> None:
+    for _ in range(pieces):
+        stock = variant.stocks.filter(quantity__gt=0).order_by("-quantity", "id").first()
+        if stock is None:
+            raise ScayleError(
+                422,
+                "ITEMS_NOT_AVAILABLE",
+                f"Variant '{variant.reference_key}' is not available in the requested quantity.",
+                {"variant": variant.reference_key},
+            )
+        stock.quantity -= 1
+        stock.changed_at = stamp
+        stock.save(update_fields=["quantity", "changed_at"])
+
+
+def rate_limit_set(*, scope: str, per_minute: int) -> m.ScopeLimit:
+    limit, _ = m.ScopeLimit.objects.update_or_create(
+        scope=scope, defaults={"per_minute": per_minute}
+    )
+    return limit
+
+
+# --- orders ---------------------------------------------------------------------------------
+
+
+def shop_country(shop_key: str, country_code: str) -> m.ShopCountry:
+    shop = m.ShopCountry.objects.filter(shop_key=shop_key, country_code=country_code).first()
+    if shop is None:
+        raise not_found("shop country", f"{shop_key}/{country_code}")
+    return shop
+
+
+def order_lookup(identifier: str | int) -> m.Order:
+    """By id, ``key=<referenceKey>``, the bare reference key or the public key."""
+    text = str(identifier)
+    if text.startswith(REFERENCE_PREFIX):
+        order = m.Order.objects.filter(reference_key=text[len(REFERENCE_PREFIX) :]).first()
+    elif text.isdigit():
+        order = m.Order.objects.filter(pk=int(text)).first()
+    else:
+        order = (
+            m.Order.objects.filter(reference_key=text).first()
+            or m.Order.objects.filter(public_key=text).first()
+        )
+    if order is None:
+        raise not_found("order", identifier)
+    return order
+
+
+@transaction.atomic
+def order_create(*, shop: m.ShopCountry, body: Mapping) -> m.Order:
+    """External order creation: channel, unique referenceKey, available pieces, overrides."""
+    _channel_check(body.get("channelKey"))
+    reference = body.get("referenceKey") or None
+    if reference and m.Order.objects.filter(reference_key=reference).exists():
+        raise ScayleError(
+            409,
+            "ORDER_REFERENCE_KEY_ALREADY_EXISTS",
+            f"An order with referenceKey '{reference}' already exists.",
+            {"referenceKey": reference},
+        )
+    lines = _order_lines(body.get("items"))
+    address = body.get("address") or {}
+    for kind in ("billing", "shipping"):
+        _address_check(kind, address.get(kind))
+    fee = _delivery_fee(body)
+    stamp = now()
+    order = m.Order.objects.create(
+        shop_key=shop.shop_key,
+        country_code=shop.country_code,
+        reference_key=reference,
+        public_key=_public_key_next(),
+        channel_key=str(body.get("channelKey")),
+        currency_code=str(body.get("currencyCode") or shop.currency_code),
+        customer=dict(body.get("customer") or {}),
+        address=dict(address),
+        delivery_key=str(fee.get("key") or ""),
+        delivery_option=str(fee.get("option") or ""),
+        delivery_price=int((fee.get("amount") or {}).get("withTax") or 0),
+        custom_data=dict(body.get("customData") or {}),
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    for variant, price, tax in lines:
+        _stock_take(variant, 1, stamp)
+        m.OrderItem.objects.create(
+            order=order, variant=variant, price=price, tax=tax, updated_at=stamp
+        )
+    return order
+
+
+def _public_key_next() -> str:
+    last = m.Order.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return f"SB{last + 100001}"
+
+
+def _channel_check(channel_key: object) -> None:
+    if not m.Channel.objects.filter(key=str(channel_key or ""), active=True).exists():
+        raise ScayleError(
+            422,
+            "CHANNEL_NOT_FOUND",
+            f"Channel '{channel_key or ''}' does not exist or is not active.",
+            {"channelKey": channel_key},
+        )
+
+
+def _order_lines(items: object) -> list[tuple[m.Variant, int, int]]:
+    if not isinstance(items, list) or not items:
+        raise ScayleError(422, "INVALID_ORDER", "An order needs at least one item.")
+    lines = []
+    for index, item in enumerate(items):
+        sku = str(((item or {}).get("variant") or {}).get("referenceKey") or "")
+        variant = m.Variant.objects.filter(reference_key=sku).first()
+        if variant is None:
+            raise ScayleError(
+                422,
+                "VARIANT_NOT_FOUND",
+                f"Variant with referenceKey '{sku}' not found.",
+                {"path": f"items.{index}.variant.referenceKey"},
+            )
+        price = item.get("price") or {}
+        override = price.get("overrideWithTax")
+        tax = int(((price.get("tax") or {}).get("vat") or {}).get("amount") or 0)
+        lines.append((variant, int(override) if override is not None else variant.price, tax))
+    return lines
+
+
+def _address_check(kind: str, address: object) -> None:
+    required = ("street", "zipCode", "city", "countryCode")
+    if not isinstance(address, Mapping) or any(not address.get(k) for k in required):
+        raise ScayleError(
+            422, "INVALID_ADDRESS", f"The {kind} address is incomplete.", {"path": kind}
+        )
+    if len(str(address["countryCode"])) != 3:
+        raise ScayleError(
+            422,
+            "INVALID_ADDRESS",
+            "countryCode must be an ISO 3166-1 alpha-3 code.",
+            {"path": f"address.{kind}.countryCode"},
+        )
+
+
+def _delivery_fee(body: Mapping) -> Mapping:
+    for fee in (body.get("cost") or {}).get("appliedFees") or []:
+        if isinstance(fee, Mapping) and fee.get("category") == "delivery":
+            return fee
+    return {}
+
+
+def order_reference_set(*, order: m.Order, reference_key: str) -> m.Order:
+    clash = m.Order.objects.filter(reference_key=reference_key).exclude(pk=order.pk)
+    if clash.exists():
+        raise ScayleError(
+            409,
+            "ORDER_REFERENCE_KEY_ALREADY_EXISTS",
+            f"An order with referenceKey '{reference_key}' already exists.",
+        )
+    order.reference_key = reference_key
+    order.updated_at = now()
+    order.save(update_fields=["reference_key", "updated_at"])
+    return order
+
+
+# --- fulfilment -----------------------------------------------------------------------------
+
+
+def _pieces(order: m.Order, lines: Mapping[str, int] | None, statuses: tuple[str, ...]):
+    """The order's pieces for ``{sku: quantity}`` (all in ``statuses`` when None)."""
+    candidates = list(order.items.filter(status__in=statuses).select_related("variant"))
+    if lines is None:
+        return candidates
+    chosen = []
+    for sku, quantity in lines.items():
+        matching = [item for item in candidates if item.variant.reference_key == sku]
+        if len(matching) < quantity:
+            raise ScayleError(
+                422,
+                "ORDER_ITEMS_NOT_FOUND",
+                f"Order {order.pk} has {len(matching)} piece(s) of '{sku}' in {statuses}.",
+            )
+        chosen += matching[:quantity]
+    return chosen
+
+
+@transaction.atomic
+def order_ship(
+    *,
+    order: m.Order,
+    carrier_key: str,
+    tracking_id: str,
+    tracking_url: str = "",
+    service: str = "",
+    items: Mapping[str, int] | None = None,
+    shipment_key: str = "",
+    return_ident_code: str = "",
+) -> m.Package:
+    """Ship pieces (all open ones by default) in one package with any carrier and tracking.
+
+    ``service`` sets the order's delivery option, which is where SCAYLE keeps the service the
+    customer bought. Sends ``order-package-shipped``.
+    """
+    pieces = _pieces(order, items, ("available", "deliverable"))
+    if not pieces:
+        raise ScayleError(422, "ORDER_NOTHING_TO_SHIP", f"Order {order.pk} has nothing to ship.")
+    stamp = now()
+    package = m.Package.objects.create(
+        order=order,
+        carrier_key=carrier_key,
+        shipment_key=shipment_key or tracking_id,
+        tracking_id=tracking_id,
+        tracking_url=tracking_url,
+        delivery_status="shipped",
+        return_ident_code=return_ident_code,
+        shipped_at=stamp,
+    )
+    for piece in pieces:
+        piece.package = package
+        piece.status = "deliverable"
+        piece.return_key = piece.return_key or f"R-{piece.pk}"
+        piece.updated_at = stamp
+        piece.save()
+    if service:
+        order.delivery_option = service
+    order.status = "invoice_completed" if not _open_pieces(order) else order.status
+    order.updated_at = stamp
+    order.save()
+    webhook_emit("order-package-shipped", {"order": s.order_json(order), "packageId": package.pk})
+    return package
+
+
+def _open_pieces(order: m.Order) -> bool:
+    return order.items.filter(status="available", package__isnull=True).exists()
+
+
+@transaction.atomic
+def items_return(
+    *, order: m.Order, items: Mapping[str, int] | None = None, restock: bool = True
+) -> list[m.OrderItem]:
+    """Mark shipped pieces returned (and back in stock). Sends ``order-item-returned``."""
+    pieces = _pieces(order, items, ("deliverable",))
+    return _pieces_close(order, pieces, "returned", "order-item-returned", restock=restock)
+
+
+@transaction.atomic
+def items_cancel(*, order: m.Order, items: Mapping[str, int] | None = None) -> list[m.OrderItem]:
+    """Cancel unshipped pieces (stock released). Sends ``order-item-canceled``."""
+    pieces = _pieces(order, items, ("available",))
+    return _pieces_close(order, pieces, "cancelled", "order-item-canceled", restock=True)
+
+
+def _pieces_close(
+    order: m.Order, pieces: list[m.OrderItem], status: str, event: str, *, restock: bool
+) -> list[m.OrderItem]:
+    if not pieces:
+        raise ScayleError(422, "ORDER_ITEMS_NOT_FOUND", f"Order {order.pk} has no such pieces.")
+    stamp = now()
+    for piece in pieces:
+        piece.status = status
+        piece.updated_at = stamp
+        piece.save(update_fields=["status", "updated_at"])
+        if restock:
+            stock = piece.variant.stocks.order_by("id").first()
+            if stock is not None:
+                stock.quantity += 1
+                stock.changed_at = stamp
+                stock.save(update_fields=["quantity", "changed_at"])
+    order.updated_at = stamp
+    order.save(update_fields=["updated_at"])
+    for piece in pieces:
+        webhook_emit(event, {"order": s.order_json(order), "orderItemId": piece.pk})
+    return pieces
+
+
+def shipment_register(*, body: Mapping) -> m.Package:
+    """POST /fulfillment/shipments: the OMS reports one package of an order."""
+    order = order_lookup(str(body.get("orderId") or "0"))
+    item_ids = [int((i or {}).get("orderItemId") or 0) for i in body.get("items") or []]
+    pieces = list(order.items.filter(pk__in=item_ids, status__in=("available", "deliverable")))
+    if not pieces or len(pieces) != len(item_ids):
+        raise ScayleError(422, "ORDER_ITEMS_NOT_FOUND", "Unknown or closed orderItemId.")
+    lines: dict[str, int] = {}
+    for piece in pieces:
+        lines[piece.variant.reference_key] = lines.get(piece.variant.reference_key, 0) + 1
+    return order_ship(
+        order=order,
+        carrier_key=str(body.get("carrier") or ""),
+        tracking_id=str(body.get("shipmentKey") or ""),
+        items=lines,
+        shipment_key=str(body.get("shipmentKey") or ""),
+        return_ident_code=str(body.get("returnIdentCode") or ""),
+    )
+
+
+def return_item_register(*, body: Mapping) -> m.OrderItem:
+    """POST /fulfillment/return-items: a returned piece identified by its returnKey."""
+    piece = m.OrderItem.objects.filter(
+        return_key=str(body.get("returnKey") or ""), status="deliverable"
+    ).first()
+    if piece is None:
+        raise not_found("return item", body.get("returnKey"))
+    restock = bool(body.get("received", True))
+    with transaction.atomic():
+        _pieces_close(piece.order, [piece], "returned", "order-item-returned", restock=restock)
+    return piece
+
+
+def sandbox_reset() -> None:
+    for model in (
+        m.OrderItem,
+        m.Package,
+        m.Order,
+        m.Stock,
+        m.Variant,
+        m.Product,
+        m.Channel,
+        m.ShopCountry,
+        m.Token,
+        m.ScopeLimit,
+        m.RateWindow,
+        m.WebhookDelivery,
+        m.WebhookConfig,
+    ):
+        model.objects.all().delete()

@@ -1,0 +1,99 @@
+"""Shared builders for the SCAYLE connector tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from connectors.base import Address, SourceOrderLine, SourceOrderRequest
+from connectors.scayle import ScayleConnector
+
+BASE = "https://acme-live.admin.api.scayle.cloud/api/admin/v1"
+TOKEN = "tok-SECRET-0123456789"
+WEBHOOK_SECRET = "whsec-SECRET-abcdef"
+ORDERS = f"{BASE}/shops/jl/countries/GB/orders"
+RATE_OK = {
+    "x-ratelimit-scope": "ordersRead",
+    "x-ratelimit-limit": "1000",
+    "x-ratelimit-remaining": "999",
+    "x-ratelimit-reset": "60",
+}
+
+
+class FakeClock:
+    """A monotonic clock that only moves when the code under test sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def make_connector(clock: FakeClock | None = None, **options) -> ScayleConnector:
+    clock = clock or FakeClock()
+    settings = {"shop_key": "jl", "channel_key": "marketplace_john_lewis", **options}
+    return ScayleConnector(
+        base_url=BASE,
+        credentials={"access_token": TOKEN, "webhook_secret": WEBHOOK_SECRET},
+        sleep=clock.sleep,
+        clock=clock,
+        **settings,
+    )
+
+
+def scayle_errors(key: str, message: str, context: dict | None = None) -> dict:
+    return {"errors": [{"errorKey": key, "message": message, "context": context or {}}]}
+
+
+def order_request(reference: str = "JL-1001", qty: int = 2) -> SourceOrderRequest:
+    address = Address(
+        first_name="Ada",
+        last_name="Lovelace",
+        street_1="1 Oxford Street",
+        street_2="Flat 2",
+        city="London",
+        postcode="W1A 1AA",
+        country_iso2="gb",
+        phone="07000000000",
+    )
+    return SourceOrderRequest(
+        external_reference=reference,
+        marketplace_order_id=f"{reference}-A",
+        currency="GBP",
+        lines=[
+            SourceOrderLine(
+                sku="SC-0001-M",
+                quantity=qty,
+                unit_price=Decimal("12.00"),
+                tax_amount=Decimal("4.00"),
+            )
+        ],
+        shipping_price=Decimal("3.95"),
+        shipping_method="standard",
+        customer_email="masked@marketplace.example",
+        shipping_address=address,
+        billing_address=address,
+        placed_at=dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC),
+    )
+
+
+def order_json(order_id: int = 42, reference: str | None = "JL-1001", **extra) -> dict:
+    return {
+        "id": order_id,
+        "publicKey": f"SB{order_id}",
+        "referenceKey": reference,
+        "status": "payment_reserved",
+        "updatedAt": "2026-11-22T10:00:00+00:00",
+        "cost": {
+            "appliedFees": [{"category": "delivery", "key": "marketplace", "option": "express"}]
+        },
+        "items": [],
+        "packages": [],
+        **extra,
+    }
