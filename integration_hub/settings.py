@@ -71,6 +71,7 @@ SANDBOX_APPS += ["connectors.shopify.sandbox"]
 SANDBOX_APPS += ["connectors.magento.sandbox"]
 SANDBOX_APPS += ["connectors.fulfil.sandbox"]
 SANDBOX_APPS += ["connectors.scayle.sandbox"]
+SANDBOX_APPS += ["connectors.seko.sandbox"]
 INSTALLED_APPS += SANDBOX_APPS
 
 MIDDLEWARE = [

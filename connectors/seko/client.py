@@ -1,0 +1,323 @@
+"""SEKO Logistics (3PL: SEKO 360 / iHub) source connector.
+
+Credentials: ``api_key`` (required; sent as the ``api_key`` query parameter, or ``token`` with
+``key_param=token``) and ``push_secret`` (authenticates SEKO's pushes to the hub).
+Options: ``dc_code`` (required: the SEKO DC holding the brand's stock), ``integration_id``
+(SEKO's client id, checked on pushes when set), ``key_param``, ``lookback_days`` (first read
+of dispatches and stock changes, default 7), ``window_days`` (largest from/to window, default
+7), ``overlap_minutes`` (cursor overlap, default 15), ``read_attempts`` (default 3).
+
+SEKO is a 3PL: it knows SKUs and quantities, not prices or trustworthy titles, so products
+carry ``price=None`` and the flows take prices elsewhere. Orders go through
+``salesorders/v1/websubmit`` with a SalesOrderNumber derived from the JL order number, which
+is also the key of :meth:`order_find`; so a retried create can never make a second order.
+SEKO has no refunds (the base class answers an empty page); returns (receipts/v1 ASN, GRN)
+are out of scope. Vendor details we could not confirm live in :mod:`connectors.seko.contract`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import requests
+
+from connectors.base import (
+    ConfigError,
+    Page,
+    PermanentError,
+    Shipment,
+    SourceConnector,
+    SourceOrderRef,
+    SourceOrderRequest,
+    SourceProduct,
+    StockLevel,
+    TransientError,
+    WebhookEvent,
+)
+from connectors.registry import source_register
+from connectors.seko import contract, mapping, webhooks
+from connectors.seko.http import SekoHttp
+
+logger = logging.getLogger(__name__)
+
+_NO_STOCK_SKU = re.compile(r"Product\s+(\S+?)\s+has no free stock", re.IGNORECASE)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _path(template: str, **values: str) -> str:
+    return template.format(version=contract.SERVICE_VERSION, **values)
+
+
+@source_register("seko")
+class SekoConnector(SourceConnector):
+    """Reads SEKO stock and dispatches, submits web sales orders, verifies SEKO pushes."""
+
+    kind = "seko"
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        credentials: Mapping[str, str],
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], dt.datetime] = _utcnow,
+        **options: Any,
+    ) -> None:
+        super().__init__(base_url=base_url, credentials=credentials, **options)
+        if not self.base_url:
+            raise ConfigError("the SEKO API URL (source_url) is missing")
+        self.dc_code = self._setting("dc_code")
+        if not self.dc_code:
+            raise ConfigError("the SEKO option 'dc_code' is missing")
+        self.integration_id = self._setting("integration_id")
+        self.clock = clock
+        self.lookback = dt.timedelta(days=float(self._setting("lookback_days", "7")))
+        self.window = dt.timedelta(days=float(self._setting("window_days", "7")))
+        self.overlap = dt.timedelta(minutes=float(self._setting("overlap_minutes", "15")))
+        self.http = SekoHttp(
+            base_url=self.base_url,
+            api_key=self.require_credential("api_key"),
+            key_param=self._setting("key_param", contract.KEY_PARAM),
+            session=session,
+            read_attempts=int(self._setting("read_attempts", "3")),
+            sleep=sleep,
+        )
+
+    def _setting(self, name: str, default: str = "") -> str:
+        value = self.options.get(name)
+        return default if value in (None, "") else str(value)
+
+    # --- connection and catalogue ------------------------------------------------------------
+
+    def ping(self) -> None:
+        """Look up an order number that cannot exist: any answer but 401/404 proves the key."""
+        try:
+            self.http.read(_path(contract.ORDER_STATUS_PATH, number="HUB-PING"))
+        except PermanentError as error:
+            if error.code != "not_found":
+                raise
+
+    def products_read(self, cursor: str = "") -> Page:
+        """The SKUs SEKO holds stock for in our DC (no read-back of products/v1 exists).
+
+        SEKO omits zero rows, so a SKU with no stock anywhere in the DC is absent. No title or
+        price is trusted from a 3PL: ``title`` is empty and ``price`` None. Always a full read.
+        """
+        rows = self._dc_rows()
+        products: dict[str, SourceProduct] = {}
+        for row in rows:
+            sku = str(row.get("ProductCode") or "")
+            if not sku or sku in products:
+                continue
+            products[sku] = SourceProduct(
+                sku=sku,
+                title="",
+                price=None,
+                barcode=str(row.get("Ean") or row.get("EAN") or ""),
+                source_ids={"dc_code": self.dc_code},
+            )
+        return Page(items=list(products.values()), next_cursor="", has_more=False)
+
+    # --- stock -------------------------------------------------------------------------------
+
+    def stock_read(self, skus: list[str] | None = None) -> Iterator[StockLevel]:
+        """Sellable (``Available Stock``) quantities; a requested SKU SEKO leaves out is 0."""
+        if skus is None:
+            totals = mapping.sellable_totals(self._dc_rows(), dc_code=self.dc_code)
+            yield from mapping.levels_for(totals, sorted(totals))
+            return
+        wanted = list(dict.fromkeys(sku for sku in skus if sku))
+        for batch in self._sku_batches(wanted):
+            params = {"ProductCodes": ",".join(batch), "dc": self.dc_code}
+            response = self.http.read(_path(contract.STOCK_PRODUCT_PATH), params)
+            rows = mapping.response_list(response, contract.STOCK_LIST_ITEM)
+            yield from mapping.levels_for(
+                mapping.sellable_totals(rows, dc_code=self.dc_code), batch
+            )
+
+    def stock_changes_read(self, cursor: str = "") -> Page:
+        """Levels of the SKUs with a stock adjustment or movement in the cursor's window.
+
+        The levels are re-read (absolute), never summed from deltas, so reading a window twice
+        is harmless. Orders lower availability without an adjustment: the hub counts its own.
+        """
+        start, end, has_more = self._window(cursor)
+        params = {"dc": self.dc_code}
+        times = {"start": mapping.time_format(start), "end": mapping.time_format(end)}
+        skus: set[str] = set()
+        for template, item in (
+            (contract.STOCK_ADJUSTMENT_PATH, contract.ADJUSTMENT_LIST_ITEM),
+            (contract.STOCK_MOVEMENT_PATH, contract.MOVEMENT_LIST_ITEM),
+        ):
+            response = self.http.read(_path(template, **times), params)
+            rows = mapping.response_list(response, item)
+            skus.update(str(row["ProductCode"]) for row in rows if row.get("ProductCode"))
+        levels = list(self.stock_read(sorted(skus))) if skus else []
+        return Page(items=levels, next_cursor=mapping.time_format(end), has_more=has_more)
+
+    def _dc_rows(self) -> list[dict]:
+        response = self.http.read(_path(contract.STOCK_DC_PATH, dc=self.dc_code))
+        return mapping.response_list(response, contract.STOCK_LIST_ITEM)
+
+    def _sku_batches(self, skus: list[str]) -> Iterator[list[str]]:
+        """Greedy batches whose whole query string (dc and key included) fits SEKO's limit."""
+        batch: list[str] = []
+        for sku in skus:
+            candidate = [*batch, sku]
+            params = {"ProductCodes": ",".join(candidate), "dc": self.dc_code}
+            if batch and self.http.query_length(params) > contract.QUERY_LIMIT:
+                yield batch
+                candidate = [sku]
+            batch = candidate
+        if batch:
+            yield batch
+
+    # --- orders ------------------------------------------------------------------------------
+
+    def order_find(self, external_reference: str) -> SourceOrderRef | None:
+        """The order whose SalesOrderNumber we derive from the JL number, if SEKO has it."""
+        number = mapping.sales_order_number(external_reference)
+        try:
+            response = self.http.read(_path(contract.ORDER_STATUS_PATH, number=number))
+        except PermanentError as error:
+            if error.code == "not_found":
+                return None
+            raise
+        order = (mapping.list_of(response, contract.ORDER_STATUS_ITEM) or [{}])[0]
+        reference = str(order.get("SalesOrderReference") or "")
+        if reference and reference != external_reference[: contract.ORDER_REFERENCE_MAX]:
+            raise PermanentError(
+                f"SEKO order {number} belongs to reference {reference!r}, "
+                f"not {external_reference!r}",
+                code="reference_mismatch",
+            )
+        return SourceOrderRef(source_order_id=number, source_order_number=number)
+
+    def order_create(self, request: SourceOrderRequest) -> SourceOrderRef:
+        """Submit the order once, unless SEKO already has it; a lost answer is looked up."""
+        existing = self.order_find(request.external_reference)
+        if existing is not None:
+            return existing
+        repeated = mapping.duplicate_skus(request)
+        if repeated:
+            raise PermanentError(
+                f"SEKO refuses repeated ProductCodes in one order: {', '.join(repeated)}",
+                code="repeated_product_code",
+            )
+        body = mapping.order_body(request, dc_code=self.dc_code)
+        try:
+            self.http.write(_path(contract.ORDER_SUBMIT_PATH), body)
+        except TransientError as error:
+            return self._found_or_raise(request, error)
+        except PermanentError as error:
+            if error.code == "duplicate":
+                return self._found_or_raise(request, error)
+            if error.code == "no_free_stock":
+                raise self._no_free_stock(error, request) from None
+            raise
+        number = body["Request"]["WebSalesOrder"]["SalesOrderNumber"]
+        return SourceOrderRef(source_order_id=number, source_order_number=number)
+
+    def _found_or_raise(self, request: SourceOrderRequest, error: Exception) -> SourceOrderRef:
+        """After a failed submit the order may still exist: look before reporting the failure."""
+        existing = self.order_find(request.external_reference)
+        if existing is None:
+            raise error
+        return existing
+
+    @staticmethod
+    def _no_free_stock(error: PermanentError, request: SourceOrderRequest) -> PermanentError:
+        skus = _NO_STOCK_SKU.findall(error.detail) or [line.sku for line in request.lines]
+        refusal = PermanentError(
+            f"SEKO rejected order {request.external_reference}: no free stock for "
+            f"{', '.join(skus)} (SEKO rejects the whole order): {error.detail}",
+            status=error.status,
+            detail=error.detail,
+            code="no_free_stock",
+        )
+        refusal.skus = skus
+        return refusal
+
+    # --- dispatches --------------------------------------------------------------------------
+
+    def shipments_read(self, cursor: str = "") -> Page:
+        """Orders dispatched in the cursor's window (overlapping; dedupe on shipment_id).
+
+        This is the gap-filling poll behind SEKO's pushes, which are dropped after 3 failed
+        deliveries. A dispatch line without tracking is completed from the tracking lookup.
+        """
+        start, end, has_more = self._window(cursor)
+        path = _path(
+            contract.DISPATCH_STATUS_PATH,
+            start=mapping.time_format(start),
+            end=mapping.time_format(end),
+        )
+        response = self.http.read(path, {"status": contract.DISPATCHED, "dc": self.dc_code})
+        items = mapping.response_list(response, contract.DISPATCH_LIST_ITEM)
+        shipments = [
+            mapping.shipment_from(self._with_tracking(item), fallback_time=end) for item in items
+        ]
+        return Page(items=shipments, next_cursor=mapping.time_format(end), has_more=has_more)
+
+    def _with_tracking(self, item: dict) -> dict:
+        if item.get("TrackingNumber") or not item.get("SalesOrderNumber"):
+            return item
+        path = _path(contract.ORDER_TRACKING_PATH, number=str(item["SalesOrderNumber"]))
+        try:
+            response = self.http.read(path)
+        except PermanentError as error:
+            number = item["SalesOrderNumber"]
+            logger.warning("seko tracking lookup skipped for %s: %s", number, error)
+            return item
+        tracking = (mapping.list_of(response, contract.TRACKING_ITEM) or [{}])[0]
+        return {**tracking, **{k: v for k, v in item.items() if v not in (None, "")}}
+
+    def _window(self, cursor: str) -> tuple[dt.datetime, dt.datetime, bool]:
+        now = self.clock()
+        if cursor:
+            since = mapping.time_parse(cursor)
+            if since is None:
+                raise PermanentError(f"unreadable SEKO cursor {cursor!r}", code="bad_cursor")
+            start = since - self.overlap
+        else:
+            start = now - self.lookback
+        end = min(now, start + self.window)
+        return start, end, end < now
+
+    # --- pushes ------------------------------------------------------------------------------
+
+    def webhook_parse(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
+        """One verified push delivery as one event; ``payload["records"]`` holds each record."""
+        return webhooks.push_event(self.webhook_events_parse(headers, body))
+
+    def webhook_events_parse(self, headers: Mapping[str, str], body: bytes) -> list[WebhookEvent]:
+        """A verified push as one event per record (event_id = InterfaceRecordId/SequenceNumber)."""
+        secret = self.require_credential("push_secret")
+        webhooks.signature_verify(secret=secret, headers=headers, body=body)
+        events = webhooks.push_events(body)
+        if self.integration_id:
+            for event in events:
+                sender = str(event.payload.get("IntegrationId") or "")
+                if sender and sender != self.integration_id:
+                    raise PermanentError(
+                        f"SEKO push for integration {sender!r}, expected {self.integration_id!r}",
+                        code="wrong_integration",
+                    )
+        return events
+
+    def shipments_from_push(self, event: WebhookEvent) -> list[Shipment]:
+        """The shipments a parsed push (from :meth:`webhook_parse`) reports."""
+        now = self.clock()
+        return [
+            mapping.shipment_from(entry["record"], fallback_time=now)
+            for entry in event.payload.get("records", [])
+        ]

@@ -1,0 +1,1 @@
+"""The SEKO iHub sandbox: the paths, shapes and refusals the hub uses, plus signed pushes."""

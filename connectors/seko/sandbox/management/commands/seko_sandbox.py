@@ -1,0 +1,153 @@
+"""`python manage.py seko_sandbox`: drive the SEKO sandbox like the DC and SEKO would.
+
+    seko_sandbox seed [--products N] [--dc CODE] [--reset]
+    seko_sandbox key NAME [--key VALUE]
+    seko_sandbox stock SKU QUANTITY [--dc CODE] [--location TYPE] [--reason CODE]
+    seko_sandbox move SKU QUANTITY --to TYPE [--from TYPE] [--dc CODE]
+    seko_sandbox orders
+    seko_sandbox dispatch ORDER --courier NAME --tracking NUMBER [--service NAME] [--url URL]
+    seko_sandbox push-config [--url URL] [--secret S] [--integration-id ID] [--rate-limit N]
+    seko_sandbox pushes
+    seko_sandbox push-send
+    seko_sandbox push-replay SEQUENCE
+    seko_sandbox reset
+
+ORDER is the SalesOrderNumber, the JL order number (SalesOrderReference) or the GUID.
+Faults and the clock are shared: `python manage.py sandbox fault add seko ...`.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from connectors.seko.sandbox import models as m
+from connectors.seko.sandbox import pushes, services
+from connectors.seko.sandbox.services import SekoRefusal
+
+
+class Command(BaseCommand):
+    help = "Seed and drive the SEKO sandbox (stock, dispatches, signed pushes)."
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        seed = sub.add_parser("seed")
+        seed.add_argument("--products", type=int, default=12)
+        seed.add_argument("--dc", default=services.DEFAULT_DC)
+        seed.add_argument("--reset", action="store_true")
+        key = sub.add_parser("key")
+        key.add_argument("name")
+        key.add_argument("--key", default="")
+        stock = sub.add_parser("stock")
+        stock.add_argument("sku")
+        stock.add_argument("quantity", type=int)
+        stock.add_argument("--dc", default=services.DEFAULT_DC)
+        stock.add_argument("--location", default=services.AVAILABLE)
+        stock.add_argument("--reason", default="STOCKTAKE")
+        move = sub.add_parser("move")
+        move.add_argument("sku")
+        move.add_argument("quantity", type=int)
+        move.add_argument("--from", dest="from_location", default=services.AVAILABLE)
+        move.add_argument("--to", dest="to_location", required=True)
+        move.add_argument("--dc", default=services.DEFAULT_DC)
+        sub.add_parser("orders")
+        dispatch = sub.add_parser("dispatch")
+        dispatch.add_argument("order")
+        dispatch.add_argument("--courier", required=True)
+        dispatch.add_argument("--tracking", required=True)
+        dispatch.add_argument("--service", default="")
+        dispatch.add_argument("--url", default="")
+        config = sub.add_parser("push-config")
+        config.add_argument("--url")
+        config.add_argument("--secret")
+        config.add_argument("--integration-id")
+        config.add_argument("--rate-limit", type=int)
+        sub.add_parser("pushes")
+        sub.add_parser("push-send")
+        sub.add_parser("push-replay").add_argument("sequence", type=int)
+        sub.add_parser("reset")
+
+    def handle(self, *args, action: str, **options) -> None:
+        try:
+            getattr(self, "_" + action.replace("-", "_"))(**options)
+        except SekoRefusal as error:
+            raise CommandError(error.message) from None
+
+    def _seed(self, *, products: int, dc: str, reset: bool, **options) -> None:
+        created = services.catalogue_seed(products=products, dc_code=dc, reset=reset)
+        self.stdout.write(
+            f"{len(created)} products seeded in {dc}; api_key: {services.DEFAULT_KEY}; "
+            f"push secret: {services.push_config().secret}"
+        )
+
+    def _key(self, *, name: str, key: str, **options) -> None:
+        self.stdout.write(f"api_key for {name}: {services.api_key_create(name=name, key=key).key}")
+
+    def _stock(self, *, sku: str, quantity: int, dc: str, location: str, reason: str, **o) -> None:
+        row = services.stock_set(
+            product_code=sku, quantity=quantity, dc_code=dc, location_type=location,
+            reason_code=reason,
+        )  # fmt: skip
+        self.stdout.write(f"{row}; free to order: {services.free_quantity(sku, dc)}")
+
+    def _move(self, *, sku: str, quantity: int, dc: str, **options) -> None:
+        event = services.stock_move(
+            product_code=sku,
+            quantity=quantity,
+            from_location=options["from_location"],
+            to_location=options["to_location"],
+            dc_code=dc,
+        )
+        self.stdout.write(
+            f"moved {event.quantity} {sku}: {event.location_type} -> {event.to_location_type}"
+        )
+
+    def _orders(self, **options) -> None:
+        for order in m.SalesOrder.objects.prefetch_related("lines"):
+            lines = ", ".join(f"{ln.product_code} x{ln.quantity}" for ln in order.lines.all())
+            self.stdout.write(
+                f"{order.sales_order_number} ref={order.sales_order_reference or '-'} "
+                f"{order.dc_code} {order.status} [{lines}]"
+            )
+
+    def _dispatch(self, *, order: str, courier: str, tracking: str, service: str, url: str, **o):
+        dispatch = services.order_dispatch(
+            order=services.order_lookup(order),
+            courier=courier,
+            courier_service=service,
+            tracking_number=tracking,
+            tracking_url=url,
+        )
+        self.stdout.write(
+            f"dispatch {dispatch.dispatch_number} for {dispatch.order}; 2 pushes queued"
+        )
+
+    def _push_config(self, *, url, secret, integration_id, rate_limit, **options) -> None:
+        config = services.push_configure(
+            url=url, secret=secret, integration_id=integration_id, rate_limit_per_minute=rate_limit
+        )
+        self.stdout.write(
+            f"pushes to {config} as {config.integration_id}; "
+            f"rate limit {config.rate_limit_per_minute or 'off'}/min"
+        )
+
+    def _pushes(self, **options) -> None:
+        for push in m.Push.objects.all():
+            self.stdout.write(
+                f"#{push.sequence_number} {push.kind} {push.status} attempts={push.attempts} "
+                f"{push.last_result}"
+            )
+
+    def _push_send(self, **options) -> None:
+        tried = pushes.pushes_deliver()
+        delivered = sum(push.status == m.Push.DELIVERED for push in tried)
+        self.stdout.write(f"{len(tried)} push(es) tried, {delivered} delivered")
+
+    def _push_replay(self, *, sequence: int, **options) -> None:
+        push = m.Push.objects.filter(sequence_number=sequence).first()
+        if push is None:
+            raise CommandError(f"no push #{sequence}")
+        self.stdout.write("replayed" if pushes.push_replay(push) else "replay not delivered")
+
+    def _reset(self, **options) -> None:
+        services.sandbox_reset()
+        self.stdout.write("seko sandbox emptied")

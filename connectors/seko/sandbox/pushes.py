@@ -1,0 +1,133 @@
+"""SEKO's push messages: built on dispatch, signed, POSTed to the hub or stored for tests.
+
+Like iHub: one record per message here (iHub batches up to 500), UTC times, an increasing
+SequenceNumber per message and a GUID InterfaceRecordId per record; a message that fails
+3 deliveries is dropped. The signature header is the hub's choice (connectors.seko.contract).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import uuid
+
+import requests
+from django.db.models import Max
+
+from connectors.seko import contract
+from connectors.seko.sandbox import models as m
+
+MAX_DELIVERIES = 3
+TIMEOUT = (3.0, 10.0)
+
+
+def push_signature(secret: str, body: bytes) -> str:
+    """Hex HMAC-SHA256 of the exact body, keyed with the client's push secret."""
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _record(kind: str, dispatch: m.Dispatch, config: m.PushConfig, sequence: int) -> dict:
+    order = dispatch.order
+    record = {
+        "IntegrationId": config.integration_id,
+        "MessageGroupId": "",
+        "MessagePart": 1,
+        "MessageTotal": 1,
+        "SequenceNumber": sequence,
+        "InterfaceRecordId": str(uuid.uuid4()),
+        "SalesOrderNumber": order.sales_order_number,
+        "SalesOrderReference": order.sales_order_reference,
+        "DispatchNumber": dispatch.dispatch_number,
+        "Courier": dispatch.courier,
+        "TrackingNumber": dispatch.tracking_number,
+        "TrackingUrl": dispatch.tracking_url,
+    }
+    if kind == contract.PUSH_DISPATCH:
+        lines = [
+            {"LineNumber": ln.line_number, "ProductCode": ln.product_code, "Quantity": ln.quantity}
+            for ln in order.lines.all()
+        ]
+        record.update(
+            {
+                "DCCode": order.dc_code,
+                "DispatchDate": dispatch.dispatched_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "CourierService": dispatch.courier_service,
+                "List": {"DispatchLineItem": lines[0] if len(lines) == 1 else lines},
+            }
+        )
+    return record
+
+
+def push_queue(dispatch: m.Dispatch, *, config: m.PushConfig, at: dt.datetime) -> list[m.Push]:
+    """Store the Tracking Details and Dispatch Confirmation messages for one dispatch."""
+    queued = []
+    for kind in (contract.PUSH_TRACKING, contract.PUSH_DISPATCH):
+        sequence = (m.Push.objects.aggregate(last=Max("sequence_number"))["last"] or 0) + 1
+        record = _record(kind, dispatch, config, sequence)
+        body = json.dumps({"Responses": [{"Response": {kind: record}}]}).encode()
+        queued.append(
+            m.Push.objects.create(
+                sequence_number=sequence,
+                kind=kind,
+                interface_record_id=record["InterfaceRecordId"],
+                body=body.decode(),
+                signature=push_signature(config.secret, body) if config.secret else "",
+                created_at=at,
+            )
+        )
+    return queued
+
+
+def push_headers(push: m.Push) -> dict[str, str]:
+    headers = {"Content-Type": "application/json"}
+    if push.signature:
+        headers[contract.SIGNATURE_HEADER] = push.signature
+    return headers
+
+
+def push_send(push: m.Push, *, url: str, session: requests.Session | None = None) -> bool:
+    """One delivery attempt; counts failures and drops the message after the third."""
+    sender = session or requests.Session()
+    try:
+        response = sender.post(
+            url, data=push.body.encode(), headers=push_headers(push), timeout=TIMEOUT
+        )
+        ok, result = response.status_code < 300, f"HTTP {response.status_code}"
+    except requests.RequestException as error:
+        ok, result = False, type(error).__name__
+    push.attempts += 1
+    push.last_result = result
+    if ok:
+        push.status = m.Push.DELIVERED
+    elif push.attempts >= MAX_DELIVERIES:
+        push.status = m.Push.DROPPED
+    push.save(update_fields=["attempts", "last_result", "status"])
+    return ok
+
+
+def pushes_deliver(*, session: requests.Session | None = None) -> list[m.Push]:
+    """One push cycle (iHub runs one every ~15 min): try every pending message once."""
+    config = m.PushConfig.objects.filter(pk=1).first()
+    if config is None or not config.url:
+        return []
+    pending = list(m.Push.objects.filter(status=m.Push.PENDING))
+    for push in pending:
+        push_send(push, url=config.url, session=session)
+    return pending
+
+
+def push_replay(push: m.Push, *, session: requests.Session | None = None) -> bool:
+    """Send a message again as it was (same body, same signature): the hub must dedupe it."""
+    config = m.PushConfig.objects.filter(pk=1).first()
+    if config is None or not config.url:
+        return False
+    sender = session or requests.Session()
+    try:
+        response = sender.post(
+            config.url, data=push.body.encode(), headers=push_headers(push), timeout=TIMEOUT
+        )
+    except requests.RequestException:
+        return False
+    return response.status_code < 300

@@ -1,0 +1,389 @@
+"""Writes and reads of the SEKO sandbox: the API views and the control surface call these.
+
+Control surface (also behind ``python manage.py seko_sandbox``):
+
+* :func:`catalogue_seed` - the default API key, push settings and products (valid EAN-13s)
+  with stock in the default DC
+* :func:`api_key_create` - another iHub API key
+* :func:`stock_set` - set a location's quantity (records a stock adjustment)
+* :func:`stock_move` - move quantity between location types (records a stock movement)
+* :func:`order_lookup` / :func:`order_dispatch` - dispatch an order with any courier, service
+  and tracking number; queues the Tracking Details and Dispatch Confirmation pushes
+* :func:`push_configure` / :func:`pushes_deliver` / :func:`push_replay` - signed pushes to the
+  hub (or stored only, for tests to fetch), dropped after 3 failed deliveries like SEKO's
+* :func:`sandbox_reset` - empty every SEKO sandbox table
+
+SEKO has no refunds; returns (receipts/v1 ASN, GRN pushes) are not simulated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+
+from connectors.sandbox.faults import sandbox_now
+from connectors.seko.sandbox import models as m
+from connectors.seko.sandbox.pushes import push_queue
+
+SYSTEM = "seko"
+DEFAULT_KEY = "sandbox-seko-api-key"
+DEFAULT_DC = "DC01"
+DEFAULT_PUSH_SECRET = "sandbox-seko-push-secret"
+AVAILABLE = "Available Stock"
+# New orders reach SupplyStream's stock figures about 5 minutes after iHub accepted them.
+PROCESSING_DELAY = dt.timedelta(minutes=5)
+
+
+class SekoRefusal(Exception):
+    """A business refusal: rendered as HTTP 200 with ``CallStatus.Success: false``."""
+
+    def __init__(self, message: str, code: int = 100) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def now() -> dt.datetime:
+    return sandbox_now(SYSTEM).replace(microsecond=0)
+
+
+def ean13(number: int, prefix: str = "503") -> str:
+    """A valid EAN-13: prefix + zero-padded number + check digit."""
+    body = f"{prefix}{number:0{12 - len(prefix)}d}"[:12]
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+# --- keys, push settings, rate limit ---------------------------------------------------------
+
+
+def api_key_create(*, name: str, key: str = "") -> m.ApiKey:
+    return m.ApiKey.objects.create(name=name, key=key or secrets.token_hex(16))
+
+
+def api_key_valid(key: str) -> bool:
+    return bool(key) and m.ApiKey.objects.filter(key=key, active=True).exists()
+
+
+def push_config() -> m.PushConfig:
+    config, _ = m.PushConfig.objects.get_or_create(pk=1)
+    return config
+
+
+def push_configure(
+    *,
+    url: str | None = None,
+    secret: str | None = None,
+    integration_id: str | None = None,
+    rate_limit_per_minute: int | None = None,
+) -> m.PushConfig:
+    config = push_config()
+    changes = {
+        "url": url,
+        "secret": secret,
+        "integration_id": integration_id,
+        "rate_limit_per_minute": rate_limit_per_minute,
+    }
+    for name, value in changes.items():
+        if value is not None:
+            setattr(config, name, value)
+    config.save()
+    return config
+
+
+def rate_limit_wait(key: str) -> int | None:
+    """Seconds to wait when ``key`` is over the per-minute limit, else None (and count it)."""
+    limit = push_config().rate_limit_per_minute
+    if not limit:
+        return None
+    current = now()
+    minute = current.replace(second=0)
+    window, _ = m.RateWindow.objects.get_or_create(key=key, minute=minute)
+    if window.calls >= limit:
+        return 60 - current.second
+    m.RateWindow.objects.filter(pk=window.pk).update(calls=F("calls") + 1)
+    return None
+
+
+# --- catalogue and stock ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def catalogue_seed(
+    *, products: int = 12, dc_code: str = DEFAULT_DC, reset: bool = False
+) -> list[m.Product]:
+    """Products SK-0001.. with EANs; every 5th has no stock, every 3rd some in Quarantine."""
+    if reset:
+        sandbox_reset()
+    m.ApiKey.objects.get_or_create(key=DEFAULT_KEY, defaults={"name": "hub"})
+    config = push_config()
+    if not config.secret:
+        push_configure(secret=DEFAULT_PUSH_SECRET)
+    created = []
+    for index in range(1, products + 1):
+        product, _ = m.Product.objects.update_or_create(
+            product_code=f"SK-{index:04d}",
+            defaults={"ean": ean13(index), "description": f"Sandbox item {index}"},
+        )
+        available = 0 if index % 5 == 0 else index * 10
+        _row_set(product, dc_code, AVAILABLE, available)
+        if index % 3 == 0:
+            _row_set(product, dc_code, "Quarantine", 2)
+        created.append(product)
+    return created
+
+
+def _row_set(product: m.Product, dc_code: str, location_type: str, quantity: int) -> m.StockRow:
+    row, _ = m.StockRow.objects.update_or_create(
+        product=product,
+        dc_code=dc_code,
+        location_type=location_type,
+        defaults={"quantity": quantity},
+    )
+    return row
+
+
+def product_get(product_code: str) -> m.Product:
+    product = m.Product.objects.filter(product_code=product_code).first()
+    if product is None:
+        raise SekoRefusal(f"Product {product_code} does not exist.")
+    return product
+
+
+def _quantity(product: m.Product, dc_code: str, location_type: str) -> int:
+    row = m.StockRow.objects.filter(
+        product=product, dc_code=dc_code, location_type=location_type
+    ).first()
+    return row.quantity if row else 0
+
+
+@transaction.atomic
+def stock_set(
+    *,
+    product_code: str,
+    quantity: int,
+    dc_code: str = DEFAULT_DC,
+    location_type: str = AVAILABLE,
+    reason_code: str = "STOCKTAKE",
+) -> m.StockRow:
+    """Set a location's quantity (negative allowed, as in a WMS) and record the adjustment."""
+    product = product_get(product_code)
+    delta = quantity - _quantity(product, dc_code, location_type)
+    row = _row_set(product, dc_code, location_type, quantity)
+    if delta:
+        m.StockEvent.objects.create(
+            kind=m.StockEvent.ADJUSTMENT,
+            product=product,
+            dc_code=dc_code,
+            adjustment_type="Increase" if delta > 0 else "Decrease",
+            reason_code=reason_code,
+            location_type=location_type,
+            quantity=abs(delta),
+            at=now(),
+        )
+    return row
+
+
+@transaction.atomic
+def stock_move(
+    *,
+    product_code: str,
+    quantity: int,
+    from_location: str,
+    to_location: str,
+    dc_code: str = DEFAULT_DC,
+) -> m.StockEvent:
+    """Move stock between location types (e.g. Available Stock -> Quarantine)."""
+    product = product_get(product_code)
+    if quantity < 1 or _quantity(product, dc_code, from_location) < quantity:
+        raise SekoRefusal(f"Not enough {product_code} in {from_location} to move {quantity}.")
+    _row_set(product, dc_code, from_location, _quantity(product, dc_code, from_location) - quantity)
+    _row_set(product, dc_code, to_location, _quantity(product, dc_code, to_location) + quantity)
+    return m.StockEvent.objects.create(
+        kind=m.StockEvent.MOVEMENT,
+        product=product,
+        dc_code=dc_code,
+        location_type=from_location,
+        to_location_type=to_location,
+        quantity=quantity,
+        at=now(),
+    )
+
+
+def _allocated(product_code: str, dc_code: str, *, created_before: dt.datetime | None) -> int:
+    lines = m.SalesOrderLine.objects.filter(
+        product_code=product_code, order__dc_code=dc_code, order__status=m.SalesOrder.RECEIVED
+    )
+    if created_before is not None:
+        lines = lines.filter(order__created_at__lte=created_before)
+    return lines.aggregate(total=Sum("quantity"))["total"] or 0
+
+
+def free_quantity(product_code: str, dc_code: str) -> int:
+    """What iHub checks on submit: available stock minus every open order's lines."""
+    product = m.Product.objects.filter(product_code=product_code).first()
+    if product is None:
+        return 0
+    physical = _quantity(product, dc_code, AVAILABLE)
+    return physical - _allocated(product_code, dc_code, created_before=None)
+
+
+def stock_rows(*, dc_code: str | None = None, product_codes: list[str] | None = None) -> list[dict]:
+    """Retrieve Stock Quantity rows: orders count after ~5 min; zero and negative rows omitted."""
+    rows = m.StockRow.objects.select_related("product")
+    if dc_code:
+        rows = rows.filter(dc_code=dc_code)
+    if product_codes is not None:
+        rows = rows.filter(product__product_code__in=product_codes)
+    settled = now() - PROCESSING_DELAY
+    answer = []
+    for row in rows:
+        quantity = row.quantity
+        if row.location_type == AVAILABLE:
+            quantity -= _allocated(row.product.product_code, row.dc_code, created_before=settled)
+        if quantity > 0:
+            answer.append(
+                {
+                    "ProductCode": row.product.product_code,
+                    "DCCode": row.dc_code,
+                    "LocationType": row.location_type,
+                    "Quantity": quantity,
+                }
+            )
+    return answer
+
+
+def stock_events_between(
+    kind: str, start: dt.datetime, end: dt.datetime, dc_code: str | None
+) -> list[dict]:
+    events = m.StockEvent.objects.filter(kind=kind, at__gte=start, at__lt=end)
+    if dc_code:
+        events = events.filter(dc_code=dc_code)
+    return [_stock_event_json(event) for event in events.select_related("product")]
+
+
+def _stock_event_json(event: m.StockEvent) -> dict:
+    common = {
+        "ProductCode": event.product.product_code,
+        "Ean": event.product.ean,
+        "DCCode": event.dc_code,
+        "Quantity": event.quantity,
+        "UtcDate": event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    if event.kind == m.StockEvent.ADJUSTMENT:
+        return {
+            **common,
+            "StockAdjustmentType": event.adjustment_type,
+            "ReasonCode": event.reason_code,
+            "LocationType": event.location_type,
+        }
+    return {
+        **common,
+        "FromLocationType": event.location_type,
+        "ToLocationType": event.to_location_type,
+    }
+
+
+# --- sales orders and dispatches ---------------------------------------------------------------
+
+
+def order_lookup(text: str) -> m.SalesOrder:
+    """An order by SalesOrderNumber, SalesOrderReference (JL number) or GUID."""
+    for field in ("sales_order_number", "guid", "sales_order_reference"):
+        order = m.SalesOrder.objects.filter(**{field: text}).first()
+        if order is not None:
+            return order
+    raise SekoRefusal(f"Error retrieving Sales Order: {text} - Error. Sales Order does not exist.")
+
+
+@transaction.atomic
+def order_dispatch(
+    *,
+    order: m.SalesOrder,
+    courier: str,
+    tracking_number: str,
+    courier_service: str = "",
+    tracking_url: str = "",
+    dispatched_at: dt.datetime | None = None,
+) -> m.Dispatch:
+    """Dispatch the whole order (SEKO closes it), take the stock, queue the two pushes."""
+    if order.status != m.SalesOrder.RECEIVED:
+        raise SekoRefusal(f"Sales Order {order.sales_order_number} is {order.status}.")
+    for line in order.lines.all():
+        product = product_get(line.product_code)
+        left = _quantity(product, order.dc_code, AVAILABLE) - line.quantity
+        _row_set(product, order.dc_code, AVAILABLE, left)
+    order.status = m.SalesOrder.DISPATCHED
+    order.save(update_fields=["status"])
+    count = m.Dispatch.objects.count() + 1
+    dispatch = m.Dispatch.objects.create(
+        order=order,
+        guid=str(uuid.uuid4()),
+        dispatch_number=f"{count:06d}",
+        courier=courier,
+        courier_service=courier_service,
+        tracking_number=tracking_number,
+        tracking_url=tracking_url,
+        dispatched_at=dispatched_at or now(),
+    )
+    push_queue(dispatch, config=push_config(), at=now())
+    return dispatch
+
+
+def order_line_json(line: m.SalesOrderLine) -> dict:
+    return {
+        "LineNumber": line.line_number,
+        "ProductCode": line.product_code,
+        "Quantity": line.quantity,
+        "UnitPrice": str(line.unit_price),
+        "CurrencyCode": line.currency_code,
+        "VAT": str(line.vat),
+    }
+
+
+def dispatch_json(dispatch: m.Dispatch) -> dict:
+    order = dispatch.order
+    return {
+        "GUID": dispatch.guid,
+        "SalesOrderNumber": order.sales_order_number,
+        "SalesOrderReference": order.sales_order_reference,
+        "DispatchNumber": dispatch.dispatch_number,
+        "DispatchDate": dispatch.dispatched_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "DCCode": order.dc_code,
+        "Status": order.status,
+        "Courier": dispatch.courier,
+        "CourierService": dispatch.courier_service,
+        "TrackingNumber": dispatch.tracking_number,
+        "TrackingUrl": dispatch.tracking_url,
+    }
+
+
+def dispatches_between(start: dt.datetime, end: dt.datetime, dc_code: str | None) -> list[dict]:
+    dispatches = m.Dispatch.objects.filter(dispatched_at__gte=start, dispatched_at__lt=end)
+    if dc_code:
+        dispatches = dispatches.filter(order__dc_code=dc_code)
+    answer = []
+    for dispatch in dispatches.select_related("order").prefetch_related("order__lines"):
+        lines = [order_line_json(line) for line in dispatch.order.lines.all()]
+        answer.append({**dispatch_json(dispatch), "List": {"SalesOrderLineItem": lines}})
+    return answer
+
+
+def sandbox_reset() -> None:
+    for model in (
+        m.Push, m.Dispatch, m.SalesOrderLine, m.SalesOrder, m.StockEvent, m.StockRow,
+        m.Product, m.ApiKey, m.PushConfig, m.RateWindow,
+    ):  # fmt: skip
+        model.objects.all().delete()
+
+
+def money(value: object) -> Decimal:
+    try:
+        return Decimal(str(value or 0))
+    except ArithmeticError:
+        raise SekoRefusal(f"{value!r} is not a decimal number.") from None

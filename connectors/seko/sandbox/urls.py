@@ -1,0 +1,22 @@
+"""iHub paths under /sandbox/seko/: ``<service>/v1/<endpoint>`` (a legacy ``.json`` suffix ok)."""
+
+from django.urls import re_path
+
+from connectors.seko.sandbox import views as v
+
+END = r"(?:\.json)?$"
+TIME = r"[0-9T:\-Z.+]+"
+WINDOW = rf"(?P<start>{TIME})/(?P<end>{TIME})"
+NUMBER = r"(?P<number>[^/]+?)"
+
+urlpatterns = [
+    re_path(r"^salesorders/v1/websubmit" + END, v.endpoint("POST", v.order_websubmit)),
+    re_path(rf"^salesorders/v1/{NUMBER}/status" + END, v.endpoint("GET", v.order_status)),
+    re_path(rf"^salesorders/v1/{NUMBER}/tracking" + END, v.endpoint("GET", v.order_tracking)),
+    re_path(r"^stock/v1/all" + END, v.endpoint("GET", v.stock_all)),
+    re_path(r"^stock/v1/dc/(?P<dc>[^/]+?)" + END, v.endpoint("GET", v.stock_dc)),
+    re_path(r"^stock/v1/product" + END, v.endpoint("GET", v.stock_product)),
+    re_path(rf"^stock/v1/adjustment/{WINDOW}" + END, v.endpoint("GET", v.stock_adjustments)),
+    re_path(rf"^stock/v1/movement/{WINDOW}" + END, v.endpoint("GET", v.stock_movements)),
+    re_path(rf"^dispatches/v1/status/{WINDOW}" + END, v.endpoint("GET", v.dispatch_statuses)),
+]

@@ -1,0 +1,154 @@
+"""SEKO pushes: HMAC over the raw body in X-Seko-Signature, records deduped by their ids."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import pytest
+
+from connectors.base import ConfigError, PermanentError
+from connectors.seko import SekoConnector
+from tests.connectors.seko.support import BASE, KEY, PUSH_SECRET, connector
+
+
+def tracking(record_id: str = "a99645dc-5b45-4917-890c-4b02c68ac342", **fields) -> dict:
+    return {
+        "IntegrationId": "JLHUB",
+        "MessageGroupId": "",
+        "MessagePart": 1,
+        "MessageTotal": 1,
+        "SequenceNumber": 41,
+        "InterfaceRecordId": record_id,
+        "SalesOrderNumber": "JL-JL-1001",
+        "SalesOrderReference": "JL-1001",
+        "DispatchNumber": "000007",
+        "Courier": "Royal Mail",
+        "TrackingNumber": "RM123456789GB",
+        "TrackingUrl": "https://track.example/RM123456789GB",
+        **fields,
+    }
+
+
+def envelope(*responses: dict) -> bytes:
+    return json.dumps({"Responses": [{"Response": r} for r in responses]}).encode()
+
+
+def signed(body: bytes, secret: str = PUSH_SECRET) -> dict[str, str]:
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return {"X-Seko-Signature": digest, "Content-Type": "application/json"}
+
+
+def test_valid_tracking_push_is_one_event_keyed_by_interface_record_id():
+    body = envelope({"TrackingDetails": tracking()})
+    event = connector().webhook_parse(signed(body), body)
+    assert event.topic == "seko/tracking_details"
+    assert event.event_id == "a99645dc-5b45-4917-890c-4b02c68ac342"
+    (record,) = event.payload["records"]
+    assert record["event_id"] == event.event_id
+    assert record["record"]["TrackingNumber"] == "RM123456789GB"
+    (shipment,) = connector().shipments_from_push(event)
+    assert (shipment.carrier_name, shipment.tracking_number, shipment.external_reference) == (
+        "Royal Mail",
+        "RM123456789GB",
+        "JL-1001",
+    )
+
+
+def test_dispatch_confirmation_carries_service_date_and_lines():
+    record = tracking(
+        CourierService="Tracked 48",
+        DispatchDate="2026-11-22T09:00:00Z",
+        List={"DispatchLineItem": {"LineNumber": 1, "ProductCode": "SK-1", "Quantity": 2}},
+    )
+    body = envelope({"DispatchConfirmation": record})
+    event = connector().webhook_parse(signed(body), body)
+    assert event.topic == "seko/dispatch_confirmation"
+    (shipment,) = connector().shipments_from_push(event)
+    assert shipment.carrier_service == "Tracked 48"
+    assert shipment.shipped_at.isoformat() == "2026-11-22T09:00:00+00:00"
+    assert [(line.sku, line.quantity) for line in shipment.lines] == [("SK-1", 2)]
+
+
+def test_a_batch_lists_every_record_with_its_own_id():
+    body = envelope(
+        {"TrackingDetails": [tracking("id-1"), tracking("id-2")]},
+        {"TrackingDetails": tracking("", SequenceNumber=99)},
+    )
+    seko = connector()
+    events = seko.webhook_events_parse(signed(body), body)
+    assert [e.event_id for e in events] == ["id-1", "id-2", "99"]
+    event = seko.webhook_parse(signed(body), body)
+    assert event.topic == "seko/tracking_details"
+    assert event.event_id.startswith("batch-") and len(event.event_id) == 38
+    assert [r["event_id"] for r in event.payload["records"]] == ["id-1", "id-2", "99"]
+
+
+def test_a_replayed_push_has_the_same_event_ids_so_the_hub_dedupes_it():
+    body = envelope({"TrackingDetails": [tracking("id-1"), tracking("id-2")]})
+    first = connector().webhook_parse(signed(body), body)
+    again = connector().webhook_parse(signed(body), body)
+    assert again.event_id == first.event_id
+    assert again.payload == first.payload
+
+
+def test_invalid_signature_is_refused():
+    body = envelope({"TrackingDetails": tracking()})
+    with pytest.raises(PermanentError) as caught:
+        connector().webhook_parse(signed(body, "another-secret"), body)
+    assert caught.value.code == "bad_signature"
+
+
+def test_tampered_body_is_refused():
+    body = envelope({"TrackingDetails": tracking()})
+    tampered = body.replace(b"RM123456789GB", b"RM000000000GB")
+    with pytest.raises(PermanentError, match="signature is missing or wrong"):
+        connector().webhook_parse(signed(body), tampered)
+
+
+def test_missing_signature_is_refused():
+    body = envelope({"TrackingDetails": tracking()})
+    with pytest.raises(PermanentError) as caught:
+        connector().webhook_parse({"Content-Type": "application/json"}, body)
+    assert caught.value.code == "bad_signature"
+
+
+def test_header_name_is_case_insensitive_and_hex_case_too():
+    body = envelope({"TrackingDetails": tracking()})
+    headers = {"x-seko-signature": signed(body)["X-Seko-Signature"].upper()}
+    assert connector().webhook_parse(headers, body).event_id
+
+
+def test_without_a_push_secret_pushes_cannot_be_verified():
+    seko = SekoConnector(base_url=BASE, credentials={"api_key": KEY}, dc_code="DC01")
+    body = envelope({"TrackingDetails": tracking()})
+    with pytest.raises(ConfigError, match="push_secret"):
+        seko.webhook_parse(signed(body), body)
+
+
+def test_a_push_for_another_integration_is_refused():
+    body = envelope({"TrackingDetails": tracking(IntegrationId="OTHER")})
+    with pytest.raises(PermanentError) as caught:
+        connector(integration_id="JLHUB").webhook_parse(signed(body), body)
+    assert caught.value.code == "wrong_integration"
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (b"not json", "bad_payload"),
+        (b'{"Response": {}}', "bad_payload"),
+        (json.dumps({"Responses": [{"Response": {"GRN": {}}}]}).encode(), "unknown_topic"),
+        (
+            json.dumps(
+                {"Responses": [{"Response": {"TrackingDetails": {"SalesOrderNumber": "X"}}}]}
+            ).encode(),
+            "no_event_id",
+        ),
+    ],
+)
+def test_signed_but_unusable_bodies_are_permanent(body, code):
+    with pytest.raises(PermanentError) as caught:
+        connector().webhook_parse(signed(body), body)
+    assert caught.value.code == code
