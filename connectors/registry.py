@@ -6,6 +6,7 @@ class up by the integration's ``source_kind`` and never imports a connector dire
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 
 SOURCE_KINDS: dict[str, str] = {
@@ -39,10 +40,8 @@ def source_class_for(kind: str) -> type:
     if kind not in SOURCE_KINDS:
         raise LookupError(f"unknown source kind {kind!r}")
     if kind not in _SOURCE_CLASSES:
-        try:
+        with contextlib.suppress(ModuleNotFoundError):
             importlib.import_module(f"connectors.{kind}")  # registers itself on import
-        except ModuleNotFoundError:
-            pass
     try:
         return _SOURCE_CLASSES[kind]
     except KeyError:

@@ -36,7 +36,10 @@ def test_add_stores_everything_and_encrypts_credentials(capsys):
     assert "integration acme added (shopify)" in out
     integration = Integration.objects.get(name="acme")
     assert integration.source_url == "https://acme.myshopify.com"
-    assert integration.source_credentials == {"access_token": "shpat_secret", "webhook_secret": "whsec"}
+    assert integration.source_credentials == {
+        "access_token": "shpat_secret",
+        "webhook_secret": "whsec",
+    }
     assert integration.marketplace_api_key == "mk-secret"
     assert (integration.shop_id, integration.default_buffer) == ("2001", 3)
     assert integration.call_limit_mode == "spec"

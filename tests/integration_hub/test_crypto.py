@@ -43,9 +43,11 @@ def test_key_rotation_old_key_still_decrypts(settings):
 
 def test_wrong_key_gives_a_clear_error():
     token = encrypt_text("hello")
-    with override_settings(HUB_ENCRYPTION_KEYS=[OTHER_KEY]):
-        with pytest.raises(Exception, match="cannot be decrypted with HUB_ENCRYPTION_KEY"):
-            decrypt_text(token)
+    with (
+        override_settings(HUB_ENCRYPTION_KEYS=[OTHER_KEY]),
+        pytest.raises(Exception, match="cannot be decrypted with HUB_ENCRYPTION_KEY"),
+    ):
+        decrypt_text(token)
 
 
 def test_dumpdata_writes_ciphertext_not_secrets(capsys):

@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "q8pJvB0H1n4f6R2yKXc8zQeT3mWl5sVbN7uA9dE0gIo="
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("YES", True), ("off", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("YES", True), ("off", False), ("", False)]
+)
 def test_env_bool_accepts_the_usual_words(raw, expected):
     assert env_bool("X", not expected, environ={"X": raw}) is expected
 
@@ -92,7 +94,12 @@ def _settings_import(env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT,
-        env={**base, "DJANGO_SETTINGS_MODULE": "integration_hub.settings", "HUB_DOTENV": "0", **env},
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "integration_hub.settings",
+            "HUB_DOTENV": "0",
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=60,
@@ -135,7 +142,12 @@ def test_production_settings_pass_check_deploy(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**base, "DJANGO_SETTINGS_MODULE": "integration_hub.settings", "HUB_DOTENV": "0", **env},
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "integration_hub.settings",
+            "HUB_DOTENV": "0",
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=120,

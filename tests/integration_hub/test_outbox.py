@@ -39,7 +39,9 @@ def calls(monkeypatch):
 
 
 def enqueue(integration, key="order-1:ship", **kwargs):
-    return outbound_job_enqueue(integration=integration, kind="test_call", identity_key=key, **kwargs)
+    return outbound_job_enqueue(
+        integration=integration, kind="test_call", identity_key=key, **kwargs
+    )
 
 
 def test_same_identity_is_queued_once_while_open(calls):

@@ -66,8 +66,12 @@ def test_navigation_only_shows_allowed_screens(client, role_user):
     assert 'href="/integrations/"' not in body
 
 
-@pytest.mark.parametrize(("role", "sees_address"), [("CX", True), ("Ops", True), ("Finance", False)])
-def test_personal_data_only_for_roles_that_need_it_and_logged(client, role_user, role, sees_address):
+@pytest.mark.parametrize(
+    ("role", "sees_address"), [("CX", True), ("Ops", True), ("Finance", False)]
+)
+def test_personal_data_only_for_roles_that_need_it_and_logged(
+    client, role_user, role, sees_address
+):
     order = order_make(integration_make())
     user = role_user(role)
     client.force_login(user)
