@@ -122,3 +122,49 @@ class ExceptionAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AlertMessage(models.Model):
+    """The alert outbox: one message owed for one item on one channel (email or webhook).
+
+    ``key`` (item + channel + mode) is unique for ever, so an item is alerted at most once per
+    channel and mode; the sender claims a row with a conditional UPDATE before sending it.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        WEBHOOK = "webhook", "Chat webhook"
+
+    class Mode(models.TextChoices):
+        IMMEDIATE = "immediate", "Immediate"
+        DIGEST = "digest", "Hourly digest"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    key = models.CharField(max_length=120, unique=True)
+    item = models.ForeignKey(ExceptionItem, on_delete=models.CASCADE, related_name="alerts")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    owner = models.CharField(max_length=20, choices=list(OWNERS.items()))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    max_attempts = models.PositiveIntegerField(default=8)
+    not_before = models.DateTimeField()
+    sending_since = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["not_before", "id"]
+        indexes = [
+            models.Index(fields=["state", "mode", "not_before"], name="alertmessage_due_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.state})"

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from exceptions_queue.alerts import alerts_plan_on_commit
 from exceptions_queue.kinds import KINDS
 from exceptions_queue.models import (
     ACTIVE_STATUSES,
@@ -73,6 +74,7 @@ def exception_record(
     now = timezone.now()
     fingerprint = fingerprint_for(integration.pk, kind, subject_type, str(subject_id))
     with transaction.atomic():
+        alerts_plan_on_commit(fingerprint=fingerprint)
         item = (
             ExceptionItem.objects.select_for_update()
             .filter(fingerprint=fingerprint, status__in=DEDUPE_STATUSES)

@@ -25,6 +25,13 @@ class ScheduleSpec:
 HUB_SCHEDULES: list[ScheduleSpec] = [
     ScheduleSpec("worker heartbeat", "integration_hub.tasks.worker_heartbeat", 1),
     ScheduleSpec("outbox relay", "integration_hub.tasks.outbox_relay", 1),
+    ScheduleSpec("alerts send", "exceptions_queue.tasks.alerts_send", 1),
+    ScheduleSpec("alerts digest", "exceptions_queue.tasks.alerts_digest_send", 60),
+    ScheduleSpec(
+        "exceptions retry stuck release",
+        "exceptions_queue.tasks.exceptions_retry_stuck_release",
+        5,
+    ),
 ]
 
 

@@ -186,6 +186,17 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 
+# Alerts (exceptions_queue/alerts.py; docs/runbook.md says when each goes out). Recipients per
+# owner team as comma lists; a team without recipients gets no email.
+HUB_ALERT_EMAILS_OPS = env_list("HUB_ALERT_EMAILS_OPS", [])
+HUB_ALERT_EMAILS_FINANCE = env_list("HUB_ALERT_EMAILS_FINANCE", [])
+HUB_ALERT_EMAILS_MERCHANDISING = env_list("HUB_ALERT_EMAILS_MERCHANDISING", [])
+HUB_ALERT_EMAILS_CX = env_list("HUB_ALERT_EMAILS_CX", [])
+HUB_ALERT_EMAILS_TECH = env_list("HUB_ALERT_EMAILS_TECH", [])
+HUB_ALERT_WEBHOOK_URL = env_str("HUB_ALERT_WEBHOOK_URL")
+HUB_ALERT_QUIET_HOURS = env_str("HUB_ALERT_QUIET_HOURS", "22-07")
+HUB_ALERT_THRESHOLDS = env_str("HUB_ALERT_THRESHOLDS")
+
 # --- Worker (django-q2 is only the clock and the worker pool; retry state lives in our rows)
 
 HUB_WORKERS = env_int("HUB_WORKERS", 2, minimum=1)

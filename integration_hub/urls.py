@@ -14,6 +14,7 @@ urlpatterns = [
     path("integrations/<str:name>/", views.integration_detail, name="integration-detail"),
     path("orders/", views.order_list, name="order-list"),
     path("orders/<int:pk>/", views.order_detail, name="order-detail"),
+    path("exceptions/", include("exceptions_queue.urls")),
     path("admin/", admin.site.urls),
 ]
 
