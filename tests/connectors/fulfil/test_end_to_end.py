@@ -155,7 +155,18 @@ def test_a_crash_between_create_and_confirm_is_completed_not_duplicated(connecto
             "reference": "JL-2002",
             "party": party.pk,
             "shipment_address": address.pk,
-            "lines": [["create", [{"product": 1, "quantity": 1, "unit_price": Decimal(5)}]]],
+            "lines": [
+                [
+                    "create",
+                    [
+                        {
+                            "product": m.Product.objects.get(code=setup.skus[0]).pk,
+                            "quantity": 1,
+                            "unit_price": Decimal(5),
+                        }
+                    ],
+                ]
+            ],
         }
     )
     ref = connector.order_create(order_request("JL-2002"))
