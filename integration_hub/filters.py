@@ -1,5 +1,8 @@
+import datetime as dt
+
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 
 from integration_hub.models import HubStatus, Integration, Order
 
@@ -9,10 +12,32 @@ class OrderFilter(django_filters.FilterSet):
     integration = django_filters.ModelChoiceFilter(queryset=Integration.objects.all())
     hub_status = django_filters.ChoiceFilter(choices=HubStatus.choices, label="Hub status")
     marketplace_state = django_filters.CharFilter(label="Marketplace state")
+    deadline = django_filters.ChoiceFilter(
+        choices=[
+            ("accept_soon", "To accept within 4 hours"),
+            ("ship_soon", "To ship within 12 hours"),
+            ("overdue", "Past a deadline"),
+        ],
+        method="deadline_risk",
+        label="Deadline risk",
+    )
 
     class Meta:
         model = Order
-        fields = ["q", "integration", "hub_status", "marketplace_state"]
+        fields = ["q", "integration", "hub_status", "marketplace_state", "deadline"]
+
+    def deadline_risk(self, queryset, name, value):
+        now = timezone.now()
+        undecided = Q(hub_status__in=[HubStatus.NEW, HubStatus.HELD])
+        unshipped = Q(hub_status__in=[HubStatus.ACCEPTED, HubStatus.TO_INJECT, HubStatus.INJECTED])
+        if value == "accept_soon":
+            return queryset.filter(undecided, acceptance_deadline__lte=now + dt.timedelta(hours=4))
+        if value == "ship_soon":
+            return queryset.filter(unshipped, shipping_deadline__lte=now + dt.timedelta(hours=12))
+        return queryset.filter(
+            (undecided & Q(acceptance_deadline__lt=now))
+            | (unshipped & Q(shipping_deadline__lt=now))
+        )
 
     def search(self, queryset, name, value):
         """Exact identifiers only, so every branch uses an index (no LIKE '%x%' scans)."""

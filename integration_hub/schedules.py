@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django_q.models import Schedule
 
@@ -20,6 +21,7 @@ class ScheduleSpec:
     name: str
     func: str
     minutes: int
+    args: str = ""
 
 
 HUB_SCHEDULES: list[ScheduleSpec] = [
@@ -32,13 +34,26 @@ HUB_SCHEDULES: list[ScheduleSpec] = [
         "exceptions_queue.tasks.exceptions_retry_stuck_release",
         5,
     ),
+    ScheduleSpec("products pass", "integration_hub.tasks.flow_run", 5, "'products'"),
+    ScheduleSpec("orders pass", "integration_hub.tasks.flow_run", 2, "'orders'"),
+    ScheduleSpec("dispatch pass", "integration_hub.tasks.flow_run", 5, "'dispatch'"),
+    ScheduleSpec(
+        "orders completeness check", "integration_hub.tasks.flow_run", 1440, "'orders_audit'"
+    ),
+]
+
+
+# Only with HUB_SANDBOX=1: the demo world moves by itself (orders, debits, dispatches).
+SANDBOX_SCHEDULES: list[ScheduleSpec] = [
+    ScheduleSpec("sandbox demo tick", "integration_hub.tasks.demo_tick", 2),
 ]
 
 
 @transaction.atomic
 def schedules_sync(specs: list[ScheduleSpec] | None = None) -> dict[str, list[str]]:
     """Make the django-q2 schedules match ``specs``; returns what was created/updated/deleted."""
-    specs = HUB_SCHEDULES if specs is None else specs
+    if specs is None:
+        specs = HUB_SCHEDULES + (SANDBOX_SCHEDULES if settings.HUB_SANDBOX else [])
     wanted = {PREFIX + spec.name: spec for spec in specs}
     report: dict[str, list[str]] = {"created": [], "updated": [], "deleted": [], "unchanged": []}
     existing = {s.name: s for s in Schedule.objects.filter(name__startswith=PREFIX)}
@@ -46,6 +61,7 @@ def schedules_sync(specs: list[ScheduleSpec] | None = None) -> dict[str, list[st
         schedule = existing.get(name)
         fields = {
             "func": spec.func,
+            "args": spec.args or None,
             "schedule_type": Schedule.MINUTES,
             "minutes": spec.minutes,
             "repeats": -1,

@@ -159,3 +159,30 @@ def dashboard_data() -> dict:
         "outbox": outbox_summary(now=now),
     }
 
+
+def order_timeline(order: Order) -> list[dict]:
+    """One timeline: marketplace and source events, hub actions, exceptions and who did what."""
+    from exceptions_queue.models import ExceptionAction
+
+    entries = [
+        {
+            "at": event.at,
+            "source": event.get_source_display(),
+            "message": event.message,
+            "actor": event.actor.get_username() if event.actor else "",
+        }
+        for event in order.events.select_related("actor")
+    ]
+    actions = ExceptionAction.objects.filter(item__order=order).select_related("item", "actor")
+    for action in actions:
+        entries.append(
+            {
+                "at": action.at,
+                "source": "Exception",
+                "message": f"{action.item.kind_info.title}: {action.get_action_display().lower()}"
+                + (f" — {action.note}" if action.note else ""),
+                "actor": action.actor.get_username() if action.actor else "",
+                "exception_id": action.item_id,
+            }
+        )
+    return sorted(entries, key=lambda entry: entry["at"])

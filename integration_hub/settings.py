@@ -232,7 +232,7 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
     },
     "root": {"handlers": ["console"], "level": env_str("HUB_LOG_LEVEL", "INFO").upper()},
-    "loggers": {"django_q": {"level": "WARNING"}},
+    "loggers": {"django-q": {"level": "WARNING"}, "django_q": {"level": "WARNING"}},
 }
 
 os.makedirs(STATIC_ROOT, exist_ok=True)

@@ -12,3 +12,18 @@ def worker_heartbeat() -> None:
 
 def outbox_relay() -> dict[str, int]:
     return _outbox_relay()
+
+
+def demo_tick() -> dict[str, int]:
+    """Sandbox demo only: play customer, payment provider and warehouse for one step."""
+    from integration_hub.demo_sandbox import demo_tick as tick
+
+    return tick()
+
+
+def flow_run(flow: str) -> dict[str, str]:
+    """One pass of ``flow`` for every integration that has it switched on."""
+    from integration_hub.flows.passes import FLOW_PASSES
+    from integration_hub.flows.runner import flow_run_all
+
+    return flow_run_all(flow, FLOW_PASSES)

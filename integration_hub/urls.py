@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from integration_hub import views
+from integration_hub import views, views_orders
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -14,6 +14,19 @@ urlpatterns = [
     path("integrations/<str:name>/", views.integration_detail, name="integration-detail"),
     path("orders/", views.order_list, name="order-list"),
     path("orders/<int:pk>/", views.order_detail, name="order-detail"),
+    path("orders/<int:pk>/decide/", views_orders.order_decide, name="order-decide"),
+    path("mappings/carriers/", views_orders.carrier_mappings, name="carrier-mappings"),
+    path("mappings/carriers/new/", views_orders.carrier_mapping_edit, name="carrier-mapping-new"),
+    path(
+        "mappings/carriers/<int:pk>/",
+        views_orders.carrier_mapping_edit,
+        name="carrier-mapping-edit",
+    ),
+    path(
+        "mappings/carriers/<int:pk>/delete/",
+        views_orders.carrier_mapping_delete,
+        name="carrier-mapping-delete",
+    ),
     path("exceptions/", include("exceptions_queue.urls")),
     path("admin/", admin.site.urls),
 ]

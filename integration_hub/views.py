@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from integration_hub.filters import OrderFilter
-from integration_hub.models import Integration, Order, PersonalDataAccess
-from integration_hub.selectors import dashboard_data
+from integration_hub.models import HubStatus, Integration, Order, PersonalDataAccess
+from integration_hub.selectors import dashboard_data, order_timeline
 from integration_hub.services.health import health_report
 from integration_hub.services.integrations import integration_summary
 from integration_hub.tables import OrderTable
@@ -71,9 +71,12 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "order": order,
         "lines": order.lines.all(),
-        "events": order.events.select_related("actor"),
+        "timeline": order_timeline(order),
         "customer": customer,
         "can_see_personal_data": request.user.has_perm("integration_hub.view_personal_data"),
+        "can_decide": request.user.has_perm("integration_hub.handle_exceptions")
+        and order.hub_status in (HubStatus.NEW, HubStatus.HELD)
+        and order.marketplace_state == "WAITING_ACCEPTANCE",
     }
     return render(request, "orders/detail.html", context)
 

@@ -28,9 +28,7 @@ def register(subparsers) -> None:
 def demo_seed(command, options) -> None:
     if not settings.HUB_SANDBOX:
         raise usage_error("the demo needs HUB_SANDBOX=1: it talks to the built-in sandboxes")
-    integration = demo_integration_ensure(
-        source_kind=options["source"], marketplace_key="demo-mirakl-key"
-    )
+    integration = demo_integration_ensure(source_kind=options["source"])
     command.stdout.write(
         f"demo integration {integration.name!r}: "
         f"{integration.source_kind} sandbox -> Mirakl sandbox"

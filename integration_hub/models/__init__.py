@@ -1,9 +1,19 @@
 """Core models of the hub. Import them from here: ``from integration_hub.models import Order``."""
 
 from integration_hub.models.access import HubAccess, PersonalDataAccess
-from integration_hub.models.carriers import CarrierMapping, MarketplaceCarrier, normalize_carrier
+from integration_hub.models.carriers import (
+    CarrierMapping,
+    MarketplaceCarrier,
+    ShippingType,
+    normalize_carrier,
+)
 from integration_hub.models.catalog import Product
-from integration_hub.models.integration import CallLimitMode, Flow, Integration
+from integration_hub.models.integration import (
+    CallLimitMode,
+    Flow,
+    Integration,
+    ShortStockPolicy,
+)
 from integration_hub.models.orders import EventSource, HubStatus, Order, OrderEvent, OrderLine
 from integration_hub.models.outbox import JobStatus, OutboundJob
 from integration_hub.models.sync import RunOutcome, SyncCursor, SyncRun, WorkerHeartbeat
@@ -25,6 +35,8 @@ __all__ = [
     "PersonalDataAccess",
     "Product",
     "RunOutcome",
+    "ShippingType",
+    "ShortStockPolicy",
     "SyncCursor",
     "SyncRun",
     "WorkerHeartbeat",

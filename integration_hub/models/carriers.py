@@ -62,3 +62,24 @@ class CarrierMapping(models.Model):
         self.source_carrier_key = normalize_carrier(self.source_carrier)
         self.source_service_key = normalize_carrier(self.source_service)
         super().save(*args, **kwargs)
+
+
+class ShippingType(models.Model):
+    """A marketplace shipping type (Mirakl SH12): whether a dispatch must carry tracking."""
+
+    integration = models.ForeignKey(
+        Integration, on_delete=models.CASCADE, related_name="shipping_types"
+    )
+    code = models.CharField(max_length=64)
+    label = models.CharField(max_length=200)
+    mandatory_tracking = models.BooleanField(default=True)
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["integration", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "code"], name="shippingtype_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.code})"

@@ -10,6 +10,11 @@ class CallLimitMode(models.TextChoices):
     OFF = "off", "No call limits (sandboxes and tests only)"
 
 
+class ShortStockPolicy(models.TextChoices):
+    REFUSE = "refuse", "Refuse the short lines"
+    HOLD = "hold", "Hold the order for ops"
+
+
 class Flow(models.TextChoices):
     """The flows the hub runs per integration; each has its own switch and its own runs."""
 
@@ -36,6 +41,9 @@ class Integration(models.Model):
     source_kind = models.CharField(max_length=20, choices=list(SOURCE_KINDS.items()))
     source_url = models.URLField(max_length=300)
     source_credentials = EncryptedJSONField(blank=True, default=dict)
+    source_options = models.JSONField(
+        default=dict, blank=True, help_text="Non-secret connector options (locations, store code)."
+    )
     marketplace_url = models.URLField(max_length=300)
     marketplace_credentials = EncryptedJSONField(blank=True, default=dict)
     shop_id = models.CharField(max_length=40, blank=True)
@@ -53,6 +61,23 @@ class Integration(models.Model):
     settlements_enabled = models.BooleanField(default=True)
     returns_enabled = models.BooleanField(default=False)
     paused = models.BooleanField(default=False, help_text="A paused integration runs no flow.")
+    auto_accept = models.BooleanField(
+        default=True, help_text="Accept orders whose every line has a known SKU and enough stock."
+    )
+    short_stock_policy = models.CharField(
+        max_length=10, choices=ShortStockPolicy.choices, default=ShortStockPolicy.HOLD
+    )
+    acceptance_window_hours = models.PositiveIntegerField(
+        default=48,
+        help_text="The operator's acceptance window: undecided orders are refused after it.",
+    )
+    order_not_injected_minutes = models.PositiveIntegerField(
+        default=30, help_text="Alarm when a paid order is not in the source after this long."
+    )
+    shipped_not_confirmed_minutes = models.PositiveIntegerField(
+        default=60,
+        help_text="Alarm when a dispatch is not confirmed on the marketplace after this.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from integration_hub.models.integration import Integration
@@ -46,11 +47,14 @@ class Order(models.Model):
     customer_lastname = models.CharField(max_length=100, blank=True)
     shipping_postcode = models.CharField(max_length=20, blank=True)
     carrier_code = models.CharField(max_length=64, blank=True)
-    carrier_name = models.CharField(max_length=100, blank=True)
+    carrier_name = models.CharField(max_length=100, blank=True, help_text="As the source says.")
+    carrier_service = models.CharField(max_length=100, blank=True, help_text="As the source says.")
     tracking_number = models.CharField(max_length=100, blank=True, db_index=True)
     tracking_url = models.URLField(max_length=500, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
-    raw = models.JSONField(default=dict, blank=True, help_text="The last OR11 payload.")
+    raw = models.JSONField(
+        default=dict, blank=True, encoder=DjangoJSONEncoder, help_text="The last OR11 payload."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -118,7 +122,7 @@ class OrderEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     class Meta:
         ordering = ["at", "id"]

@@ -36,14 +36,22 @@ def demo_users_ensure(*, reset_passwords: bool = False) -> dict[str, str]:
     return created
 
 
-def demo_integration_ensure(*, source_kind: str, marketplace_key: str) -> Integration:
-    """The demo integration, pointed at this hub's own sandboxes (HUB_SANDBOX=1 only)."""
+def demo_integration_ensure(*, source_kind: str) -> Integration:
+    """The demo integration, pointed at this hub's own sandboxes (HUB_SANDBOX=1 only).
+
+    Seeds the marketplace sandbox and the source's; switching the source kind repoints it.
+    """
     if not settings.HUB_SANDBOX:
         raise ImproperlyConfigured("the demo needs HUB_SANDBOX=1 (it talks to the sandboxes)")
+    from integration_hub.demo_sandbox import SOURCE_PATHS, demo_sandboxes_seed
+
+    marketplace_key, credentials, options = demo_sandboxes_seed(source_kind)
     base = settings.HUB_BASE_URL
     defaults = {
         "source_kind": source_kind,
-        "source_url": f"{base}/sandbox/{source_kind}",
+        "source_url": f"{base}/sandbox/{source_kind}{SOURCE_PATHS.get(source_kind, '')}",
+        "source_credentials": credentials,
+        "source_options": options,
         "marketplace_url": f"{base}/sandbox/mirakl",
         "marketplace_credentials": {"api_key": marketplace_key},
         "call_limit_mode": CallLimitMode.SPEC,
@@ -57,4 +65,7 @@ def demo_integration_ensure(*, source_kind: str, marketplace_key: str) -> Integr
             for key, value in defaults.items():
                 setattr(integration, key, value)
             integration.save()
+            # the old source's SKU map and read positions mean nothing to the new source
+            integration.products.all().delete()
+            integration.cursors.all().delete()
     return integration

@@ -118,15 +118,31 @@ def outbox_due_ids(*, now: dt.datetime, limit: int, kinds: list[str] | None = No
     return list(due.values_list("id", flat=True)[:limit])
 
 
+RELAY_ROUNDS = 5
+
+
 def outbox_relay(*, limit: int = 200, kinds: list[str] | None = None) -> dict[str, int]:
-    """Run every due job once. Returns counts by outcome."""
-    now = timezone.now()
-    counts = {"released": outbox_stuck_release(now=now), "done": 0, "retry": 0, "failed": 0}
-    for job_id in outbox_due_ids(now=now, limit=limit, kinds=kinds):
-        if not outbound_job_claim(job_id, now=now):
-            continue
-        counts[outbound_job_run(OutboundJob.objects.get(pk=job_id))] += 1
+    """Run every due job once; jobs queued by those jobs (OR24 after OR23) run in later rounds
+    of the same call. Returns counts by outcome."""
+    counts = {"released": outbox_stuck_release(), "done": 0, "retry": 0, "failed": 0}
+    for _round in range(RELAY_ROUNDS):
+        now = timezone.now()
+        ran = 0
+        for job_id in outbox_due_ids(now=now, limit=limit, kinds=kinds):
+            if not outbound_job_claim(job_id, now=now):
+                continue
+            counts[outbound_job_run(OutboundJob.objects.get(pk=job_id))] += 1
+            ran += 1
+        if ran == 0:
+            break
     return counts
+
+
+def outbound_job_expedite(*, integration: Integration, identity_key: str) -> int:
+    """Make a pending job due now (a person pressed retry); returns 1 if one was found."""
+    return OutboundJob.objects.filter(
+        integration=integration, identity_key=identity_key, status=JobStatus.PENDING
+    ).update(not_before=timezone.now())
 
 
 def outbound_job_run(job: OutboundJob) -> str:

@@ -54,3 +54,22 @@ def _run_finish(recorder: RunRecorder, outcome: str, error: str = "") -> None:
     run.error = error[:2000]
     run.save(update_fields=["finished_at", "outcome", "counts", "error"])
     log.info("run %s %s %s %s", run.integration_id, run.flow, outcome, recorder.counts)
+
+
+@contextmanager
+def flow_lock(integration: Integration, flow: str) -> Iterator[bool]:
+    """Yield True if this process holds the integration's lock for ``flow``, else False.
+
+    Two passes of the same flow for the same integration never overlap (a slow pass and the
+    next scheduled one); the lock lives in the shared cache and expires with the task timeout.
+    """
+    from django.conf import settings
+    from django.core.cache import cache
+
+    key = f"hub-flow-lock:{integration.pk}:{flow}"
+    acquired = cache.add(key, "1", timeout=settings.HUB_TASK_TIMEOUT)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            cache.delete(key)

@@ -4,29 +4,57 @@ from django.core.management import CommandError, call_command
 from django_q.models import Schedule
 
 from integration_hub.models import Integration
-from integration_hub.schedules import ScheduleSpec, schedules_sync
+from integration_hub.schedules import (
+    HUB_SCHEDULES,
+    SANDBOX_SCHEDULES,
+    ScheduleSpec,
+    schedules_sync,
+)
+
+ALL = HUB_SCHEDULES + SANDBOX_SCHEDULES  # the test settings run in sandbox mode
 
 pytestmark = pytest.mark.django_db
 
 
 def test_schedules_are_created_once_and_corrected():
     first = schedules_sync()
-    assert set(first["created"]) == {"hub: worker heartbeat", "hub: outbox relay"}
+    assert set(first["created"]) == {f"hub: {spec.name}" for spec in ALL}
+    assert {"hub: worker heartbeat", "hub: outbox relay"} <= set(first["created"])
     second = schedules_sync()
-    assert second["created"] == [] and len(second["unchanged"]) == 2
+    assert second["created"] == [] and len(second["unchanged"]) == len(ALL)
     Schedule.objects.filter(name="hub: outbox relay").update(minutes=9)
     Schedule.objects.create(name="someone else's", func="math.floor", schedule_type="I", minutes=5)
     third = schedules_sync()
     assert third["updated"] == ["hub: outbox relay"]
     assert Schedule.objects.get(name="hub: outbox relay").minutes == 1
     assert Schedule.objects.filter(name="someone else's").exists()
-    assert Schedule.objects.filter(name__startswith="hub: ").count() == 2
+    assert Schedule.objects.filter(name__startswith="hub: ").count() == len(ALL)
+
+
+def test_exceptions_schedules_alerts_digest_and_stuck_retries():
+    specs = {spec.name: spec for spec in HUB_SCHEDULES}
+    assert specs["alerts send"].func == "exceptions_queue.tasks.alerts_send"
+    assert specs["alerts send"].minutes == 1
+    assert specs["alerts digest"].func == "exceptions_queue.tasks.alerts_digest_send"
+    assert specs["alerts digest"].minutes == 60
+    release = specs["exceptions retry stuck release"]
+    assert release.func == "exceptions_queue.tasks.exceptions_retry_stuck_release"
 
 
 def test_schedules_no_longer_listed_are_removed():
     schedules_sync()
-    report = schedules_sync([ScheduleSpec("worker heartbeat", "integration_hub.tasks.worker_heartbeat", 1)])
-    assert report["deleted"] == ["hub: outbox relay"]
+    report = schedules_sync(
+        [ScheduleSpec("worker heartbeat", "integration_hub.tasks.worker_heartbeat", 1)]
+    )
+    assert "hub: outbox relay" in report["deleted"]
+    assert len(report["deleted"]) == len(ALL) - 1
+
+
+def test_demo_tick_is_scheduled_only_in_sandbox_mode(settings):
+    settings.HUB_SANDBOX = False
+    assert "hub: sandbox demo tick" not in schedules_sync()["created"]
+    settings.HUB_SANDBOX = True
+    assert schedules_sync()["created"] == ["hub: sandbox demo tick"]
 
 
 def test_hub_schedules_command_prints_changes(capsys):
@@ -40,9 +68,7 @@ def test_demo_creates_users_for_every_role_once(capsys):
     integration = Integration.objects.get(name="demo")
     assert integration.source_kind == "magento"
     assert integration.marketplace_url.endswith("/sandbox/mirakl")
-    passwords = dict(
-        line.split() for line in out.splitlines() if line.startswith("  ")
-    )
+    passwords = dict(line.split() for line in out.splitlines() if line.startswith("  "))
     assert set(passwords) == {"ops", "finance", "cx", "admin"}
     user = authenticate(username="cx", password=passwords["cx"])
     assert [g.name for g in user.groups.all()] == ["CX"]

@@ -1,0 +1,47 @@
+"""Build the marketplace client and the source connector for one integration.
+
+The only place that turns an Integration row (and its decrypted credentials) into connector
+objects, so tests can swap the HTTP transport in one spot (:func:`http_session`).
+"""
+
+from __future__ import annotations
+
+import requests
+
+from connectors.base import ConfigError, SourceConnector
+from connectors.mirakl.client import MiraklClient
+from connectors.mirakl.limiter import CallLimiter
+from connectors.registry import source_class_for
+from integration_hub.models import CallLimitMode, Integration
+
+
+def http_session() -> requests.Session:
+    """A fresh HTTP session; tests replace this to answer from the in-process sandboxes."""
+    return requests.Session()
+
+
+def marketplace_client_for(integration: Integration) -> MiraklClient:
+    api_key = integration.marketplace_api_key
+    if not api_key:
+        raise ConfigError(f"integration {integration.name} has no marketplace API key")
+    mode = "off" if integration.call_limit_mode == CallLimitMode.OFF else "on"
+    return MiraklClient(
+        integration.marketplace_url,
+        api_key,
+        shop_id=integration.shop_id or None,
+        limiter=CallLimiter(integration.name, mode=mode),
+        session=http_session(),
+    )
+
+
+def source_connector_for(integration: Integration) -> SourceConnector:
+    try:
+        connector_class = source_class_for(integration.source_kind)
+    except LookupError as exc:
+        raise ConfigError(str(exc)) from None
+    return connector_class(
+        base_url=integration.source_url,
+        credentials=integration.source_credentials,
+        session=http_session(),
+        **integration.source_options,
+    )

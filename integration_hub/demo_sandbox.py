@@ -1,0 +1,209 @@
+"""The sandbox demo's moving parts (HUB_SANDBOX=1 only): seeding every simulator, and a tick
+that plays the customer, the payment provider and the warehouse so the loop runs by itself.
+
+Each tick places a marketplace order, debits accepted ones and dispatches orders that reached
+the source: most with mapped carriers, every fourth with "Pigeon Post", which is never mapped,
+so the unmapped-carrier exception shows up in the demo as it would in real life.
+"""
+
+from __future__ import annotations
+
+import random
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+
+from integration_hub.models import (
+    CarrierMapping,
+    HubStatus,
+    Integration,
+    MarketplaceCarrier,
+    Order,
+    Product,
+)
+
+MIRAKL_KEY = "sandbox-mirakl-key"
+DEMO_CARRIERS = [("Royal Mail", "Tracked 48", "RM"), ("DPD", "", "DPD"), ("Evri", "", "EVRI")]
+UNMAPPED_CARRIER = "Pigeon Post"
+MAX_OPEN_ORDERS = 300
+
+
+def _shopify_seed():
+    from connectors.shopify.sandbox import services
+
+    shop = services.shop_setup(restore_rate=100.0)  # Shopify's standard GraphQL restore rate
+    if not shop.locations.filter(levels__isnull=False).exists():
+        services.catalogue_seed(shop=shop, count=12, stock=40)
+    return {"access_token": shop.access_token, "webhook_secret": shop.webhook_secret}, {}
+
+
+def _magento_seed():
+    from connectors.magento.sandbox import services
+
+    services.catalogue_seed(products=12)
+    return {"access_token": services.DEFAULT_TOKEN}, {}
+
+
+def _fulfil_seed():
+    from connectors.fulfil.sandbox import services
+
+    setup = services.catalogue_seed(products=12, stock=40)
+    options = {**setup.options(), "shipping_product_id": str(services.shipping_product_get().pk)}
+    return {"api_key": setup.api_key, "webhook_secret": setup.webhook_secret}, options
+
+
+def _scayle_seed():
+    from connectors.scayle.sandbox import services
+
+    services.catalogue_seed(products=6)
+    options = {
+        "shop_key": services.DEFAULT_SHOP,
+        "country_code": services.DEFAULT_COUNTRY,
+        "channel_key": services.DEFAULT_CHANNEL,
+    }
+    return {"access_token": services.DEFAULT_TOKEN}, options
+
+
+def _seko_seed():
+    from connectors.seko.sandbox import services
+
+    services.catalogue_seed(products=12)
+    return {"api_key": services.DEFAULT_KEY, "push_secret": services.DEFAULT_PUSH_SECRET}, {
+        "dc_code": services.DEFAULT_DC
+    }
+
+
+def _shopify_ship(reference, carrier, service, tracking):
+    from connectors.shopify.sandbox import services
+
+    services.fulfillment_create(
+        shop=services.shop_get(),
+        order_reference=reference,
+        company=carrier,
+        number=tracking,
+        service=service,
+    )
+
+
+def _magento_ship(reference, carrier, service, tracking):
+    from connectors.magento.sandbox import services
+
+    services.order_ship(
+        order=services.order_lookup(reference),
+        carrier_title=carrier,
+        carrier_code="custom",
+        track_number=tracking,
+    )
+
+
+def _fulfil_ship(reference, carrier, service, tracking):
+    from connectors.fulfil.sandbox import services
+
+    services.shipment_dispatch(
+        reference, carrier=carrier, service=service, tracking_number=tracking
+    )
+
+
+def _scayle_ship(reference, carrier, service, tracking):
+    from connectors.scayle.sandbox import services
+
+    services.order_ship(
+        order=services.order_lookup(f"key={reference}"),
+        carrier_key=carrier,
+        tracking_id=tracking,
+        service=service,
+    )
+
+
+def _seko_ship(reference, carrier, service, tracking):
+    from connectors.seko.sandbox import services
+
+    services.order_dispatch(
+        order=services.order_lookup(reference),
+        courier=carrier,
+        tracking_number=tracking,
+        courier_service=service,
+    )
+
+
+# Where each sandbox's API lives below /sandbox/<kind> (the connector's base URL).
+SOURCE_PATHS = {"scayle": "/api/admin/v1"}
+
+SOURCES = {
+    "shopify": (_shopify_seed, _shopify_ship),
+    "magento": (_magento_seed, _magento_ship),
+    "fulfil": (_fulfil_seed, _fulfil_ship),
+    "scayle": (_scayle_seed, _scayle_ship),
+    "seko": (_seko_seed, _seko_ship),
+}
+
+
+def demo_sandboxes_seed(source_kind: str) -> tuple[str, dict, dict]:
+    """Seed the Mirakl sandbox and the source's; returns (marketplace key, credentials, options)."""
+    if not settings.HUB_SANDBOX:
+        raise ImproperlyConfigured("the demo needs HUB_SANDBOX=1")
+    from connectors.mirakl.sandbox.services import shops
+
+    shops.shop_get_or_create(api_key=MIRAKL_KEY, acceptance_window_hours=24)
+    credentials, options = SOURCES[source_kind][0]()
+    return MIRAKL_KEY, credentials, options
+
+
+def demo_carriers_map(integration: Integration) -> int:
+    """Map the demo's carriers once the marketplace's approved list has been fetched."""
+    created = 0
+    for source_carrier, _service, code in DEMO_CARRIERS:
+        carrier = MarketplaceCarrier.objects.filter(integration=integration, code=code).first()
+        if (
+            carrier
+            and not CarrierMapping.objects.filter(
+                integration=integration, source_carrier_key=source_carrier.casefold()
+            ).exists()
+        ):
+            CarrierMapping.objects.create(
+                integration=integration, source_carrier=source_carrier, carrier=carrier
+            )
+            created += 1
+    return created
+
+
+def demo_tick(*, rng: random.Random | None = None) -> dict[str, int]:
+    """One step of the demo world: a new order, debits, and dispatches from the warehouse."""
+    from connectors.mirakl.sandbox.services import orders as mirakl_orders
+    from connectors.mirakl.sandbox.services import shops
+
+    rng = rng or random.Random()  # noqa: S311 (demo data, not security)
+    integration = Integration.objects.filter(name="demo").first()
+    if integration is None or not settings.HUB_SANDBOX:
+        return {}
+    shop = shops.shop_get_or_create(api_key=MIRAKL_KEY)
+    counts = {"mapped": demo_carriers_map(integration), "placed": 0, "debited": 0, "shipped": 0}
+    skus = list(Product.objects.filter(integration=integration).values_list("offer_sku", flat=True))
+    open_orders = Order.objects.filter(integration=integration).exclude(
+        hub_status__in=[
+            HubStatus.CONFIRMED,
+            HubStatus.CLOSED,
+            HubStatus.CANCELLED,
+            HubStatus.REFUSED,
+        ]
+    )
+    if skus and open_orders.count() < MAX_OPEN_ORDERS:
+        lines = [
+            {"sku": sku, "quantity": rng.randint(1, 2)}
+            for sku in rng.sample(skus, k=min(2, len(skus)))
+        ]
+        counts["placed"] = len(
+            mirakl_orders.orders_create(shop=shop, count=1, lines=lines[: rng.randint(1, 2)])
+        )
+    counts["debited"] = len(mirakl_orders.orders_debit(shop=shop))
+    ship = SOURCES[integration.source_kind][1]
+    for order in Order.objects.filter(integration=integration, hub_status=HubStatus.INJECTED)[:3]:
+        if not cache.add(f"demo-shipped:{order.pk}", 1, timeout=None):
+            continue  # shipped on an earlier tick; the dispatch pass has not seen it yet
+        carrier, service, _code = DEMO_CARRIERS[order.pk % len(DEMO_CARRIERS)]
+        if order.pk % 4 == 0:
+            carrier, service = UNMAPPED_CARRIER, "Express"
+        ship(order.commercial_id, carrier, service, f"DEMO{order.pk:08d}GB")
+        counts["shipped"] += 1
+    return counts

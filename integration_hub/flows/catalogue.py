@@ -1,0 +1,83 @@
+"""The SKU map from the source: products (SKU, EAN, title, price, ids) and sellable stock.
+
+This pass only reads the source into the hub; what the hub publishes to the marketplace
+(validation, STO01 stock and PRI01 price imports) is the stock and prices flows' job.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from connectors.base import SourceProduct
+from integration_hub.flows.orders_pull import cursor_get, cursor_set
+from integration_hub.models import Integration, Product
+from integration_hub.services.runs import RunRecorder
+
+CURSOR = "products.cursor"
+
+
+def product_upsert(integration: Integration, item: SourceProduct) -> str:
+    """Create or refresh one SKU; the marketplace offer SKU and buffer stay as ops set them."""
+    fields = {
+        "ean": (item.barcode or "")[:14],
+        "title": (item.title or "")[:255],
+        "source_ids": dict(item.source_ids),
+    }
+    if item.price is not None:
+        fields["price"] = item.price
+        fields["currency"] = item.currency or "GBP"
+    with transaction.atomic():
+        product = (
+            Product.objects.select_for_update()
+            .filter(integration=integration, sku=item.sku)
+            .first()
+        )
+        if product is None:
+            Product.objects.create(
+                integration=integration, sku=item.sku, offer_sku=item.sku, **fields
+            )
+            return "created"
+        if all(getattr(product, name) == value for name, value in fields.items()):
+            return "unchanged"
+        for name, value in fields.items():
+            setattr(product, name, value)
+        product.save()
+        return "updated"
+
+
+def products_read(integration: Integration, connector, run: RunRecorder) -> None:
+    cursor = cursor_get(integration, CURSOR)
+    while True:
+        page = connector.products_read(cursor)
+        for item in page.items:
+            run.add(product_upsert(integration, item))
+        cursor = page.next_cursor
+        cursor_set(integration, CURSOR, cursor)
+        if not page.has_more:
+            return
+
+
+def stock_levels_read(integration: Integration, connector, run: RunRecorder) -> None:
+    """Every SKU's sellable quantity in the source, as of now."""
+    now = timezone.now()
+    known = dict(
+        Product.objects.filter(integration=integration).values_list("sku", "last_source_qty")
+    )
+    for level in connector.stock_read():
+        if level.sku not in known:
+            run.add("stock_unknown_sku")
+            continue
+        if known[level.sku] != level.available:
+            Product.objects.filter(integration=integration, sku=level.sku).update(
+                last_source_qty=level.available, last_source_qty_at=now
+            )
+            run.add("stock_changed")
+
+
+def products_pass(integration: Integration, run: RunRecorder) -> None:
+    from integration_hub.clients import source_connector_for
+
+    connector = source_connector_for(integration)
+    products_read(integration, connector, run)
+    stock_levels_read(integration, connector, run)

@@ -1,0 +1,249 @@
+"""Decide marketplace orders waiting for acceptance, and send each decision once (OR21).
+
+An order is accepted automatically when every line maps to a known SKU with enough sellable
+stock: source stock minus the SKU's buffer minus what other accepted orders, not yet in the
+source, already took. Anything else is held for ops (an exception with the acceptance deadline
+as due date) or, for short lines when the integration says so, refused line by line.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Sum
+
+from connectors.base import PermanentError
+from exceptions_queue.services import exception_clear, exception_record
+from integration_hub.flows.events import HUB, USER, order_event_add
+from integration_hub.models import (
+    HubStatus,
+    Integration,
+    Order,
+    OrderLine,
+    OutboundJob,
+    Product,
+    ShortStockPolicy,
+    normalize_carrier,
+)
+from integration_hub.services.outbox import outbound_job_enqueue
+from integration_hub.services.runs import RunRecorder
+
+NOT_YET_IN_SOURCE = [HubStatus.ACCEPTED, HubStatus.TO_INJECT]
+
+
+def orders_decide(integration: Integration, run: RunRecorder) -> None:
+    pending = Order.objects.filter(
+        integration=integration, hub_status=HubStatus.NEW, marketplace_state="WAITING_ACCEPTANCE"
+    ).order_by("marketplace_created_at", "id")
+    for order in pending:
+        run.add(order_decide(order))
+
+
+def sku_key(sku: str) -> str:
+    """How a SKU looks once case, spaces and leading zeros are ignored (never used to match)."""
+    return normalize_carrier(sku).replace(" ", "").lstrip("0")
+
+
+def committed_quantity(integration: Integration, offer_sku: str, *, excluding: Order) -> int:
+    """Units of ``offer_sku`` promised to accepted orders that are not in the source yet."""
+    total = (
+        OrderLine.objects.filter(
+            order__integration=integration,
+            order__hub_status__in=NOT_YET_IN_SOURCE,
+            offer_sku=offer_sku,
+        )
+        .exclude(order=excluding)
+        .exclude(state="REFUSED")
+        .aggregate(total=Sum("quantity"))["total"]
+    )
+    return total or 0
+
+
+def sellable_quantity(product: Product, *, excluding: Order) -> int | None:
+    if product.last_source_qty is None:
+        return None
+    committed = committed_quantity(product.integration, product.offer_sku, excluding=excluding)
+    return max(0, product.last_source_qty - product.buffer - committed)
+
+
+@transaction.atomic
+def order_decide(order: Order) -> str:
+    """Decide one order: "accepted", "refused", "partly_refused" or "held"."""
+    order = Order.objects.select_for_update().select_related("integration").get(pk=order.pk)
+    if order.hub_status != HubStatus.NEW:
+        return "skipped"
+    integration = order.integration
+    lines = list(order.lines.all())
+    products = {
+        p.offer_sku: p
+        for p in Product.objects.filter(
+            integration=integration, offer_sku__in=[line.offer_sku for line in lines]
+        )
+    }
+    unknown = [line for line in lines if line.offer_sku not in products]
+    if unknown:
+        return _order_hold_unknown_skus(order, unknown)
+    if not integration.auto_accept:
+        return _order_hold(order, "auto-accept is off for this integration: decide it here")
+    short = _short_lines(order, lines, products)
+    if short and integration.short_stock_policy == ShortStockPolicy.HOLD:
+        names = ", ".join(f"{line.offer_sku} ({why})" for line, why in short)
+        return _order_hold(order, f"not enough sellable stock for {names}")
+    decisions = {line.marketplace_line_id: True for line in lines}
+    for line, _why in short:
+        decisions[line.marketplace_line_id] = False
+    return order_decision_queue(order, decisions, actor=None)
+
+
+def _short_lines(order, lines, products) -> list[tuple[OrderLine, str]]:
+    short = []
+    for line in lines:
+        sellable = sellable_quantity(products[line.offer_sku], excluding=order)
+        if sellable is None:
+            short.append((line, "stock not read from the source yet"))
+        elif sellable < line.quantity:
+            short.append((line, f"{sellable} sellable, {line.quantity} ordered"))
+    return short
+
+
+def _order_hold(order: Order, reason: str) -> str:
+    Order.objects.filter(pk=order.pk).update(hub_status=HubStatus.HELD)
+    order_event_add(order, source=HUB, kind="held", message=f"Held for ops: {reason}")
+    exception_record(
+        integration=order.integration,
+        kind="acceptance_deadline",
+        subject_type="order",
+        subject_id=order.marketplace_order_id,
+        order=order,
+        due_by=order.acceptance_deadline,
+        message=(
+            f"Order {order.commercial_id} needs a decision before its acceptance deadline: "
+            f"{reason}. Accept or refuse it on the order page."
+        ),
+    )
+    return "held"
+
+
+def _order_hold_unknown_skus(order: Order, unknown: list[OrderLine]) -> str:
+    integration = order.integration
+    known_keys = {
+        sku_key(sku): sku
+        for sku in Product.objects.filter(integration=integration).values_list(
+            "offer_sku", flat=True
+        )
+    }
+    for line in unknown:
+        near = known_keys.get(sku_key(line.offer_sku))
+        kind = "sku_mismatch" if near else "unknown_sku"
+        hint = (
+            f" (the SKU map has {near!r}, which differs only in case, spaces or zeros)"
+            if near
+            else ""
+        )
+        exception_record(
+            integration=integration,
+            kind=kind,
+            subject_type="sku",
+            subject_id=line.offer_sku,
+            order=order,
+            due_by=order.acceptance_deadline,
+            payload={"order_id": order.pk},
+            message=(
+                f"Offer SKU {line.offer_sku!r} on order {order.commercial_id} is not in the SKU "
+                f"map{hint}. The order is held until the SKU is mapped."
+            ),
+        )
+    skus = ", ".join(line.offer_sku for line in unknown)
+    Order.objects.filter(pk=order.pk).update(hub_status=HubStatus.HELD)
+    order_event_add(order, source=HUB, kind="held", message=f"Held: unknown SKU {skus}")
+    return "held"
+
+
+def order_decision_queue(order: Order, decisions: dict[str, bool], *, actor) -> str:
+    """Record a decision for every line and queue the one OR21 call that sends it."""
+    line_ids = set(order.lines.values_list("marketplace_line_id", flat=True))
+    if set(decisions) != line_ids:
+        raise ValueError("every line of the order must be decided, and only its lines")
+    accepted = sum(decisions.values())
+    status = HubStatus.ACCEPTED if accepted else HubStatus.REFUSED
+    Order.objects.filter(pk=order.pk).update(hub_status=status)
+    for line_id, ok in decisions.items():
+        if not ok:
+            OrderLine.objects.filter(order=order, marketplace_line_id=line_id).update(
+                state="REFUSED"
+            )
+    outbound_job_enqueue(
+        integration=order.integration,
+        kind="order_accept",
+        identity_key=f"order_accept:{order.pk}",
+        payload={"order_id": order.pk, "decisions": decisions},
+    )
+    who = actor.get_username() if actor else "the hub"
+    summary = f"{accepted} of {len(decisions)} lines accepted"
+    order_event_add(
+        order,
+        source=USER if actor else HUB,
+        kind="decided",
+        actor=actor,
+        message=f"Decision by {who}: {summary}; sending it to the marketplace",
+    )
+    exception_clear(
+        integration=order.integration,
+        kind="acceptance_deadline",
+        subject_type="order",
+        subject_id=order.marketplace_order_id,
+        note=f"order decided: {summary}",
+    )
+    if accepted == len(decisions):
+        return "accepted"
+    return "partly_refused" if accepted else "refused"
+
+
+@transaction.atomic
+def order_decision_submit(order: Order, decisions: dict[str, bool], *, actor) -> str:
+    """Ops decide a held (or new) order from the screen."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.hub_status not in (HubStatus.NEW, HubStatus.HELD):
+        raise ValueError(f"the order is already {order.get_hub_status_display().lower()}")
+    if order.marketplace_state != "WAITING_ACCEPTANCE":
+        raise ValueError(
+            f"the marketplace no longer waits for a decision ({order.marketplace_state})"
+        )
+    return order_decision_queue(order, decisions, actor=actor)
+
+
+def order_accept_run(job: OutboundJob) -> None:
+    """Outbox handler: send OR21 once. A decision the marketplace already has counts as sent."""
+    from integration_hub.clients import marketplace_client_for
+    from integration_hub.flows.orders_pull import order_upsert
+
+    order = Order.objects.select_related("integration").get(pk=job.payload["order_id"])
+    client = marketplace_client_for(order.integration)
+    try:
+        client.order_accept(order.marketplace_order_id, decisions=job.payload["decisions"])
+    except PermanentError:
+        current = next(iter(client.orders_list(order_ids=[order.marketplace_order_id])), None)
+        if current is None or current.order_state in ("STAGING", "WAITING_ACCEPTANCE"):
+            raise
+        order_upsert(order.integration, current)  # decided already (by us, or timed out)
+        return
+    order_event_add(
+        order, source=HUB, kind="decision_sent", message="Decision sent to the marketplace (OR21)"
+    )
+
+
+def order_accept_give_up(job: OutboundJob, error: Exception) -> None:
+    order = Order.objects.select_related("integration").get(pk=job.payload["order_id"])
+    Order.objects.filter(pk=order.pk).update(hub_status=HubStatus.HELD)
+    exception_record(
+        integration=order.integration,
+        kind="acceptance_deadline",
+        subject_type="order",
+        subject_id=order.marketplace_order_id,
+        order=order,
+        due_by=order.acceptance_deadline,
+        message=(
+            f"The marketplace did not take the decision for order {order.commercial_id}: {error}. "
+            "Decide it again on the order page before the deadline."
+        ),
+        detail=str(error),
+    )

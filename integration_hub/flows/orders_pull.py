@@ -1,0 +1,249 @@
+"""Pull marketplace orders (OR11 by update date, every page) and upsert them exactly once.
+
+The cursor is the newest ``last_updated_date`` seen; each pass asks from the cursor minus an
+overlap margin, and an order whose ``last_updated_date`` is not newer than the stored one is
+skipped, so repeated and overlapping pulls change nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from connectors.mirakl.dtos import OrderDTO, OrderLineDTO
+from exceptions_queue.services import exception_clear, exception_record
+from integration_hub.flows.events import HUB, MARKETPLACE, order_event_add
+from integration_hub.models import HubStatus, Integration, Order, OrderLine, SyncCursor
+from integration_hub.services.outbox import outbound_job_enqueue
+from integration_hub.services.runs import RunRecorder
+
+CURSOR = "orders.updated_since"
+OVERLAP = dt.timedelta(minutes=5)
+FIRST_PULL_DAYS = 14
+
+# Hub status implied by each marketplace state (None: keep what the hub has).
+STATE_TO_STATUS = {
+    "WAITING_DEBIT": HubStatus.ACCEPTED,
+    "WAITING_DEBIT_PAYMENT": HubStatus.ACCEPTED,
+    "SHIPPED": HubStatus.CONFIRMED,
+    "TO_COLLECT": HubStatus.CONFIRMED,
+    "RECEIVED": HubStatus.CONFIRMED,
+    "CLOSED": HubStatus.CLOSED,
+    "REFUSED": HubStatus.REFUSED,
+    "CANCELED": HubStatus.CANCELLED,
+}
+IN_SOURCE = {HubStatus.INJECTED, HubStatus.DISPATCHED}
+
+
+def cursor_get(integration: Integration, name: str) -> str:
+    return (
+        SyncCursor.objects.filter(integration=integration, name=name)
+        .values_list("value", flat=True)
+        .first()
+        or ""
+    )
+
+
+def cursor_set(integration: Integration, name: str, value: str) -> None:
+    SyncCursor.objects.update_or_create(
+        integration=integration, name=name, defaults={"value": value}
+    )
+
+
+def orders_pull(integration: Integration, client, run: RunRecorder) -> None:
+    """One OR11 poll from the cursor; every order upserted in its own transaction."""
+    stored = cursor_get(integration, CURSOR)
+    since = (
+        dt.datetime.fromisoformat(stored) - OVERLAP
+        if stored
+        else timezone.now() - dt.timedelta(days=FIRST_PULL_DAYS)
+    )
+    newest = dt.datetime.fromisoformat(stored) if stored else None
+    for dto in client.orders_list(start_update_date=since):
+        outcome = order_upsert(integration, dto)
+        run.add(outcome)
+        if newest is None or dto.last_updated_date > newest:
+            newest = dto.last_updated_date
+    if newest is not None:
+        cursor_set(integration, CURSOR, newest.isoformat())
+
+
+def order_upsert(integration: Integration, dto: OrderDTO) -> str:
+    """Create or update one order from OR11; returns "created", "updated" or "unchanged"."""
+    try:
+        with transaction.atomic():
+            return _order_upsert_locked(integration, dto)
+    except IntegrityError:  # created by a concurrent pass a moment ago: update it instead
+        with transaction.atomic():
+            return _order_upsert_locked(integration, dto)
+
+
+def _order_upsert_locked(integration: Integration, dto: OrderDTO) -> str:
+    order = (
+        Order.objects.select_for_update()
+        .filter(integration=integration, marketplace_order_id=dto.order_id)
+        .first()
+    )
+    if (
+        order
+        and order.marketplace_updated_at
+        and dto.last_updated_date <= order.marketplace_updated_at
+    ):
+        return "unchanged"
+    created = order is None
+    previous_state = "" if created else order.marketplace_state
+    order = order or Order(integration=integration, marketplace_order_id=dto.order_id)
+    _order_fields_apply(order, dto, integration)
+    order.save()
+    _lines_apply(order, dto.lines)
+    if created:
+        order_event_add(
+            order,
+            source=MARKETPLACE,
+            kind="received",
+            at=dto.created_date,
+            message=f"Order placed on the marketplace ({dto.order_state})",
+        )
+    elif previous_state != dto.order_state:
+        order_event_add(
+            order,
+            source=MARKETPLACE,
+            kind="state_changed",
+            at=dto.last_updated_date,
+            message=f"Marketplace state {previous_state} → {dto.order_state}",
+            data={"from": previous_state, "to": dto.order_state},
+        )
+    _hub_status_follow(order, dto)
+    return "created" if created else "updated"
+
+
+def _order_fields_apply(order: Order, dto: OrderDTO, integration: Integration) -> None:
+    shipping = dto.customer.shipping_address if dto.customer else None
+    order.commercial_id = dto.commercial_id
+    order.marketplace_state = dto.order_state
+    order.currency = dto.currency_iso_code or "GBP"
+    order.price = dto.price
+    order.shipping_price = dto.shipping_price
+    order.total_price = dto.total_price
+    order.total_commission = dto.total_commission
+    order.shipping_type_code = dto.shipping_type_code
+    order.marketplace_created_at = dto.created_date
+    order.marketplace_updated_at = dto.last_updated_date
+    order.acceptance_deadline = dto.created_date + dt.timedelta(
+        hours=integration.acceptance_window_hours
+    )
+    order.shipping_deadline = dto.shipping_deadline
+    if shipping is not None:
+        order.customer_lastname = (shipping.lastname or "").strip().casefold()[:100]
+        order.shipping_postcode = _postcode_key(shipping.zip_code)
+    order.raw = dto.raw
+
+
+def _postcode_key(postcode: str) -> str:
+    """Postcodes are searched without spaces and in capitals ("n1 9gu" finds "N1 9GU")."""
+    return "".join((postcode or "").split()).upper()[:20]
+
+
+def _lines_apply(order: Order, lines: tuple[OrderLineDTO, ...]) -> None:
+    for line in lines:
+        OrderLine.objects.update_or_create(
+            order=order,
+            marketplace_line_id=line.order_line_id,
+            defaults={
+                "line_index": line.order_line_index,
+                "offer_sku": line.offer_sku,
+                "product_title": line.product_title[:255],
+                "quantity": line.quantity,
+                "unit_price": line.price_unit,
+                "price": line.price,
+                "shipping_price": line.shipping_price,
+                "tax_amount": _tax_sum(line.taxes),
+                "shipping_tax_amount": _tax_sum(line.shipping_taxes),
+                "commission_fee": line.commission_fee,
+                "commission_vat": _tax_sum(line.commission_taxes),
+                "state": line.order_line_state,
+            },
+        )
+
+
+def _tax_sum(taxes) -> Decimal:
+    return sum((tax.amount for tax in taxes), Decimal("0"))
+
+
+def _hub_status_follow(order: Order, dto: OrderDTO) -> None:
+    """Move the hub status with the marketplace state and queue what the new state needs."""
+    state = dto.order_state
+    before = order.hub_status
+    if state == "SHIPPING":
+        if before in IN_SOURCE:
+            after = before
+        elif order.source_order_id:
+            after = HubStatus.INJECTED
+        else:
+            after = HubStatus.TO_INJECT
+    else:
+        after = STATE_TO_STATUS.get(state, before)
+        if before == HubStatus.CLOSED or (after == HubStatus.ACCEPTED and before in IN_SOURCE):
+            after = before
+    if after == before:
+        return
+    Order.objects.filter(pk=order.pk).update(hub_status=after)
+    order.hub_status = after
+    _status_side_effects(order, before, after)
+
+
+def _status_side_effects(order: Order, before: str, after: str) -> None:
+    integration = order.integration
+    if after == HubStatus.TO_INJECT:
+        outbound_job_enqueue(
+            integration=integration,
+            kind="order_inject",
+            identity_key=f"order_inject:{order.pk}",
+            payload={"order_id": order.pk},
+        )
+    elif after == HubStatus.CONFIRMED:
+        for kind in ("shipped_not_confirmed", "dispatch_deadline"):
+            exception_clear(
+                integration=integration,
+                kind=kind,
+                subject_type="order",
+                subject_id=order.marketplace_order_id,
+                note="the marketplace shows the order shipped",
+            )
+    elif after in (HubStatus.CANCELLED, HubStatus.REFUSED):
+        _order_closed_before_shipping(order, before, after)
+
+
+def _order_closed_before_shipping(order: Order, before: str, after: str) -> None:
+    integration = order.integration
+    for kind in ("acceptance_deadline", "dispatch_deadline", "order_not_injected"):
+        exception_clear(
+            integration=integration,
+            kind=kind,
+            subject_type="order",
+            subject_id=order.marketplace_order_id,
+            note=f"the order is {after} on the marketplace",
+        )
+    if after == HubStatus.CANCELLED and (before in IN_SOURCE or order.source_order_id):
+        order_event_add(
+            order,
+            source=HUB,
+            kind="cancel_in_source_needed",
+            message="Cancelled on the marketplace after it reached the source: "
+            "cancel it in the source before it ships",
+        )
+        exception_record(
+            integration=integration,
+            kind="return_failed",
+            subject_type="order",
+            subject_id=order.marketplace_order_id,
+            order=order,
+            message=(
+                f"Order {order.commercial_id} was cancelled on the marketplace but already "
+                f"exists in the source as {order.source_order_number or order.source_order_id}. "
+                "Cancel it in the source so it is not shipped, then resolve this item."
+            ),
+        )

@@ -1,0 +1,113 @@
+"""Order screens: the decision form for held orders, and carrier mappings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from integration_hub.flows.dispatch import carrier_code_for, carrier_subject
+from integration_hub.flows.orders_accept import order_decision_submit
+from integration_hub.forms import CarrierMappingForm
+from integration_hub.models import CarrierMapping, HubStatus, Integration, Order
+from integration_hub.services.carrier_mappings import carrier_mapping_save
+
+act = permission_required("integration_hub.handle_exceptions", raise_exception=True)
+mappings_edit = permission_required("integration_hub.edit_mappings", raise_exception=True)
+
+
+@act
+@require_POST
+def order_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ops accept or refuse every line of a held order (one OR21 is queued)."""
+    order = get_object_or_404(Order, pk=pk)
+    line_ids = list(order.lines.values_list("marketplace_line_id", flat=True))
+    choices = {line_id: request.POST.get(f"line-{line_id}") for line_id in line_ids}
+    if any(choice not in ("accept", "refuse") for choice in choices.values()):
+        messages.error(request, "Decide every line: accept or refuse.")
+        return redirect("order-detail", pk=pk)
+    decisions = {line_id: choice == "accept" for line_id, choice in choices.items()}
+    try:
+        outcome = order_decision_submit(order, decisions, actor=request.user)
+    except ValueError as error:
+        messages.error(request, f"Not sent: {error}.")
+    else:
+        messages.success(
+            request, f"Decision queued for the marketplace ({outcome.replace('_', ' ')})."
+        )
+    return redirect("order-detail", pk=pk)
+
+
+def held_dispatches(integration: Integration | None = None) -> list[dict]:
+    """Dispatched orders waiting for a carrier mapping, grouped by source carrier and service."""
+    held = Order.objects.filter(hub_status=HubStatus.DISPATCHED, carrier_code="")
+    if integration:
+        held = held.filter(integration=integration)
+    groups = (
+        held.values("integration__name", "integration_id", "carrier_name", "carrier_service")
+        .annotate(orders=Count("id"))
+        .order_by("-orders")
+    )
+    return [
+        {**group, "subject": carrier_subject(group["carrier_name"], group["carrier_service"])}
+        for group in groups
+    ]
+
+
+def releasable_count(integration: Integration) -> int:
+    """Held dispatches whose carrier now has a mapping: the next pass sends them."""
+    return sum(
+        group["orders"]
+        for group in held_dispatches(integration)
+        if carrier_code_for(integration, group["carrier_name"], group["carrier_service"])
+    )
+
+
+@mappings_edit
+def carrier_mappings(request: HttpRequest) -> HttpResponse:
+    mappings = CarrierMapping.objects.select_related("integration", "carrier")
+    context = {"mappings": mappings, "held": held_dispatches()}
+    return render(request, "mappings/carriers.html", context)
+
+
+@mappings_edit
+@require_http_methods(["GET", "POST"])
+def carrier_mapping_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    mapping = get_object_or_404(CarrierMapping, pk=pk) if pk else None
+    initial = {key: request.GET.get(key, "") for key in ("source_carrier", "source_service")}
+    if request.GET.get("integration"):
+        initial["integration"] = request.GET["integration"]
+    form = CarrierMappingForm(request.POST or None, mapping=mapping, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved, outcome = carrier_mapping_save(
+                integration=data["integration"],
+                source_carrier=data["source_carrier"],
+                source_service=data["source_service"],
+                carrier_code=data["carrier"].code,
+            )
+        except ValueError as error:
+            form.add_error("carrier", str(error))
+        else:
+            count = releasable_count(data["integration"])
+            note = f" {count} held dispatch(es) go out on the next dispatch pass." if count else ""
+            messages.success(request, f"Mapping {saved} {outcome}.{note}")
+            return redirect("carrier-mappings")
+    context = {"form": form, "mapping": mapping, "held": held_dispatches()}
+    return render(request, "mappings/carrier_form.html", context)
+
+
+@mappings_edit
+@require_http_methods(["GET", "POST"])
+def carrier_mapping_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    mapping = get_object_or_404(CarrierMapping.objects.select_related("carrier"), pk=pk)
+    if request.method == "POST":
+        label = str(mapping)
+        mapping.delete()
+        messages.success(request, f"Mapping {label} deleted. New dispatches from it will be held.")
+        return redirect("carrier-mappings")
+    return render(request, "mappings/carrier_delete.html", {"mapping": mapping})
