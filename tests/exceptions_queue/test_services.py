@@ -170,8 +170,10 @@ def test_reopen_refuses_when_a_newer_item_is_live():
 
 @pytest.mark.django_db(transaction=True)
 def test_retry_pressed_twice_at_once_runs_the_action_once(handlers):
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(":memory"):
-        pytest.skip("needs a database shared between threads")
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        # Shared-cache memory SQLite fails a second writer at once ("table is locked") instead
+        # of waiting; the PostgreSQL run of the suite proves this path.
+        pytest.skip("needs a database that lets two threads write at once")
     runs = []
 
     def slow_fix(item):
