@@ -50,9 +50,14 @@ def flow_rows(*, now: dt.datetime) -> list[dict]:
     """Each enabled flow's last success, red (with the reason) when it missed its window."""
     rows = flow_last_success(now=now)
     unconfirmed = skus_unconfirmed_oldest(now=now)
+    from integration_hub.flows.passes import FLOW_PASSES
+
     for row in rows:
         window = FLOW_STALE_AFTER.get(row["flow"], dt.timedelta(hours=1))
         row["window_minutes"] = int(window.total_seconds() // 60)
+        if row["age_seconds"] is None and row["flow"] not in FLOW_PASSES:
+            row["reason"], row["red"] = "not available in this version of the hub yet", False
+            continue
         row["reason"] = _flow_late_reason(row, window, unconfirmed.get(row["integration"]))
         row["red"] = bool(row["reason"])
     return rows

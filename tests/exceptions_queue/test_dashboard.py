@@ -66,7 +66,8 @@ def test_settlements_go_red_after_a_day_without_a_fetch():
 
 def test_a_flow_that_never_succeeded_is_red():
     integration_make()
-    assert flows_at(T0)["prices"]["reason"] == "never succeeded"
+    assert flows_at(T0)["orders"]["reason"] == "never succeeded"
+    assert flows_at(T0)["orders"]["red"] is True
 
 
 def test_stock_goes_red_when_a_change_is_not_confirmed_within_its_window():
