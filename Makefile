@@ -34,6 +34,12 @@ run: install .env
 test: install-test
 	$(PY) -m pytest
 
+## bench: time the hub's code paths beside baselines (SCALE=full rewrites docs/performance.md)
+SCALE ?= small
+bench: install .env
+	HUB_SANDBOX=1 $(PY) manage.py migrate --noinput --verbosity 0
+	HUB_SANDBOX=1 $(PY) manage.py hub bench --scale $(SCALE)
+
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

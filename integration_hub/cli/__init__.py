@@ -5,6 +5,14 @@ Exit status: 0 success, 1 the work itself failed, 2 usage or configuration error
 one line on stderr. Listings accept ``--json``.
 """
 
-from integration_hub.cli import demo, exceptions, integration, mappings, schedules, sync
+from integration_hub.cli import (
+    bench,
+    demo,
+    exceptions,
+    integration,
+    mappings,
+    schedules,
+    sync,
+)
 
-SUBCOMMAND_MODULES = [integration, schedules, demo, exceptions, sync, mappings]
+SUBCOMMAND_MODULES = [integration, schedules, demo, exceptions, sync, mappings, bench]

@@ -26,7 +26,8 @@ class Order(models.Model):
     """A marketplace order and what the hub has done with it."""
 
     integration = models.ForeignKey(Integration, on_delete=models.PROTECT, related_name="orders")
-    marketplace_order_id = models.CharField(max_length=64)
+    # indexed on its own too: CX search looks it up without the integration
+    marketplace_order_id = models.CharField(max_length=64, db_index=True)
     commercial_id = models.CharField("customer order number", max_length=64, db_index=True)
     marketplace_state = models.CharField(max_length=40, db_index=True)
     hub_status = models.CharField(

@@ -38,7 +38,9 @@ def test_list_json_has_the_contract_fields(items, capsys):
 
 
 def test_list_filters(items, capsys):
-    call_command("hub", "exceptions", "list", "--kind", "invalid_ean", "--integration", "acme", "--json")
+    call_command(
+        "hub", "exceptions", "list", "--kind", "invalid_ean", "--integration", "acme", "--json"
+    )
     assert [r["subject"] for r in json.loads(capsys.readouterr().out)] == ["sku:SKU-9"]
     call_command("hub", "exceptions", "list", "--status", "resolved")
     assert "no resolved exceptions" in capsys.readouterr().out

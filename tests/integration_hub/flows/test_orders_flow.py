@@ -432,3 +432,29 @@ def test_hub_sync_cli_exit_status_on_failure(hub):
     with pytest.raises(CommandError, match="the orders pass failed for 1 integration") as error:
         call_command("hub", "sync", "orders")
     assert error.value.returncode == 1
+
+
+def test_marketplace_refusing_the_tracking_raises_dispatch_rejected(hub, monkeypatch):
+    from connectors.base import PermanentError
+    from connectors.mirakl.client import MiraklClient
+
+    order = to_shipping(hub)
+    map_carrier(hub, "DPD", "DPD")
+
+    def refuse(self, order_id, **kwargs):
+        raise PermanentError("400: the tracking number is not valid for this carrier")
+
+    original = MiraklClient.order_tracking_update
+    monkeypatch.setattr(MiraklClient, "order_tracking_update", refuse)
+    shopify.fulfillment_create(
+        shop=hub.shopify_shop, order_reference=order.commercial_id, company="DPD", number="X"
+    )
+    dispatch(hub)
+    item = open_items("dispatch_rejected").get()
+    assert item.subject_id == order.marketplace_order_id
+    assert "not valid for this carrier" in item.message
+    assert not hub.calls("/ship", "PUT")
+    monkeypatch.setattr(MiraklClient, "order_tracking_update", original)
+    assert exception_retry(item.pk) == "resolved"
+    order.refresh_from_db()
+    assert order.hub_status == HubStatus.CONFIRMED
