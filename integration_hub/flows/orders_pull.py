@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from connectors.mirakl.dtos import OrderDTO, OrderLineDTO
+from connectors.mirakl.parse import ParseErrors
 from exceptions_queue.services import exception_clear, exception_record
 from integration_hub.flows.events import HUB, MARKETPLACE, order_event_add
 from integration_hub.models import HubStatus, Integration, Order, OrderLine, SyncCursor
@@ -62,13 +63,33 @@ def orders_pull(integration: Integration, client, run: RunRecorder) -> None:
         else timezone.now() - dt.timedelta(days=FIRST_PULL_DAYS)
     )
     newest = dt.datetime.fromisoformat(stored) if stored else None
-    for dto in client.orders_list(start_update_date=since):
-        outcome = order_upsert(integration, dto)
-        run.add(outcome)
-        if newest is None or dto.last_updated_date > newest:
-            newest = dto.last_updated_date
+    try:
+        for dto in client.orders_list(start_update_date=since):
+            outcome = order_upsert(integration, dto)
+            run.add(outcome)
+            if newest is None or dto.last_updated_date > newest:
+                newest = dto.last_updated_date
+    except ParseErrors as errors:  # every readable order was stored; bind each bad one
+        _unreadable_orders_record(integration, errors, run)
     if newest is not None:
         cursor_set(integration, CURSOR, newest.isoformat())
+
+
+def _unreadable_orders_record(integration: Integration, errors: ParseErrors, run) -> None:
+    """An order the hub cannot read is an exception bound to it, never a stuck cursor."""
+    for order_id, reason, _raw in errors.failures:
+        exception_record(
+            integration=integration,
+            kind="internal_error",
+            subject_type="order",
+            subject_id=order_id,
+            message=(
+                f"The marketplace sent order {order_id} in a form the hub could not read "
+                f"({reason}). It is not in the hub; it will be read again when it changes."
+            ),
+            detail=str(errors),
+        )
+        run.item_failed("unreadable")
 
 
 def order_upsert(integration: Integration, dto: OrderDTO) -> str:

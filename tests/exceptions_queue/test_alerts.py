@@ -302,3 +302,16 @@ def test_a_failed_digest_is_retried_as_one_message(record, monkeypatch):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject.endswith("3 new exceptions for Ops")
     assert "… and 1 more" in mail.outbox[0].body
+
+
+def test_bad_alert_settings_fail_the_startup_check(settings):
+    from exceptions_queue.checks import alert_settings_check
+
+    assert alert_settings_check(None) == []
+    settings.HUB_ALERT_THRESHOLDS = "unmapped_carrier:three"
+    errors = alert_settings_check(None)
+    assert [e.id for e in errors] == ["exceptions_queue.E001"]
+    assert "HUB_ALERT_THRESHOLDS" in errors[0].msg
+    settings.HUB_ALERT_THRESHOLDS = ""
+    settings.HUB_ALERT_QUIET_HOURS = "late"
+    assert "HUB_ALERT_QUIET_HOURS" in alert_settings_check(None)[0].msg

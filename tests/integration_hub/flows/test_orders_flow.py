@@ -458,3 +458,24 @@ def test_marketplace_refusing_the_tracking_raises_dispatch_rejected(hub, monkeyp
     assert exception_retry(item.pk) == "resolved"
     order.refresh_from_db()
     assert order.hub_status == HubStatus.CONFIRMED
+
+
+def test_an_unreadable_order_is_an_exception_and_the_others_are_stored(hub, monkeypatch):
+    from connectors.mirakl import parse
+
+    created = hub.marketplace_orders(count=3, lines=[{"sku": "SB-0001", "quantity": 1}])
+    bad_id = created[1].order_id
+    real_order = parse.order
+
+    def order_or_fail(raw):
+        if raw.get("order_id") == bad_id:
+            raise ValueError("total_price is not a number")
+        return real_order(raw)
+
+    monkeypatch.setattr(parse, "order", order_or_fail)
+    run = orders(hub)
+    assert run.outcome == "partial"
+    assert Order.objects.count() == 2
+    item = open_items("internal_error").get()
+    assert item.subject_id == bad_id and "could not read" in item.message
+    assert hub.integration.cursors.get(name="orders.updated_since").value
