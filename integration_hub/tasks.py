@@ -21,6 +21,17 @@ def demo_tick() -> dict[str, int]:
     return tick()
 
 
+def flow_run_one(integration_id: int, flow: str) -> str:
+    """One pass of ``flow`` for one integration (a webhook asked for it)."""
+    from integration_hub.flows.passes import FLOW_PASSES
+    from integration_hub.flows.runner import flow_pass_run
+    from integration_hub.models import Integration
+
+    integration = Integration.objects.get(pk=integration_id)
+    run = flow_pass_run(integration, flow, FLOW_PASSES[flow])
+    return run.outcome if run else "skipped"
+
+
 def flow_run(flow: str) -> dict[str, str]:
     """One pass of ``flow`` for every integration that has it switched on."""
     from integration_hub.flows.passes import FLOW_PASSES

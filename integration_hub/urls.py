@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from integration_hub import views, views_orders
+from integration_hub import views, views_orders, webhooks
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -28,6 +28,7 @@ urlpatterns = [
         name="carrier-mapping-delete",
     ),
     path("exceptions/", include("exceptions_queue.urls")),
+    path("webhooks/<str:name>/", webhooks.webhook_receive, name="webhook-receive"),
     path("admin/", admin.site.urls),
 ]
 

@@ -16,7 +16,13 @@ from integration_hub.models.integration import (
 )
 from integration_hub.models.orders import EventSource, HubStatus, Order, OrderEvent, OrderLine
 from integration_hub.models.outbox import JobStatus, OutboundJob
-from integration_hub.models.sync import RunOutcome, SyncCursor, SyncRun, WorkerHeartbeat
+from integration_hub.models.sync import (
+    RunOutcome,
+    SyncCursor,
+    SyncRun,
+    WebhookReceipt,
+    WorkerHeartbeat,
+)
 
 __all__ = [
     "CallLimitMode",
@@ -39,6 +45,7 @@ __all__ = [
     "ShortStockPolicy",
     "SyncCursor",
     "SyncRun",
+    "WebhookReceipt",
     "WorkerHeartbeat",
     "normalize_carrier",
 ]

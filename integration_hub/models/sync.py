@@ -58,3 +58,23 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}@{self.beat_at:%H:%M:%S}"
+
+
+class WebhookReceipt(models.Model):
+    """A verified webhook the hub accepted; its id makes a redelivery a no-op."""
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="+")
+    event_id = models.CharField(max_length=200)
+    topic = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["integration", "event_id"], name="webhookreceipt_unique_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.integration_id}:{self.topic}:{self.event_id}"

@@ -1,0 +1,79 @@
+"""Webhooks from source systems: verified, deduplicated, and used only as a nudge.
+
+A webhook never changes data by itself: it makes the matching pass (dispatch for shipments,
+products for stock) run now instead of at its next scheduled time. The pass reads from its
+cursor as usual, so a webhook that is lost, late, repeated or out of order changes nothing;
+the schedule is the safety net (delivery is never guaranteed).
+
+The signature is checked on the raw body before anything is parsed or stored; a request that
+fails it gets 401, is logged, and leaves no trace in the database.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from connectors.base import ConfigError, PermanentError
+from integration_hub.models import Integration, WebhookReceipt
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+
+# Words in a topic that say which pass should run now.
+TOPIC_FLOWS = [
+    (("fulfil", "fulfill", "shipment", "dispatch", "package", "tracking"), "dispatch"),
+    (("inventory", "stock"), "products"),
+]
+
+
+def flow_for_topic(topic: str) -> str | None:
+    lowered = topic.lower()
+    for words, flow in TOPIC_FLOWS:
+        if any(word in lowered for word in words):
+            return flow
+    return None
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def webhook_receive(request: HttpRequest, name: str) -> JsonResponse:
+    from integration_hub.clients import source_connector_for
+
+    if int(request.headers.get("Content-Length") or 0) > MAX_BODY_BYTES:
+        return JsonResponse({"error": "body too large"}, status=413)
+    integration = Integration.objects.filter(name=name).first()
+    if integration is None:
+        return JsonResponse({"error": "unknown integration"}, status=404)
+    body = request.body
+    try:
+        event = source_connector_for(integration).webhook_parse(dict(request.headers), body)
+    except (PermanentError, ConfigError) as error:
+        log.warning("webhook for %s refused: %s", integration.name, error)
+        return JsonResponse({"error": "not accepted"}, status=401)
+    try:
+        with transaction.atomic():
+            WebhookReceipt.objects.create(
+                integration=integration, event_id=event.event_id[:200], topic=event.topic[:100]
+            )
+    except IntegrityError:
+        return JsonResponse({"accepted": True, "duplicate": True})
+    flow = flow_for_topic(event.topic)
+    if flow and integration.flow_enabled(flow):
+        transaction.on_commit(lambda: _pass_soon(integration.pk, flow))
+    return JsonResponse({"accepted": True, "flow": flow})
+
+
+def _pass_soon(integration_id: int, flow: str) -> None:
+    from django_q.tasks import async_task
+
+    async_task(
+        "integration_hub.tasks.flow_run_one", integration_id, flow, task_name=f"webhook: {flow}"
+    )
