@@ -22,8 +22,7 @@ from requests.structures import CaseInsensitiveDict
 class DjangoAppAdapter(BaseAdapter):
     def __init__(self) -> None:
         super().__init__()
-        # "localhost" is an allowed host in every configuration of the hub
-        self.client = Client(raise_request_exception=True, HTTP_HOST="localhost")
+        self.client = Client(raise_request_exception=True)
         self.calls: list[tuple[str, str]] = []
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
