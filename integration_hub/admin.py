@@ -5,14 +5,17 @@ from integration_hub.models import (
     CarrierMapping,
     Integration,
     MarketplaceCarrier,
+    MarketplaceImport,
     Order,
     OrderEvent,
     OrderLine,
     OutboundJob,
     PersonalDataAccess,
     Product,
+    StockLedgerEntry,
     SyncCursor,
     SyncRun,
+    WebhookReceipt,
 )
 
 
@@ -142,5 +145,29 @@ class SyncRunAdmin(admin.ModelAdmin):
     list_filter = ["integration", "flow", "outcome"]
 
 
-admin.site.register([MarketplaceCarrier, CarrierMapping, SyncCursor, PersonalDataAccess])
+@admin.register(StockLedgerEntry)
+class StockLedgerEntryAdmin(admin.ModelAdmin):
+    list_display = [
+        "product",
+        "source_qty",
+        "buffer",
+        "committed",
+        "pushed_qty",
+        "outcome",
+        "created_at",
+    ]
+    list_filter = ["outcome"]
+    search_fields = ["=product__sku", "=product__offer_sku"]
+
+
+admin.site.register(
+    [
+        MarketplaceCarrier,
+        CarrierMapping,
+        SyncCursor,
+        PersonalDataAccess,
+        MarketplaceImport,
+        WebhookReceipt,
+    ]
+)
 admin.site.site_header = "Integration Hub administration"

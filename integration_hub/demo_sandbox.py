@@ -127,16 +127,67 @@ def _seko_ship(reference, carrier, service, tracking):
     )
 
 
+def _shopify_stock(sku, quantity):
+    from connectors.shopify.sandbox import services
+
+    services.stock_set(shop=services.shop_get(), sku=sku, available=quantity, location="Warehouse")
+
+
+def _magento_stock(sku, quantity):
+    from connectors.magento.sandbox import services
+
+    services.stock_set(sku=sku, quantity=quantity)
+
+
+def _fulfil_stock(sku, quantity):
+    from connectors.fulfil.sandbox import services
+
+    services.stock_set(sku, quantity)
+
+
+def _scayle_stock(sku, quantity):
+    from connectors.scayle.sandbox import services
+
+    services.stock_set(sku=sku, quantity=quantity)
+
+
+def _seko_stock(sku, quantity):
+    from connectors.seko.sandbox import services
+
+    services.stock_set(product_code=sku, quantity=quantity)
+
+
 # Where each sandbox's API lives below /sandbox/<kind> (the connector's base URL).
 SOURCE_PATHS = {"scayle": "/api/admin/v1"}
 
+# kind -> (seed the catalogue, ship an order, set a SKU's stock) in that sandbox
 SOURCES = {
-    "shopify": (_shopify_seed, _shopify_ship),
-    "magento": (_magento_seed, _magento_ship),
-    "fulfil": (_fulfil_seed, _fulfil_ship),
-    "scayle": (_scayle_seed, _scayle_ship),
-    "seko": (_seko_seed, _seko_ship),
+    "shopify": (_shopify_seed, _shopify_ship, _shopify_stock),
+    "magento": (_magento_seed, _magento_ship, _magento_stock),
+    "fulfil": (_fulfil_seed, _fulfil_ship, _fulfil_stock),
+    "scayle": (_scayle_seed, _scayle_ship, _scayle_stock),
+    "seko": (_seko_seed, _seko_ship, _seko_stock),
 }
+
+
+def demo_offers_ensure(shop, skus: list[str]) -> int:
+    """The marketplace sandbox lists an offer for every SKU of the demo source."""
+    from connectors.mirakl.sandbox.models import SandboxOffer
+    from connectors.mirakl.sandbox.services.common import now_for
+
+    existing = set(SandboxOffer.objects.filter(shop=shop).values_list("shop_sku", flat=True))
+    missing = [sku for sku in skus if sku not in existing]
+    SandboxOffer.objects.bulk_create(
+        SandboxOffer(
+            shop=shop,
+            shop_sku=sku,
+            product_sku=f"P-{sku}",
+            product_title=sku,
+            last_updated=now_for(),
+        )
+        for sku in missing
+    )
+    return len(missing)
 
 
 def demo_sandboxes_seed(source_kind: str) -> tuple[str, dict, dict]:
@@ -180,6 +231,7 @@ def demo_tick(*, rng: random.Random | None = None) -> dict[str, int]:
     shop = shops.shop_get_or_create(api_key=MIRAKL_KEY)
     counts = {"mapped": demo_carriers_map(integration), "placed": 0, "debited": 0, "shipped": 0}
     skus = list(Product.objects.filter(integration=integration).values_list("offer_sku", flat=True))
+    counts["offers"] = demo_offers_ensure(shop, skus)
     open_orders = Order.objects.filter(integration=integration).exclude(
         hub_status__in=[
             HubStatus.CONFIRMED,
@@ -197,7 +249,7 @@ def demo_tick(*, rng: random.Random | None = None) -> dict[str, int]:
             mirakl_orders.orders_create(shop=shop, count=1, lines=lines[: rng.randint(1, 2)])
         )
     counts["debited"] = len(mirakl_orders.orders_debit(shop=shop))
-    ship = SOURCES[integration.source_kind][1]
+    _seed, ship, _stock = SOURCES[integration.source_kind]
     for order in Order.objects.filter(integration=integration, hub_status=HubStatus.INJECTED)[:3]:
         if not cache.add(f"demo-shipped:{order.pk}", 1, timeout=None):
             continue  # shipped on an earlier tick; the dispatch pass has not seen it yet

@@ -35,6 +35,7 @@ HUB_SCHEDULES: list[ScheduleSpec] = [
         5,
     ),
     ScheduleSpec("products pass", "integration_hub.tasks.flow_run", 5, "'products'"),
+    ScheduleSpec("stock pass", "integration_hub.tasks.flow_run", 1, "'stock'"),
     ScheduleSpec("orders pass", "integration_hub.tasks.flow_run", 2, "'orders'"),
     ScheduleSpec("dispatch pass", "integration_hub.tasks.flow_run", 5, "'dispatch'"),
     ScheduleSpec(

@@ -114,6 +114,21 @@ def retry_flow(item: ExceptionItem) -> bool:
     return run is not None and run.outcome in ("success", "partial")
 
 
+def retry_stock_sku(item: ExceptionItem) -> bool:
+    """Send this SKU's stock again in the next import; the confirmation resolves the item."""
+    from integration_hub.flows.passes import FLOW_PASSES
+    from integration_hub.flows.runner import flow_pass_run
+
+    updated = Product.objects.filter(
+        integration=item.integration, offer_sku=item.subject_id
+    ).update(last_pushed_qty=None)
+    if updated:
+        flow_pass_run(
+            Integration.objects.get(pk=item.integration_id), "stock", FLOW_PASSES["stock"]
+        )
+    return False
+
+
 def handlers_register() -> None:
     outbox_handler_register(
         "order_accept", orders_accept.order_accept_run, orders_accept.order_accept_give_up
@@ -130,6 +145,7 @@ def handlers_register() -> None:
     for kind in ("unknown_sku", "sku_mismatch"):
         retry_handler_register(kind, retry_sku)
     retry_handler_register("acceptance_deadline", retry_decision)
+    retry_handler_register("stock_import_error", retry_stock_sku)
     for kind in (
         "unmapped_carrier",
         "missing_tracking",

@@ -11,6 +11,7 @@ from integration_hub.flows.orders_accept import orders_decide
 from integration_hub.flows.orders_audit import orders_audit_pass
 from integration_hub.flows.orders_pull import orders_pull
 from integration_hub.flows.reference import marketplace_reference_due, marketplace_reference_refresh
+from integration_hub.flows.stock import stock_pass
 from integration_hub.models import Integration
 from integration_hub.services.runs import RunRecorder
 
@@ -40,6 +41,7 @@ def dispatch_pass(integration: Integration, run: RunRecorder) -> None:
 
 FLOW_PASSES = {
     "products": products_pass,
+    "stock": stock_pass,
     "orders": orders_pass,
     "dispatch": dispatch_pass,
     "orders_audit": orders_audit_pass,

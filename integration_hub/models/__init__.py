@@ -16,6 +16,7 @@ from integration_hub.models.integration import (
 )
 from integration_hub.models.orders import EventSource, HubStatus, Order, OrderEvent, OrderLine
 from integration_hub.models.outbox import JobStatus, OutboundJob
+from integration_hub.models.stock import MarketplaceImport, StockLedgerEntry
 from integration_hub.models.sync import (
     RunOutcome,
     SyncCursor,
@@ -34,6 +35,7 @@ __all__ = [
     "Integration",
     "JobStatus",
     "MarketplaceCarrier",
+    "MarketplaceImport",
     "Order",
     "OrderEvent",
     "OrderLine",
@@ -43,6 +45,7 @@ __all__ = [
     "RunOutcome",
     "ShippingType",
     "ShortStockPolicy",
+    "StockLedgerEntry",
     "SyncCursor",
     "SyncRun",
     "WebhookReceipt",

@@ -74,6 +74,10 @@ class Integration(models.Model):
     order_not_injected_minutes = models.PositiveIntegerField(
         default=30, help_text="Alarm when a paid order is not in the source after this long."
     )
+    stock_stale_minutes = models.PositiveIntegerField(
+        default=5,
+        help_text="Alarm when a stock change is not confirmed on the marketplace by then.",
+    )
     shipped_not_confirmed_minutes = models.PositiveIntegerField(
         default=60,
         help_text="Alarm when a dispatch is not confirmed on the marketplace after this.",

@@ -15,13 +15,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 
-from connectors.mirakl.sandbox.models import SandboxOrder
+from connectors.mirakl.sandbox.models import SandboxOffer, SandboxOrder
+from connectors.sandbox.faults import clock_advance
 from exceptions_queue.models import ExceptionItem, Status
 from integration_hub import clients
-from integration_hub.demo_sandbox import UNMAPPED_CARRIER, demo_tick
+from integration_hub.demo_sandbox import SOURCES, UNMAPPED_CARRIER, demo_tick
 from integration_hub.flows.passes import FLOW_PASSES
 from integration_hub.flows.runner import flow_pass_run
-from integration_hub.models import HubStatus, Integration, Order
+from integration_hub.models import HubStatus, Integration, Order, Product
 from integration_hub.services.outbox import outbox_relay
 from tests.support.wsgi_adapter import DjangoAppAdapter
 
@@ -45,7 +46,8 @@ def in_process(monkeypatch):
 def run_world(integration, ticks: int, rng) -> None:
     for _ in range(ticks):
         demo_tick(rng=rng)
-        for flow in ("products", "orders", "dispatch"):
+        clock_advance("mirakl", 61)  # a minute passes: imports finish, the next window opens
+        for flow in ("products", "stock", "orders", "dispatch"):
             run = flow_pass_run(integration, flow, FLOW_PASSES[flow])
             assert run.outcome in ("success", "partial"), (flow, run.error)
             outbox_relay()
@@ -78,3 +80,16 @@ def test_demo_loop_runs_by_itself(in_process, source, capsys):
         item = ExceptionItem.objects.get(kind="unmapped_carrier", status=Status.OPEN)
         assert item.subject_id.startswith(UNMAPPED_CARRIER)
     assert len(set(injected.values_list("source_order_id", flat=True))) == injected.count()
+
+    # a stock change in the source reaches the marketplace, less the buffer and open orders
+    products = Product.objects.filter(integration=integration, last_source_qty__isnull=False)
+    product = products.exclude(sku="SHIPPING").order_by("sku").last()  # Fulfil's service item
+    before = product.last_source_qty
+    SOURCES[source][2](product.sku, before + 7)
+    run_world(integration, ticks=3, rng=random.Random(8))
+    product.refresh_from_db()
+    assert product.last_source_qty > before  # each source says what is sellable its own way
+    entry = product.ledger.filter(outcome="confirmed").first()  # the latest confirmed push
+    assert entry.source_qty > before
+    assert entry.pushed_qty == max(0, entry.source_qty - entry.buffer - entry.committed)
+    assert SandboxOffer.objects.get(shop_sku=product.offer_sku).quantity == entry.pushed_qty

@@ -1,0 +1,230 @@
+"""Stock to the marketplace: only SKUs whose pushed quantity changed, in one STO01 per window.
+
+    pushed = max(0, source available - buffer - committed to marketplace orders not yet in
+                 the source)
+
+Each push writes a ledger row per SKU (source qty, buffer, committed, pushed, import id,
+outcome) so anyone can see why the marketplace shows a number. A SKU counts as synced only
+when its import completed without an error for it (STO02, then STO03's error report). Never
+OF24: it resets every field it is not sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from connectors.mirakl.dtos import StockRow
+from connectors.mirakl.limiter import CallDeferred
+from exceptions_queue.models import ExceptionItem
+from exceptions_queue.models import Status as ExceptionStatus
+from exceptions_queue.services import exception_clear, exception_record
+from integration_hub.flows.catalogue import stock_levels_read
+from integration_hub.flows.orders_accept import NOT_YET_IN_SOURCE
+from integration_hub.models import (
+    Integration,
+    MarketplaceImport,
+    OrderLine,
+    Product,
+    StockLedgerEntry,
+)
+from integration_hub.services.runs import RunRecorder
+
+Outcome = StockLedgerEntry.Outcome
+
+
+def pushed_quantity(source_qty: int, buffer: int, committed: int) -> int:
+    return max(0, source_qty - buffer - committed)
+
+
+def committed_by_sku(integration: Integration) -> dict[str, int]:
+    """Units promised to accepted marketplace orders that are not in the source yet."""
+    rows = (
+        OrderLine.objects.filter(
+            order__integration=integration, order__hub_status__in=NOT_YET_IN_SOURCE
+        )
+        .exclude(state="REFUSED")
+        .values("offer_sku")
+        .annotate(total=Sum("quantity"))
+    )
+    return {row["offer_sku"]: row["total"] or 0 for row in rows}
+
+
+def stock_plan(integration: Integration) -> list[tuple[Product, int, int]]:
+    """(product, committed, pushed) for every SKU whose pushed quantity changed.
+
+    SKUs in an import still running are left for the next pass; a SKU whose source changed but
+    whose pushed quantity did not is marked in sync without a push.
+    """
+    committed = committed_by_sku(integration)
+    in_flight = set(
+        StockLedgerEntry.objects.filter(
+            product__integration=integration, outcome=Outcome.PENDING
+        ).values_list("product_id", flat=True)
+    )
+    # a SKU the marketplace rejected waits for a person (its exception's retry re-sends it)
+    rejected = ExceptionItem.objects.filter(
+        integration=integration, kind="stock_import_error", status=ExceptionStatus.OPEN
+    ).values_list("subject_id", flat=True)
+    plan, unchanged = [], []
+    products = Product.objects.filter(integration=integration, last_source_qty__isnull=False)
+    products = products.exclude(pk__in=in_flight).exclude(offer_sku__in=list(rejected))
+    for product in products.select_related("integration"):
+        taken = committed.get(product.offer_sku, 0)
+        pushed = pushed_quantity(product.last_source_qty, product.buffer, taken)
+        if pushed != product.last_pushed_qty:
+            plan.append((product, taken, pushed))
+        elif product.last_pushed_at is None or (
+            product.last_source_qty_at and product.last_pushed_at < product.last_source_qty_at
+        ):
+            unchanged.append(product.pk)
+    if unchanged:
+        Product.objects.filter(pk__in=unchanged).update(last_pushed_at=timezone.now())
+    return plan
+
+
+def stock_push(integration: Integration, client, run: RunRecorder) -> None:
+    """Send every changed SKU in one STO01 import (the spec allows one a minute)."""
+    plan = stock_plan(integration)
+    if not plan:
+        return
+    rows = [StockRow(product.offer_sku, pushed) for product, _taken, pushed in plan]
+    try:
+        import_id = client.stock_import_create(rows=rows)
+    except CallDeferred:
+        run.add("stock_push_deferred")  # the window's import already went; the next pass sends
+        return
+    with transaction.atomic():
+        sent = MarketplaceImport.objects.create(
+            integration=integration,
+            kind=MarketplaceImport.Kind.STOCK,
+            import_id=import_id,
+            lines=len(rows),
+            submitted_at=timezone.now(),
+        )
+        StockLedgerEntry.objects.bulk_create(
+            StockLedgerEntry(
+                product=product,
+                marketplace_import=sent,
+                source_qty=product.last_source_qty,
+                buffer=product.buffer,
+                committed=taken,
+                pushed_qty=pushed,
+            )
+            for product, taken, pushed in plan
+        )
+    run.add("stock_skus_sent", len(rows))
+
+
+def stock_confirm(integration: Integration, client, run: RunRecorder) -> None:
+    """Poll the running imports (STO02) and settle each SKU from the error report (STO03)."""
+    running = MarketplaceImport.objects.filter(
+        integration=integration,
+        kind=MarketplaceImport.Kind.STOCK,
+        status=MarketplaceImport.Status.SUBMITTED,
+    ).order_by("submitted_at")
+    for sent in running:
+        try:
+            status = client.stock_import_status(sent.import_id)
+        except CallDeferred:
+            return
+        if not status.finished:
+            continue
+        errors = {}
+        if status.status == "COMPLETE" and (status.has_error_report or status.lines_in_error):
+            errors = {e.sku: e.message for e in client.stock_import_errors(sent.import_id)}
+        _import_settle(sent, status.status, errors, run)
+
+
+@transaction.atomic
+def _import_settle(sent: MarketplaceImport, status: str, errors: dict[str, str], run) -> None:
+    now = timezone.now()
+    failed = status == "FAILED"
+    for entry in sent.entries.select_related("product", "product__integration"):
+        product = entry.product
+        message = "the whole import failed" if failed else errors.get(product.offer_sku)
+        if message:
+            _entry_rejected(entry, message, sent)
+            run.add("stock_skus_rejected")
+            continue
+        StockLedgerEntry.objects.filter(pk=entry.pk).update(
+            outcome=Outcome.CONFIRMED, confirmed_at=now
+        )
+        Product.objects.filter(pk=product.pk).update(
+            last_pushed_qty=entry.pushed_qty, last_pushed_at=now
+        )
+        exception_clear(
+            integration=sent.integration,
+            kind="stock_import_error",
+            subject_type="sku",
+            subject_id=product.offer_sku,
+            note=f"import {sent.import_id} confirmed {entry.pushed_qty}",
+        )
+        run.add("stock_skus_confirmed")
+    sent.status = MarketplaceImport.Status.FAILED if failed else MarketplaceImport.Status.COMPLETE
+    sent.lines_in_error = len(errors) if not failed else sent.lines
+    sent.finished_at = now
+    sent.save(update_fields=["status", "lines_in_error", "finished_at"])
+
+
+def _entry_rejected(entry: StockLedgerEntry, message: str, sent: MarketplaceImport) -> None:
+    StockLedgerEntry.objects.filter(pk=entry.pk).update(
+        outcome=Outcome.REJECTED, error=message[:500]
+    )
+    exception_record(
+        integration=sent.integration,
+        kind="stock_import_error",
+        subject_type="sku",
+        subject_id=entry.product.offer_sku,
+        payload={"product_id": entry.product_id},
+        message=(
+            f"The marketplace rejected stock {entry.pushed_qty} for offer SKU "
+            f"{entry.product.offer_sku!r} (import {sent.import_id}): {message}"
+        ),
+    )
+
+
+def stock_stale_check(integration: Integration, run: RunRecorder, now: dt.datetime) -> None:
+    """One exception per integration while stock changes wait too long for confirmation."""
+    cutoff = now - dt.timedelta(minutes=integration.stock_stale_minutes)
+    waiting = Product.objects.filter(
+        integration=integration, last_source_qty_at__lte=cutoff
+    ).filter(Q(last_pushed_at__isnull=True) | Q(last_pushed_at__lt=F("last_source_qty_at")))
+    count = waiting.count()
+    subject = f"{integration.name}:stock"
+    if not count:
+        exception_clear(
+            integration=integration,
+            kind="stock_sync_stale",
+            subject_type="integration",
+            subject_id=subject,
+            note="every stock change is confirmed",
+        )
+        return
+    oldest = waiting.order_by("last_source_qty_at").first()
+    exception_record(
+        integration=integration,
+        kind="stock_sync_stale",
+        subject_type="integration",
+        subject_id=subject,
+        message=(
+            f"{count} SKU stock change(s) not confirmed on the marketplace within "
+            f"{integration.stock_stale_minutes} minutes (oldest: {oldest.offer_sku}, changed "
+            f"{timezone.localtime(oldest.last_source_qty_at):%H:%M})."
+        ),
+    )
+    run.add("stock_stale", count)
+
+
+def stock_pass(integration: Integration, run: RunRecorder) -> None:
+    """Check staleness, read source stock, settle running imports, push what changed."""
+    from integration_hub.clients import marketplace_client_for, source_connector_for
+
+    stock_stale_check(integration, run, timezone.now())
+    stock_levels_read(integration, source_connector_for(integration), run)
+    client = marketplace_client_for(integration)
+    stock_confirm(integration, client, run)
+    stock_push(integration, client, run)
