@@ -1,9 +1,10 @@
 """The sandbox demo's moving parts (HUB_SANDBOX=1 only): seeding every simulator, and a tick
 that plays the customer, the payment provider and the warehouse so the loop runs by itself.
 
-Each tick places a marketplace order, debits accepted ones and dispatches orders that reached
-the source: most with mapped carriers, every fourth with "Pigeon Post", which is never mapped,
-so the unmapped-carrier exception shows up in the demo as it would in real life.
+Each tick lists a marketplace offer for every source SKU (retrying stock that was rejected
+before the offer existed), places a marketplace order, debits accepted ones and dispatches
+orders that reached the source: most with mapped carriers, every fourth with "Pigeon Post",
+which is never mapped, so the unmapped-carrier exception shows up as it would in real life.
 """
 
 from __future__ import annotations
@@ -219,6 +220,20 @@ def demo_carriers_map(integration: Integration) -> int:
     return created
 
 
+def demo_rejected_stock_retry(integration: Integration) -> int:
+    """Stock pushed before the demo listed the offer was rejected; now that the offer exists,
+    do what ops would do: press retry on those exceptions."""
+    from exceptions_queue.models import ExceptionItem, Status
+    from exceptions_queue.services import exception_retry
+
+    items = ExceptionItem.objects.filter(
+        integration=integration, kind="stock_import_error", status=Status.OPEN
+    ).values_list("pk", flat=True)
+    for item_id in items:
+        exception_retry(item_id)
+    return len(items)
+
+
 def demo_tick(*, rng: random.Random | None = None) -> dict[str, int]:
     """One step of the demo world: a new order, debits, and dispatches from the warehouse."""
     from connectors.mirakl.sandbox.services import orders as mirakl_orders
@@ -232,6 +247,7 @@ def demo_tick(*, rng: random.Random | None = None) -> dict[str, int]:
     counts = {"mapped": demo_carriers_map(integration), "placed": 0, "debited": 0, "shipped": 0}
     skus = list(Product.objects.filter(integration=integration).values_list("offer_sku", flat=True))
     counts["offers"] = demo_offers_ensure(shop, skus)
+    counts["offers_retried"] = demo_rejected_stock_retry(integration)
     open_orders = Order.objects.filter(integration=integration).exclude(
         hub_status__in=[
             HubStatus.CONFIRMED,

@@ -93,3 +93,24 @@ def test_demo_loop_runs_by_itself(in_process, source, capsys):
     assert entry.source_qty > before
     assert entry.pushed_qty == max(0, entry.source_qty - entry.buffer - entry.committed)
     assert SandboxOffer.objects.get(shop_sku=product.offer_sku).quantity == entry.pushed_qty
+
+
+def test_stock_rejected_before_the_demo_listed_the_offer_is_retried(in_process):
+    from exceptions_queue.models import ExceptionItem, Status
+
+    call_command("hub", "demo", "--source", "magento")
+    integration = Integration.objects.get(name="demo")
+    integration.call_limit_mode = "off"
+    integration.save()
+    for flow in ("products", "stock"):  # before any tick: no marketplace offers yet
+        flow_pass_run(integration, flow, FLOW_PASSES[flow])
+    for _ in range(3):
+        clock_advance("mirakl", 61)
+        flow_pass_run(integration, "stock", FLOW_PASSES["stock"])
+    rejected = ExceptionItem.objects.filter(kind="stock_import_error", status=Status.OPEN)
+    assert rejected.count() == Product.objects.filter(integration=integration).count()
+    run_world(integration, ticks=2, rng=random.Random(3))
+    assert not rejected.exists()
+    assert not Product.objects.filter(
+        integration=integration, last_pushed_qty__isnull=True
+    ).exists()
