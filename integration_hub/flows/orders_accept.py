@@ -43,16 +43,20 @@ def sku_key(sku: str) -> str:
     return normalize_carrier(sku).replace(" ", "").lstrip("0")
 
 
+def committed_lines(integration: Integration):
+    """Order lines promised to accepted marketplace orders that are not in the source yet
+    (once an order is in the source, the source's own stock figure accounts for it)."""
+    return OrderLine.objects.filter(
+        order__integration=integration, order__hub_status__in=NOT_YET_IN_SOURCE
+    ).exclude(state="REFUSED")
+
+
 def committed_quantity(integration: Integration, offer_sku: str, *, excluding: Order) -> int:
-    """Units of ``offer_sku`` promised to accepted orders that are not in the source yet."""
+    """Units of ``offer_sku`` committed to other orders than ``excluding``."""
     total = (
-        OrderLine.objects.filter(
-            order__integration=integration,
-            order__hub_status__in=NOT_YET_IN_SOURCE,
-            offer_sku=offer_sku,
-        )
+        committed_lines(integration)
+        .filter(offer_sku=offer_sku)
         .exclude(order=excluding)
-        .exclude(state="REFUSED")
         .aggregate(total=Sum("quantity"))["total"]
     )
     return total or 0

@@ -23,11 +23,10 @@ from exceptions_queue.models import ExceptionItem
 from exceptions_queue.models import Status as ExceptionStatus
 from exceptions_queue.services import exception_clear, exception_record
 from integration_hub.flows.catalogue import stock_levels_read
-from integration_hub.flows.orders_accept import NOT_YET_IN_SOURCE
+from integration_hub.flows.orders_accept import committed_lines
 from integration_hub.models import (
     Integration,
     MarketplaceImport,
-    OrderLine,
     Product,
     StockLedgerEntry,
 )
@@ -42,14 +41,7 @@ def pushed_quantity(source_qty: int, buffer: int, committed: int) -> int:
 
 def committed_by_sku(integration: Integration) -> dict[str, int]:
     """Units promised to accepted marketplace orders that are not in the source yet."""
-    rows = (
-        OrderLine.objects.filter(
-            order__integration=integration, order__hub_status__in=NOT_YET_IN_SOURCE
-        )
-        .exclude(state="REFUSED")
-        .values("offer_sku")
-        .annotate(total=Sum("quantity"))
-    )
+    rows = committed_lines(integration).values("offer_sku").annotate(total=Sum("quantity"))
     return {row["offer_sku"]: row["total"] or 0 for row in rows}
 
 
