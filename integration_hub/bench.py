@@ -27,8 +27,20 @@ from django.test import override_settings
 from django.utils import timezone
 
 SCALES = {
-    "small": {"orders": 1_000, "jobs": 2_000, "search_orders": 20_000, "lookups": 200},
-    "full": {"orders": 10_000, "jobs": 20_000, "search_orders": 1_000_000, "lookups": 1_000},
+    "small": {
+        "orders": 1_000,
+        "jobs": 2_000,
+        "search_orders": 20_000,
+        "lookups": 200,
+        "skus": 10_000,
+    },
+    "full": {
+        "orders": 10_000,
+        "jobs": 20_000,
+        "search_orders": 1_000_000,
+        "lookups": 1_000,
+        "skus": 100_000,
+    },
 }
 BASE = "http://bench.local"
 
@@ -81,6 +93,57 @@ def _bench_integration(name: str, api_key: str):
         marketplace_url=f"{BASE}/sandbox/mirakl",
         marketplace_credentials={"api_key": api_key},
         call_limit_mode="off",
+    )
+
+
+def bench_stock_plan(scale: dict) -> Result:
+    """Plan a stock push for N SKUs with 1% changed and build the STO01 file, vs one SELECT."""
+    from connectors.mirakl.dtos import StockRow
+    from connectors.mirakl.files import stock_csv
+    from integration_hub.flows.stock import stock_plan
+    from integration_hub.models import Product
+
+    count = scale["skus"]
+    integration = _bench_integration("bench-stock", "k")
+    now = timezone.now()
+    for start in range(0, count, 10_000):
+        Product.objects.bulk_create(
+            Product(
+                integration=integration,
+                sku=f"K{n}",
+                offer_sku=f"K{n}",
+                last_source_qty=20 if n % 100 == 0 else 10,
+                last_source_qty_at=now,
+                last_pushed_qty=10,
+                last_pushed_at=now,
+            )
+            for n in range(start, min(start + 10_000, count))
+        )
+
+    def plan_and_file():
+        plan = stock_plan(integration)
+        return plan, stock_csv([StockRow(p.offer_sku, pushed) for p, _taken, pushed in plan])
+
+    seconds, peak, (plan, _file) = _timed(plan_and_file)
+    assert len(plan) == count // 100, f"planned {len(plan)} SKUs"
+
+    def baseline():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT offer_sku, last_source_qty FROM integration_hub_product "
+                "WHERE integration_id = %s AND last_source_qty <> last_pushed_qty",
+                [integration.pk],
+            )
+            return cursor.fetchall()
+
+    baseline_seconds, _peak, _rows = _timed(baseline)
+    return Result(
+        "stock push planning (1% changed → STO01 file)",
+        count,
+        seconds,
+        baseline_seconds,
+        peak,
+        {"changed": len(plan)},
     )
 
 
@@ -259,7 +322,7 @@ def _percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
 
 
-BENCHMARKS = [bench_order_ingest, bench_outbox_relay, bench_order_search]
+BENCHMARKS = [bench_stock_plan, bench_order_ingest, bench_outbox_relay, bench_order_search]
 
 
 def bench_run(scale_name: str, progress: Callable[[str], None]) -> list[Result]:

@@ -55,7 +55,10 @@ def _csv_rows(path: Path) -> Iterable[list[str]]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TableError(f"{path.name} is not UTF-8 text; save it as CSV UTF-8") from None
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:  # one column, or too little text to tell: plain commas
+        dialect = csv.excel
     return list(csv.reader(io.StringIO(text), dialect))
 
 

@@ -55,8 +55,8 @@ def _docs_write(table: list[str], box: dict) -> None:
         "",
         *table,
         "",
-        "Not yet measured (their flows are not built): stock push planning, reconciliation,",
-        "Excel export, end-to-end latency in the sandbox loop.",
+        "Not yet measured (their flows are not built): reconciliation, Excel export,",
+        "end-to-end latency in the sandbox loop.",
         "",
     ]
     DOCS.write_text("\n".join(text))

@@ -9,9 +9,13 @@ from integration_hub.services.carrier_mappings import (
     carrier_mappings_export,
     carrier_mappings_import,
 )
+from integration_hub.services.sku_mappings import sku_mappings_export, sku_mappings_import
 from integration_hub.tabular import TableError
 
-KINDS = {"carriers": (carrier_mappings_import, carrier_mappings_export)}
+KINDS = {
+    "carriers": (carrier_mappings_import, carrier_mappings_export),
+    "skus": (sku_mappings_import, sku_mappings_export),
+}
 
 
 def register(subparsers) -> None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from connectors.mirakl.dtos import StockRow
@@ -35,47 +36,46 @@ from integration_hub.services.runs import RunRecorder
 Outcome = StockLedgerEntry.Outcome
 
 
-def pushed_quantity(source_qty: int, buffer: int, committed: int) -> int:
-    return max(0, source_qty - buffer - committed)
-
-
-def committed_by_sku(integration: Integration) -> dict[str, int]:
-    """Units promised to accepted marketplace orders that are not in the source yet."""
-    rows = committed_lines(integration).values("offer_sku").annotate(total=Sum("quantity"))
-    return {row["offer_sku"]: row["total"] or 0 for row in rows}
-
-
 def stock_plan(integration: Integration) -> list[tuple[Product, int, int]]:
     """(product, committed, pushed) for every SKU whose pushed quantity changed.
 
-    SKUs in an import still running are left for the next pass; a SKU whose source changed but
-    whose pushed quantity did not is marked in sync without a push.
+    Computed in the database, so only the changed SKUs are loaded. SKUs in an import still
+    running are left for the next pass; a SKU whose source changed but whose pushed quantity
+    did not is marked in sync without a push.
     """
-    committed = committed_by_sku(integration)
-    in_flight = set(
-        StockLedgerEntry.objects.filter(
-            product__integration=integration, outcome=Outcome.PENDING
-        ).values_list("product_id", flat=True)
+    committed = (
+        committed_lines(integration)
+        .filter(offer_sku=OuterRef("offer_sku"))
+        .values("offer_sku")
+        .annotate(total=Sum("quantity"))
+        .values("total")
     )
+    in_flight = StockLedgerEntry.objects.filter(
+        product__integration=integration, outcome=Outcome.PENDING
+    ).values("product_id")
     # a SKU the marketplace rejected waits for a person (its exception's retry re-sends it)
     rejected = ExceptionItem.objects.filter(
         integration=integration, kind="stock_import_error", status=ExceptionStatus.OPEN
-    ).values_list("subject_id", flat=True)
-    plan, unchanged = [], []
-    products = Product.objects.filter(integration=integration, last_source_qty__isnull=False)
-    products = products.exclude(pk__in=in_flight).exclude(offer_sku__in=list(rejected))
-    for product in products.select_related("integration"):
-        taken = committed.get(product.offer_sku, 0)
-        pushed = pushed_quantity(product.last_source_qty, product.buffer, taken)
-        if pushed != product.last_pushed_qty:
-            plan.append((product, taken, pushed))
-        elif product.last_pushed_at is None or (
-            product.last_source_qty_at and product.last_pushed_at < product.last_source_qty_at
-        ):
-            unchanged.append(product.pk)
-    if unchanged:
-        Product.objects.filter(pk__in=unchanged).update(last_pushed_at=timezone.now())
-    return plan
+    ).values("subject_id")
+    candidates = (
+        Product.objects.filter(integration=integration, last_source_qty__isnull=False)
+        .exclude(pk__in=in_flight)
+        .exclude(offer_sku__in=rejected)
+        .annotate(
+            held=Coalesce("buffer_override", Value(integration.default_buffer)),
+            taken=Coalesce(Subquery(committed, output_field=IntegerField()), Value(0)),
+        )
+        .annotate(pushed=Greatest(F("last_source_qty") - F("held") - F("taken"), Value(0)))
+    )
+    changed = Q(last_pushed_qty__isnull=True) | ~Q(pushed=F("last_pushed_qty"))
+    in_sync_newer = candidates.filter(~changed).filter(
+        Q(last_pushed_at__isnull=True) | Q(last_pushed_at__lt=F("last_source_qty_at"))
+    )
+    Product.objects.filter(pk__in=list(in_sync_newer.values_list("pk", flat=True))).update(
+        last_pushed_at=timezone.now()
+    )
+    plan = candidates.filter(changed).select_related("integration")
+    return [(product, product.taken, product.pushed) for product in plan]
 
 
 def stock_push(integration: Integration, client, run: RunRecorder) -> None:

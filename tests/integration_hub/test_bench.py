@@ -4,29 +4,34 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from integration_hub import bench
-from integration_hub.models import Integration, Order, OutboundJob
+from integration_hub.models import Integration, Order, OutboundJob, Product
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_bench_runs_every_code_path_and_leaves_nothing_behind(monkeypatch, tmp_path, capsys):
     monkeypatch.setitem(
-        bench.SCALES, "small", {"orders": 30, "jobs": 40, "search_orders": 200, "lookups": 5}
+        bench.SCALES,
+        "small",
+        {"orders": 30, "jobs": 40, "search_orders": 200, "lookups": 5, "skus": 500},
     )
     out = tmp_path / "bench.json"
     call_command("hub", "bench", "--scale", "small", "--json", str(out))
     report = json.loads(out.read_text())
     names = [r["name"] for r in report["results"]]
     assert names == [
+        "stock push planning (1% changed → STO01 file)",
         "order ingest (OR11 pages of 100 → upsert)",
         "outbox relay (claim + run + record)",
         "CX search (exact identifiers)",
     ]
-    assert [r["rows"] for r in report["results"]] == [30, 40, 10]
+    assert [r["rows"] for r in report["results"]] == [500, 30, 40, 10]
+    assert report["results"][0]["notes"] == {"changed": 5}
     assert all(r["seconds"] > 0 and r["baseline_seconds"] > 0 for r in report["results"])
     assert report["machine"]["cpus"] >= 1
     assert "| order ingest" in capsys.readouterr().out
     assert not Order.objects.exists() and not OutboundJob.objects.exists()
+    assert not Product.objects.exists()
     assert not Integration.objects.filter(name__startswith="bench").exists()
 
 

@@ -15,9 +15,10 @@ from exceptions_queue.models import ExceptionItem, Status
 from exceptions_queue.services import exception_retry
 from integration_hub.flows.passes import stock_pass
 from integration_hub.flows.runner import flow_pass_run
-from integration_hub.flows.stock import pushed_quantity
+from integration_hub.flows.stock import stock_plan
 from integration_hub.models import (
     HubStatus,
+    Integration,
     MarketplaceImport,
     Order,
     OrderLine,
@@ -30,10 +31,37 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     ("source", "buffer", "committed", "expected"),
-    [(10, 2, 3, 5), (-4, 0, 0, 0), (3, 5, 0, 0), (10, 0, 12, 0), (0, 0, 0, 0), (7, 0, 0, 7)],
+    [(10, 2, 3, 5), (-4, 0, 0, 0), (3, 5, 0, 0), (10, 0, 12, 0), (0, 0, 0, 0), (7, None, 0, 5)],
 )
-def test_buffer_formula_edge_cases(source, buffer, committed, expected):
-    assert pushed_quantity(source, buffer, committed) == expected
+def test_buffer_formula_edge_cases(hub, source, buffer, committed, expected):
+    """pushed = max(0, source - buffer - committed); no buffer of its own = the default (2)."""
+    hub.integration.default_buffer = 2
+    hub.integration.save()
+    Product.objects.filter(integration=hub.integration).delete()
+    Product.objects.create(
+        integration=hub.integration,
+        sku="F-1",
+        offer_sku="F-1",
+        last_source_qty=source,
+        buffer_override=buffer,
+    )
+    if committed:
+        order = Order.objects.create(
+            integration=hub.integration,
+            marketplace_order_id="C-A",
+            commercial_id="C",
+            marketplace_state="WAITING_DEBIT_PAYMENT",
+            hub_status=HubStatus.ACCEPTED,
+        )
+        OrderLine.objects.create(
+            order=order,
+            marketplace_line_id="C-A-1",
+            offer_sku="F-1",
+            quantity=committed,
+            state="WAITING_DEBIT_PAYMENT",
+        )
+    [(product, taken, pushed)] = stock_plan(Integration.objects.get(pk=hub.integration.pk))
+    assert (product.sku, taken, pushed) == ("F-1", committed, expected)
 
 
 def offers_for(hub, skus):
