@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
-from tenacity import RetryCallState, Retrying, stop_after_attempt
 
 from connectors.base import ConfigError, ConnectorError, PermanentError, TransientError
+from connectors.retrying import read_retrying, retry_after_header
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = (5.0, 30.0)
-RETRY_AFTER_CAP = 30.0  # longer waits go back to the caller, who retries from its own rows
 _PLACEHOLDER = re.compile(r"%(\w+)")
 
 
@@ -49,11 +47,7 @@ def message_render(body: Any) -> str:
 
 
 def retry_after_seconds(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After", "")
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
+    return retry_after_header(response.headers.get("Retry-After"))
 
 
 def error_for(response: requests.Response, what: str) -> ConnectorError:
@@ -73,20 +67,6 @@ def error_for(response: requests.Response, what: str) -> ConnectorError:
             text, status=status, detail=detail, retry_after=retry_after_seconds(response)
         )
     return PermanentError(text, status=status, detail=detail)
-
-
-def _wait_for(state: RetryCallState) -> float:
-    error = state.outcome.exception() if state.outcome else None
-    retry_after = getattr(error, "retry_after", None)
-    if retry_after is not None:
-        return retry_after
-    return min(8.0, 0.5 * 2 ** (state.attempt_number - 1)) + random.uniform(0, 0.5)  # noqa: S311
-
-
-def _retryable(error: BaseException) -> bool:
-    if not isinstance(error, TransientError):
-        return False
-    return error.retry_after is None or error.retry_after <= RETRY_AFTER_CAP
 
 
 class MagentoHttp:
@@ -115,15 +95,7 @@ class MagentoHttp:
 
     def read(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         """GET with bounded, jittered retries on transient failures."""
-        retrying = Retrying(
-            stop=stop_after_attempt(self.read_attempts),
-            retry=lambda state: bool(
-                state.outcome and state.outcome.failed and _retryable(state.outcome.exception())
-            ),
-            wait=_wait_for,
-            sleep=self.sleep,
-            reraise=True,
-        )
+        retrying = read_retrying(attempts=self.read_attempts, sleep=self.sleep)
         return retrying(self.call, "GET", path, params=params)
 
     def write(self, method: str, path: str, body: Any = None) -> Any:

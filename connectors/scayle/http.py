@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import requests
-from tenacity import RetryCallState, Retrying, stop_after_attempt
 
 from connectors.base import ConfigError, ConnectorError, PermanentError, TransientError
+from connectors.retrying import RETRY_AFTER_CAP, read_retrying
 from connectors.scayle import contract
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = (5.0, 30.0)
-RETRY_AFTER_CAP = 30.0  # longer waits go back to the caller, who retries from its own rows
 LOW_REMAINING = 5  # pause before spending the last requests of a scope's window
 
 
@@ -91,20 +89,6 @@ def error_for(response: requests.Response, what: str, secret: str) -> ConnectorE
     return PermanentError(text, status=status, detail=detail, code=code)
 
 
-def _wait_for(state: RetryCallState) -> float:
-    error = state.outcome.exception() if state.outcome else None
-    retry_after = getattr(error, "retry_after", None)
-    if retry_after is not None:
-        return retry_after + random.uniform(0, 0.25)  # noqa: S311
-    return min(8.0, 0.5 * 2 ** (state.attempt_number - 1)) + random.uniform(0, 0.5)  # noqa: S311
-
-
-def _retryable(error: BaseException | None) -> bool:
-    if not isinstance(error, TransientError):
-        return False
-    return error.retry_after is None or error.retry_after <= RETRY_AFTER_CAP
-
-
 class ScayleHttp:
     """A thin JSON caller for ``<source_url>/<path>`` with the access-token header."""
 
@@ -131,14 +115,8 @@ class ScayleHttp:
 
     def read(self, path: str, params: Mapping[str, Any] | None = None, *, scope: str) -> Any:
         """GET with bounded, jittered retries on transient failures."""
-        retrying = Retrying(
-            stop=stop_after_attempt(self.read_attempts),
-            retry=lambda state: bool(
-                state.outcome and state.outcome.failed and _retryable(state.outcome.exception())
-            ),
-            wait=_wait_for,
-            sleep=self.sleep,
-            reraise=True,
+        retrying = read_retrying(
+            attempts=self.read_attempts, sleep=self.sleep, retry_after_jitter=0.25
         )
         return retrying(self.call, "GET", path, params=params, scope=scope)
 

@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
 import requests
-from tenacity import RetryCallState, Retrying, stop_after_attempt
 
 from connectors.base import ConfigError, ConnectorError, PermanentError, TransientError
+from connectors.retrying import read_retrying, retry_after_header
 from connectors.seko import contract
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = (5.0, 30.0)
-RETRY_AFTER_CAP = 30.0  # longer waits go back to the caller, who retries from its own rows
 
 
 def query_encode(params: Mapping[str, str]) -> str:
@@ -35,10 +33,7 @@ def query_encode(params: Mapping[str, str]) -> str:
 
 
 def retry_after_seconds(response: requests.Response) -> float | None:
-    try:
-        return max(0.0, float(response.headers.get("Retry-After", "")))
-    except ValueError:
-        return None
+    return retry_after_header(response.headers.get("Retry-After"))
 
 
 def call_status_text(body: Any) -> str:
@@ -60,20 +55,6 @@ def refusal_code(text: str) -> str:
     if any(marker in lowered for marker in contract.NOT_FOUND_MARKERS):
         return "not_found"
     return "rejected"
-
-
-def _wait_for(state: RetryCallState) -> float:
-    error = state.outcome.exception() if state.outcome else None
-    retry_after = getattr(error, "retry_after", None)
-    if retry_after is not None:
-        return retry_after
-    return min(8.0, 0.5 * 2 ** (state.attempt_number - 1)) + random.uniform(0, 0.5)  # noqa: S311
-
-
-def _retryable(error: BaseException | None) -> bool:
-    if not isinstance(error, TransientError):
-        return False
-    return error.retry_after is None or error.retry_after <= RETRY_AFTER_CAP
 
 
 class SekoHttp:
@@ -111,15 +92,7 @@ class SekoHttp:
 
     def read(self, path: str, params: Mapping[str, str] | None = None) -> dict:
         """GET with bounded, jittered retries on transient failures (Retry-After honoured)."""
-        retrying = Retrying(
-            stop=stop_after_attempt(self.read_attempts),
-            retry=lambda state: bool(
-                state.outcome and state.outcome.failed and _retryable(state.outcome.exception())
-            ),
-            wait=_wait_for,
-            sleep=self.sleep,
-            reraise=True,
-        )
+        retrying = read_retrying(attempts=self.read_attempts, sleep=self.sleep)
         return retrying(self.call, "GET", path, params=params)
 
     def write(self, path: str, body: Any) -> dict:
