@@ -1,7 +1,7 @@
 """The SKU map from the source: products (SKU, EAN, title, price, ids) and sellable stock.
 
-This pass only reads the source into the hub; what the hub publishes to the marketplace
-(validation, STO01 stock and PRI01 price imports) is the stock and prices flows' job.
+These reads only bring the source into the hub; the stock pass (flows/stock.py) reads stock
+levels every minute and publishes them.
 """
 
 from __future__ import annotations
@@ -76,8 +76,11 @@ def stock_levels_read(integration: Integration, connector, run: RunRecorder) -> 
 
 
 def products_pass(integration: Integration, run: RunRecorder) -> None:
+    """Read the catalogue; also the stock levels when the stock pass (which reads them every
+    minute) is switched off, so order acceptance still sees current stock."""
     from integration_hub.clients import source_connector_for
 
     connector = source_connector_for(integration)
     products_read(integration, connector, run)
-    stock_levels_read(integration, connector, run)
+    if not integration.flow_enabled("stock"):
+        stock_levels_read(integration, connector, run)

@@ -229,3 +229,18 @@ def test_stale_alarm_raises_and_clears(hub):
         settle(hub)
     item.refresh_from_db()
     assert item.status == Status.RESOLVED
+
+
+@pytest.mark.parametrize("stock_on", [True, False])
+def test_products_pass_reads_stock_only_when_the_stock_pass_is_off(hub, stock_on):
+    from integration_hub.clients import source_connector_for
+    from integration_hub.flows.passes import products_pass
+
+    hub.integration.stock_enabled = stock_on
+    hub.integration.save()
+    shopify.stock_set(shop=hub.shopify_shop, sku="SB-0001", available=3, location="Warehouse")
+    [level] = source_connector_for(hub.integration).stock_read(["SB-0001"])
+    assert level.available != 10  # the source changed
+    flow_pass_run(hub.integration, "products", products_pass)
+    product = Product.objects.get(sku="SB-0001")
+    assert product.last_source_qty == (10 if stock_on else level.available)
