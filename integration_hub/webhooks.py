@@ -47,7 +47,10 @@ def flow_for_topic(topic: str) -> str | None:
 def webhook_receive(request: HttpRequest, name: str) -> JsonResponse:
     from integration_hub.clients import source_connector_for
 
-    if int(request.headers.get("Content-Length") or 0) > MAX_BODY_BYTES:
+    length = request.headers.get("Content-Length") or "0"
+    if not length.isdigit():
+        return JsonResponse({"error": "bad Content-Length"}, status=400)
+    if int(length) > MAX_BODY_BYTES:
         return JsonResponse({"error": "body too large"}, status=413)
     integration = Integration.objects.filter(name=name).first()
     if integration is None:

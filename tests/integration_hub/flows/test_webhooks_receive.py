@@ -86,3 +86,10 @@ def test_too_large_a_body_is_refused(client, hub):
         headers={"Content-Length": str(2 * 1024 * 1024)},
     )
     assert response.status_code == 413
+    bad = client.post(
+        f"/webhooks/{hub.integration.name}/",
+        b"{}",
+        content_type="application/json",
+        headers={"Content-Length": "lots"},
+    )
+    assert bad.status_code == 400
