@@ -200,6 +200,9 @@ class SourceConnector(ABC):
     """
 
     kind: str = ""
+    # The product fields this source's catalogue carries; the hub requires each of them on
+    # every SKU before it publishes the SKU (a missing one is a `missing_attribute`).
+    catalogue_fields: frozenset[str] = frozenset({"ean", "title", "price"})
 
     def __init__(self, *, base_url: str, credentials: Mapping[str, str], **options) -> None:
         self.base_url = base_url.rstrip("/")

@@ -33,6 +33,7 @@ SCALES = {
         "search_orders": 20_000,
         "lookups": 200,
         "skus": 10_000,
+        "latency": "small",
     },
     "full": {
         "orders": 10_000,
@@ -40,6 +41,7 @@ SCALES = {
         "search_orders": 1_000_000,
         "lookups": 1_000,
         "skus": 100_000,
+        "latency": "full",
     },
 }
 BASE = "http://bench.local"
@@ -322,7 +324,19 @@ def _percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
 
 
-BENCHMARKS = [bench_stock_plan, bench_order_ingest, bench_outbox_relay, bench_order_search]
+def bench_stock_latency(scale: dict) -> Result:
+    from integration_hub.bench_latency import bench_stock_latency as measure
+
+    return measure(scale)
+
+
+BENCHMARKS = [
+    bench_stock_plan,
+    bench_order_ingest,
+    bench_outbox_relay,
+    bench_order_search,
+    bench_stock_latency,
+]
 
 
 def bench_run(scale_name: str, progress: Callable[[str], None]) -> list[Result]:

@@ -36,6 +36,8 @@ HUB_SCHEDULES: list[ScheduleSpec] = [
     ),
     ScheduleSpec("products pass", "integration_hub.tasks.flow_run", 5, "'products'"),
     ScheduleSpec("stock pass", "integration_hub.tasks.flow_run", 1, "'stock'"),
+    ScheduleSpec("prices pass", "integration_hub.tasks.flow_run", 2, "'prices'"),
+    ScheduleSpec("offers drift audit", "integration_hub.tasks.flow_run", 10, "'offers_audit'"),
     ScheduleSpec("orders pass", "integration_hub.tasks.flow_run", 2, "'orders'"),
     ScheduleSpec("dispatch pass", "integration_hub.tasks.flow_run", 5, "'dispatch'"),
     ScheduleSpec(

@@ -221,6 +221,9 @@ else:
 # Seconds after which a silent worker counts as stale on /healthz and the dashboard.
 HUB_HEARTBEAT_STALE_SECONDS = env_int("HUB_HEARTBEAT_STALE_SECONDS", 180, minimum=30)
 
+# Hours between two full offer exports (OF52) of the drift audit; Mirakl allows one a day.
+HUB_DRIFT_AUDIT_HOURS = env_int("HUB_DRIFT_AUDIT_HOURS", 24, minimum=1)
+
 # --- Logging ------------------------------------------------------------------------------
 
 LOGGING = {

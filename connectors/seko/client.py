@@ -61,6 +61,9 @@ class SekoConnector(SourceConnector):
     """Reads SEKO stock and dispatches, submits web sales orders, verifies SEKO pushes."""
 
     kind = "seko"
+    # a 3PL's stock rows are the only catalogue read (no title, no selling price, EAN only
+    # sometimes): nothing is required from it; an EAN set in the SKU map is still checked
+    catalogue_fields = frozenset()
 
     def __init__(
         self,

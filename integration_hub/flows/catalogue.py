@@ -20,10 +20,11 @@ CURSOR = "products.cursor"
 def product_upsert(integration: Integration, item: SourceProduct) -> str:
     """Create or refresh one SKU; the marketplace offer SKU and buffer stay as ops set them."""
     fields = {
-        "ean": (item.barcode or "")[:14],
         "title": (item.title or "")[:255],
         "source_ids": dict(item.source_ids),
     }
+    if item.barcode:  # an EAN ops set in the SKU map survives a source without one
+        fields["ean"] = item.barcode[:14]
     if item.price is not None:
         fields["price"] = item.price
         fields["currency"] = item.currency or "GBP"
@@ -47,6 +48,9 @@ def product_upsert(integration: Integration, item: SourceProduct) -> str:
 
 
 def products_read(integration: Integration, connector, run: RunRecorder) -> None:
+    """Bring the changed catalogue in, then validate the SKU map before anything is published."""
+    from integration_hub.flows.sku_validation import products_validate
+
     cursor = cursor_get(integration, CURSOR)
     while True:
         page = connector.products_read(cursor)
@@ -55,7 +59,8 @@ def products_read(integration: Integration, connector, run: RunRecorder) -> None
         cursor = page.next_cursor
         cursor_set(integration, CURSOR, cursor)
         if not page.has_more:
-            return
+            break
+    products_validate(integration, run)
 
 
 def stock_levels_read(integration: Integration, connector, run: RunRecorder) -> None:

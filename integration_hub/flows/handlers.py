@@ -129,6 +129,40 @@ def retry_stock_sku(item: ExceptionItem) -> bool:
     return False
 
 
+def retry_price_sku(item: ExceptionItem) -> bool:
+    """Send this SKU's price again in the next import; the confirmation resolves the item."""
+    from integration_hub.flows.passes import FLOW_PASSES
+    from integration_hub.flows.runner import flow_pass_run
+
+    updated = Product.objects.filter(
+        integration=item.integration, offer_sku=item.subject_id
+    ).update(last_pushed_price=None)
+    if updated:
+        flow_pass_run(
+            Integration.objects.get(pk=item.integration_id), "prices", FLOW_PASSES["prices"]
+        )
+    return False
+
+
+def retry_validation(item: ExceptionItem) -> bool:
+    """Read the catalogue again (the source may be fixed) and re-validate; True once valid."""
+    from integration_hub.flows.passes import FLOW_PASSES
+    from integration_hub.flows.runner import flow_pass_run
+    from integration_hub.flows.sku_validation import product_revalidate
+
+    integration = Integration.objects.get(pk=item.integration_id)
+    flow_pass_run(integration, "products", FLOW_PASSES["products"])
+    product = Product.objects.filter(integration=integration, sku=item.subject_id).first()
+    return product is None or product_revalidate(product)
+
+
+def retry_drift(item: ExceptionItem) -> bool:
+    """Send the SKU's stock and price again now; the confirmations resolve the item."""
+    retry_price_sku(item)
+    retry_stock_sku(item)
+    return False
+
+
 def handlers_register() -> None:
     outbox_handler_register(
         "order_accept", orders_accept.order_accept_run, orders_accept.order_accept_give_up
@@ -146,6 +180,10 @@ def handlers_register() -> None:
         retry_handler_register(kind, retry_sku)
     retry_handler_register("acceptance_deadline", retry_decision)
     retry_handler_register("stock_import_error", retry_stock_sku)
+    retry_handler_register("price_import_error", retry_price_sku)
+    retry_handler_register("stock_drift", retry_drift)
+    for kind in ("invalid_ean", "missing_attribute"):
+        retry_handler_register(kind, retry_validation)
     for kind in (
         "unmapped_carrier",
         "missing_tracking",

@@ -6,10 +6,12 @@ from django.utils import timezone
 
 from integration_hub.flows.catalogue import products_pass
 from integration_hub.flows.dispatch import dispatches_held_release, shipments_pull
+from integration_hub.flows.offers_audit import offers_audit_pass
 from integration_hub.flows.order_clocks import acceptance_clock, dispatch_clocks
 from integration_hub.flows.orders_accept import orders_decide
 from integration_hub.flows.orders_audit import orders_audit_pass
 from integration_hub.flows.orders_pull import orders_pull
+from integration_hub.flows.prices import prices_pass
 from integration_hub.flows.reference import marketplace_reference_due, marketplace_reference_refresh
 from integration_hub.flows.stock import stock_pass
 from integration_hub.models import Integration
@@ -42,10 +44,12 @@ def dispatch_pass(integration: Integration, run: RunRecorder) -> None:
 FLOW_PASSES = {
     "products": products_pass,
     "stock": stock_pass,
+    "prices": prices_pass,
+    "offers_audit": offers_audit_pass,
     "orders": orders_pass,
     "dispatch": dispatch_pass,
     "orders_audit": orders_audit_pass,
 }
 
 # A pass that is part of a bigger flow runs when that flow is switched on.
-FLOW_SWITCH = {"orders_audit": "orders"}
+FLOW_SWITCH = {"orders_audit": "orders", "offers_audit": "stock"}

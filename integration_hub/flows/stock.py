@@ -30,10 +30,35 @@ from integration_hub.models import (
     MarketplaceImport,
     Product,
     StockLedgerEntry,
+    Validation,
 )
 from integration_hub.services.runs import RunRecorder
 
 Outcome = StockLedgerEntry.Outcome
+
+
+def stock_targets(integration: Integration):
+    """Every publishable SKU annotated with ``held`` (buffer), ``taken`` (committed) and
+    ``pushed`` (what the marketplace should show now), computed in the database."""
+    committed = (
+        committed_lines(integration)
+        .filter(offer_sku=OuterRef("offer_sku"))
+        .values("offer_sku")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return (
+        Product.objects.filter(
+            integration=integration,
+            last_source_qty__isnull=False,
+            validation_status=Validation.VALID,  # an invalid SKU is not published
+        )
+        .annotate(
+            held=Coalesce("buffer_override", Value(integration.default_buffer)),
+            taken=Coalesce(Subquery(committed, output_field=IntegerField()), Value(0)),
+        )
+        .annotate(pushed=Greatest(F("last_source_qty") - F("held") - F("taken"), Value(0)))
+    )
 
 
 def stock_plan(integration: Integration) -> list[tuple[Product, int, int]]:
@@ -43,13 +68,6 @@ def stock_plan(integration: Integration) -> list[tuple[Product, int, int]]:
     running are left for the next pass; a SKU whose source changed but whose pushed quantity
     did not is marked in sync without a push.
     """
-    committed = (
-        committed_lines(integration)
-        .filter(offer_sku=OuterRef("offer_sku"))
-        .values("offer_sku")
-        .annotate(total=Sum("quantity"))
-        .values("total")
-    )
     in_flight = StockLedgerEntry.objects.filter(
         product__integration=integration, outcome=Outcome.PENDING
     ).values("product_id")
@@ -58,14 +76,7 @@ def stock_plan(integration: Integration) -> list[tuple[Product, int, int]]:
         integration=integration, kind="stock_import_error", status=ExceptionStatus.OPEN
     ).values("subject_id")
     candidates = (
-        Product.objects.filter(integration=integration, last_source_qty__isnull=False)
-        .exclude(pk__in=in_flight)
-        .exclude(offer_sku__in=rejected)
-        .annotate(
-            held=Coalesce("buffer_override", Value(integration.default_buffer)),
-            taken=Coalesce(Subquery(committed, output_field=IntegerField()), Value(0)),
-        )
-        .annotate(pushed=Greatest(F("last_source_qty") - F("held") - F("taken"), Value(0)))
+        stock_targets(integration).exclude(pk__in=in_flight).exclude(offer_sku__in=rejected)
     )
     changed = Q(last_pushed_qty__isnull=True) | ~Q(pushed=F("last_pushed_qty"))
     in_sync_newer = candidates.filter(~changed).filter(
@@ -74,7 +85,16 @@ def stock_plan(integration: Integration) -> list[tuple[Product, int, int]]:
     Product.objects.filter(pk__in=list(in_sync_newer.values_list("pk", flat=True))).update(
         last_pushed_at=timezone.now()
     )
-    plan = candidates.filter(changed).select_related("integration")
+    last_outcome = (
+        StockLedgerEntry.objects.filter(product_id=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values("outcome")[:1]
+    )
+    plan = (
+        candidates.filter(changed)
+        .annotate(last_outcome=Subquery(last_outcome))
+        .select_related("integration")
+    )
     return [(product, product.taken, product.pushed) for product in plan]
 
 
@@ -105,10 +125,20 @@ def stock_push(integration: Integration, client, run: RunRecorder) -> None:
                 buffer=product.buffer,
                 committed=taken,
                 pushed_qty=pushed,
+                reason=_push_reason(product),
             )
             for product, taken, pushed in plan
         )
     run.add("stock_skus_sent", len(rows))
+
+
+def _push_reason(product: Product) -> str:
+    """Why a SKU is sent: a drift repair, a re-send after a rejection, or a change."""
+    if product.drift_found_at is not None:
+        return StockLedgerEntry.Reason.DRIFT
+    if product.last_outcome == Outcome.REJECTED:
+        return StockLedgerEntry.Reason.RETRY
+    return StockLedgerEntry.Reason.CHANGE
 
 
 def stock_confirm(integration: Integration, client, run: RunRecorder) -> None:
@@ -148,6 +178,10 @@ def _import_settle(sent: MarketplaceImport, status: str, errors: dict[str, str],
         Product.objects.filter(pk=product.pk).update(
             last_pushed_qty=entry.pushed_qty, last_pushed_at=now
         )
+        if entry.reason == StockLedgerEntry.Reason.DRIFT:
+            from integration_hub.flows.offers_audit import drift_repaired
+
+            drift_repaired(product, f"import {sent.import_id} set {entry.pushed_qty} again")
         exception_clear(
             integration=sent.integration,
             kind="stock_import_error",

@@ -7,7 +7,7 @@ from integration_hub.models.carriers import (
     ShippingType,
     normalize_carrier,
 )
-from integration_hub.models.catalog import Product
+from integration_hub.models.catalog import Product, Validation
 from integration_hub.models.integration import (
     CallLimitMode,
     Flow,
@@ -16,7 +16,7 @@ from integration_hub.models.integration import (
 )
 from integration_hub.models.orders import EventSource, HubStatus, Order, OrderEvent, OrderLine
 from integration_hub.models.outbox import JobStatus, OutboundJob
-from integration_hub.models.stock import MarketplaceImport, StockLedgerEntry
+from integration_hub.models.stock import MarketplaceImport, PriceLedgerEntry, StockLedgerEntry
 from integration_hub.models.sync import (
     RunOutcome,
     SyncCursor,
@@ -41,6 +41,7 @@ __all__ = [
     "OrderLine",
     "OutboundJob",
     "PersonalDataAccess",
+    "PriceLedgerEntry",
     "Product",
     "RunOutcome",
     "ShippingType",
@@ -48,6 +49,7 @@ __all__ = [
     "StockLedgerEntry",
     "SyncCursor",
     "SyncRun",
+    "Validation",
     "WebhookReceipt",
     "WorkerHeartbeat",
     "normalize_carrier",

@@ -3,6 +3,11 @@ from django.db import models
 from integration_hub.models.integration import Integration
 
 
+class Validation(models.TextChoices):
+    VALID = "valid", "Valid"
+    INVALID = "invalid", "Invalid: not published"
+
+
 class Product(models.Model):
     """One SKU of the source catalogue and how it is offered on the marketplace (the SKU map)."""
 
@@ -25,8 +30,29 @@ class Product(models.Model):
     last_source_qty_at = models.DateTimeField(null=True, blank=True)
     last_pushed_qty = models.IntegerField(null=True, blank=True)
     last_pushed_at = models.DateTimeField(null=True, blank=True)
+    last_pushed_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    last_pushed_price_at = models.DateTimeField(null=True, blank=True)
+    validation_status = models.CharField(
+        max_length=10, choices=Validation.choices, default=Validation.VALID, db_index=True
+    )
+    validation_errors = models.JSONField(
+        default=list, blank=True, help_text="Why the SKU is not published: [{kind, message}]."
+    )
+    marketplace_qty = models.IntegerField(
+        null=True, blank=True, help_text="Quantity the marketplace showed at the last audit."
+    )
+    marketplace_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    marketplace_checked_at = models.DateTimeField(null=True, blank=True)
+    drift_found_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Set while the marketplace differs from what the hub confirmed.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The map and catalogue fields only: quantities, pushes and audits change every minute and
+    # have their own ledgers, so keeping them here would bury the changes people care about.
 
     class Meta:
         ordering = ["integration", "sku"]

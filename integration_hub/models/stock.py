@@ -49,7 +49,13 @@ class StockLedgerEntry(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         REJECTED = "rejected", "Rejected by the marketplace"
 
+    class Reason(models.TextChoices):
+        CHANGE = "change", "Quantity changed"
+        DRIFT = "drift", "Drift repair"
+        RETRY = "retry", "Retry after a rejection"
+
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="ledger")
+    reason = models.CharField(max_length=10, choices=Reason.choices, default=Reason.CHANGE)
     marketplace_import = models.ForeignKey(
         MarketplaceImport, on_delete=models.CASCADE, related_name="entries"
     )
@@ -68,3 +74,29 @@ class StockLedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id}: {self.pushed_qty} ({self.outcome})"
+
+
+class PriceLedgerEntry(models.Model):
+    """One row per SKU per price push (PRI01), settled from PRI02/PRI03 like stock."""
+
+    Outcome = StockLedgerEntry.Outcome
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_ledger")
+    marketplace_import = models.ForeignKey(
+        MarketplaceImport, on_delete=models.CASCADE, related_name="price_entries"
+    )
+    price = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="GBP")
+    outcome = models.CharField(
+        max_length=10, choices=StockLedgerEntry.Outcome.choices, default="pending"
+    )
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["product", "-created_at"], name="priceledger_product_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.price} ({self.outcome})"

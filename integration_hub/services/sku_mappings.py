@@ -79,6 +79,10 @@ def sku_mappings_import(integration: Integration, path: str | Path) -> ImportRep
         for row in rows:
             outcome = _product_apply(products[row.values["sku"]], row.values)
             setattr(report, outcome, getattr(report, outcome) + 1)
+    if report.updated:
+        from integration_hub.flows.sku_validation import products_validate
+
+        products_validate(integration)  # a new EAN may make a SKU publishable, or not
     return report
 
 
@@ -91,6 +95,9 @@ def _product_apply(product: Product, values: dict[str, str]) -> str:
         changes["ean"] = values["ean"]
     if all(getattr(product, name) == value for name, value in changes.items()):
         return "unchanged"
+    if changes["offer_sku"] != product.offer_sku:
+        # a new offer on the marketplace: publish its stock and price again
+        changes.update(last_pushed_qty=None, last_pushed_price=None)
     Product.objects.filter(pk=product.pk).update(**changes)
     return "updated"
 

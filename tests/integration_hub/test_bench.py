@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from integration_hub import bench
+from integration_hub import bench, bench_latency
 from integration_hub.models import Integration, Order, OutboundJob, Product
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -13,7 +13,19 @@ def test_bench_runs_every_code_path_and_leaves_nothing_behind(monkeypatch, tmp_p
     monkeypatch.setitem(
         bench.SCALES,
         "small",
-        {"orders": 30, "jobs": 40, "search_orders": 200, "lookups": 5, "skus": 500},
+        {
+            "orders": 30,
+            "jobs": 40,
+            "search_orders": 200,
+            "lookups": 5,
+            "skus": 500,
+            "latency": "small",
+        },
+    )
+    monkeypatch.setitem(
+        bench_latency.LATENCY_SCALES,
+        "small",
+        {"tick": 0.3, "passes": 3, "skus": 10, "changes": 3, "limits": "off"},
     )
     out = tmp_path / "bench.json"
     call_command("hub", "bench", "--scale", "small", "--json", str(out))
@@ -24,8 +36,13 @@ def test_bench_runs_every_code_path_and_leaves_nothing_behind(monkeypatch, tmp_p
         "order ingest (OR11 pages of 100 → upsert)",
         "outbox relay (claim + run + record)",
         "CX search (exact identifiers)",
+        "stock change in source → STO01 submitted (sandbox loop)",
     ]
-    assert [r["rows"] for r in report["results"]] == [500, 30, 40, 10]
+    assert [r["rows"] for r in report["results"]][:4] == [500, 30, 40, 10]
+    latency = report["results"][4]
+    assert 1 <= latency["rows"] <= 9  # one sample per change that reached an import
+    assert latency["notes"]["changes not sent yet"] == 0
+    assert 0 < latency["notes"]["p50 s"] <= latency["notes"]["max s"] < 2
     assert report["results"][0]["notes"] == {"changed": 5}
     assert all(r["seconds"] > 0 and r["baseline_seconds"] > 0 for r in report["results"])
     assert report["machine"]["cpus"] >= 1

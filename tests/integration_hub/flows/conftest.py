@@ -14,7 +14,8 @@ from integration_hub.models import Integration, Product
 from integration_hub.services.outbox import outbox_relay
 from tests.support.wsgi_adapter import DjangoAppAdapter
 
-BASE = "http://sandbox.test"
+# the host the in-process sandbox sees, so the absolute URLs it builds (OF53) point back here
+BASE = "http://testserver"
 
 
 class ScriptedAdapter(DjangoAppAdapter):
