@@ -330,12 +330,19 @@ def bench_stock_latency(scale: dict) -> Result:
     return measure(scale)
 
 
+def bench_order_latency(scale: dict) -> Result:
+    from integration_hub.bench_latency import bench_order_latency as measure
+
+    return measure(scale)
+
+
 BENCHMARKS = [
     bench_stock_plan,
     bench_order_ingest,
     bench_outbox_relay,
     bench_order_search,
     bench_stock_latency,
+    bench_order_latency,
 ]
 
 

@@ -14,6 +14,9 @@ from connectors.mirakl.limiter import CallLimiter
 from connectors.registry import source_class_for
 from integration_hub.models import CallLimitMode, Integration
 
+# Seconds each call-limit slot is kept beyond its window (see connectors/mirakl/limiter.py).
+LIMIT_MARGIN_SECONDS = 2.0
+
 
 def http_session() -> requests.Session:
     """A fresh HTTP session; tests replace this to answer from the in-process sandboxes."""
@@ -29,7 +32,7 @@ def marketplace_client_for(integration: Integration) -> MiraklClient:
         integration.marketplace_url,
         api_key,
         shop_id=integration.shop_id or None,
-        limiter=CallLimiter(integration.name, mode=mode),
+        limiter=CallLimiter(integration.name, mode=mode, margin_seconds=LIMIT_MARGIN_SECONDS),
         session=http_session(),
     )
 

@@ -10,7 +10,8 @@ which operation, path and body. Rules applied to every call:
   PermanentError carrying Mirakl's ``{status, message}`` and any error ``code``.
 * Retries happen here (tenacity, jittered exponential backoff, ``max_attempts``) and only for
   TransientError. A ``Retry-After`` longer than ``max_wait_seconds`` is re-raised at once so
-  the caller's outbox reschedules instead of a worker sleeping.
+  the caller's outbox reschedules instead of a worker sleeping. Every attempt takes its own
+  call-limiter slot: Mirakl counts a retried call like any other.
 * Non-idempotent writes (OR28 refunds, OR30 cancelations) are retried only when Mirakl
   certainly did nothing (429, 503, connect timeout). Any other failure after the request may
   have reached Mirakl raises :class:`OutcomeUnknownError`: the caller must look the order up
@@ -156,7 +157,8 @@ class MiraklHttp:
         limit: bool = True,
         limit_as: str | None = None,
     ) -> Any:
-        """One logical call: limiter, then retried HTTP attempts; returns the parsed body.
+        """One logical call: HTTP attempts, each taking a limiter slot first (a retry is one
+        more call in Mirakl's window); returns the parsed body.
 
         ``expect``: "object" or "array" (JSON parsed with Decimal; another shape is a
         PermanentError), "text" (str) or "none" (204, body ignored).
@@ -164,8 +166,14 @@ class MiraklHttp:
         ``limit=False`` skips the limiter (continuation pages already paid for);
         ``limit_as`` names the limiter rule when it differs from ``op`` (``OR11:ids``).
         """
-        if limit:
-            self.acquire(limit_as or op)
+
+        def attempt():
+            if limit:  # every attempt is a call in Mirakl's window, a retry too
+                self.acquire(limit_as or op)
+            return self._attempt(
+                op, method, path, list(params), json_body, files, expect, idempotent
+            )
+
         retrying = Retrying(
             stop=stop_after_attempt(self.max_attempts),
             wait=self._wait,
@@ -173,9 +181,7 @@ class MiraklHttp:
             sleep=self._sleep,
             reraise=True,
         )
-        return retrying(
-            self._attempt, op, method, path, list(params), json_body, files, expect, idempotent
-        )
+        return retrying(attempt)
 
     # --- one attempt --------------------------------------------------------------------
 

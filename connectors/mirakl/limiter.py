@@ -15,6 +15,11 @@ the slots already taken for this call are released again. If the process dies be
 steps, the taken slot simply expires: the over-reservation is bounded by one slot for W
 seconds, which errs on the safe side.
 
+``margin_seconds`` keeps each slot that much longer than its window: Django's database cache
+stores expiries to the second, and a request reaches Mirakl later than it took its slot, so
+without a margin two calls can land a little less than W seconds apart at Mirakl's end (the
+chaos soak caught exactly that). The hub's clients use 2 s; the default is 0.
+
 ``acquire(op)`` sleeps when the wait is at most ``max_wait_seconds``; otherwise it raises
 :class:`CallDeferred` (a TransientError with ``retry_after``) so the caller's outbox
 reschedules the work: deferred, never dropped. ``mode="off"`` disables limiting (sandboxes,
@@ -94,6 +99,7 @@ class CallLimiter:
         mode: str = "on",
         rules: Mapping[str, tuple[Rule, ...]] | None = None,
         max_wait_seconds: float = 30,
+        margin_seconds: float = 0.0,
         cache=None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
@@ -104,6 +110,7 @@ class CallLimiter:
         self.mode = mode
         self.rules = {**DEFAULT_RULES, **(rules or {})}
         self.max_wait_seconds = max_wait_seconds
+        self.margin_seconds = margin_seconds
         self._cache = cache
         self._clock = clock
         self._sleep = sleep
@@ -151,15 +158,16 @@ class CallLimiter:
 
     def _take_slot(self, op: str, rule: Rule) -> tuple[str | None, float]:
         now = self._clock()
+        hold = rule.window + self.margin_seconds
         keys = [self._key(op, rule, n) for n in range(rule.calls)]
         for key in keys:
-            if self.cache.add(key, now + rule.window, timeout=rule.window):
+            if self.cache.add(key, now + hold, timeout=hold):
                 return key, 0.0
         expiries = [v for v in self.cache.get_many(keys).values() if v is not None]
         earliest = min(expiries, default=now)
         # Clamp: another host's clock may be skewed, and a slot that is still in the cache is
-        # taken whatever its stored expiry says; it is gone after at most W seconds.
-        return None, min(max(earliest - now, _MIN_WAIT), float(rule.window))
+        # taken whatever its stored expiry says; it is gone after at most W (+ margin) seconds.
+        return None, min(max(earliest - now, _MIN_WAIT), float(hold))
 
     def _key(self, op: str, rule: Rule, n: int) -> str:
         return f"mirakl-limit:{self.scope}:{op}:{rule.window}:{n}"

@@ -12,7 +12,8 @@ from integration_hub.cli import (
     integration,
     mappings,
     schedules,
+    soak,
     sync,
 )
 
-SUBCOMMAND_MODULES = [integration, schedules, demo, exceptions, sync, mappings, bench]
+SUBCOMMAND_MODULES = [integration, schedules, demo, exceptions, sync, mappings, bench, soak]

@@ -55,8 +55,10 @@ def _docs_write(table: list[str], box: dict) -> None:
         "",
         *table,
         "",
-        "Not yet measured (their flows are not built): reconciliation, Excel export,",
-        "end-to-end latency in the sandbox loop.",
+        "The two latency rows are different: they run the sandbox loop on the real clock (the",
+        "pass on its schedule's interval, Mirakl's call limits on at full scale), so their",
+        "'hub s' is the p95 latency and their baseline is the pass interval itself: the wait a",
+        "change or an order can have before the next pass sees it.",
         "",
     ]
     DOCS.write_text("\n".join(text))

@@ -199,7 +199,10 @@ def _hub_status_follow(order: Order, dto: OrderDTO) -> None:
     state = dto.order_state
     before = order.hub_status
     if state == "SHIPPING":
-        if before in IN_SOURCE:
+        if before == HubStatus.CONFIRMED and order.carrier_name:
+            # the hub thought its OR24 took, the marketplace says it did not: send it again
+            after = HubStatus.DISPATCHED
+        elif before in IN_SOURCE:
             after = before
         elif order.source_order_id:
             after = HubStatus.INJECTED
@@ -224,6 +227,16 @@ def _status_side_effects(order: Order, before: str, after: str) -> None:
             kind="order_inject",
             identity_key=f"order_inject:{order.pk}",
             payload={"order_id": order.pk},
+        )
+    elif after == HubStatus.DISPATCHED and before == HubStatus.CONFIRMED:
+        # the dispatch pass plans it again (a dispatched order without a carrier code); OR23
+        # first looks at the marketplace, so a stale read costs one look-up, not a duplicate
+        Order.objects.filter(pk=order.pk).update(carrier_code="")
+        order_event_add(
+            order,
+            source=MARKETPLACE,
+            kind="confirmation_lost",
+            message="The marketplace still shows the order SHIPPING: confirming the dispatch again",
         )
     elif after == HubStatus.CONFIRMED:
         for kind in ("shipped_not_confirmed", "dispatch_deadline"):

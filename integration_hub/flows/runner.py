@@ -2,7 +2,8 @@
 
 A pass that cannot reach a system raises; the runner records the run as failed and, when the
 credentials were refused or the system stayed down, one exception bound to the integration.
-A successful pass clears those exceptions by itself.
+A successful pass clears those exceptions by itself. A pass stopped by the marketplace's call
+budget (CallDeferred) is a success counted as ``deferred``: the next pass continues.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from connectors.base import ConfigError, TransientError
+from connectors.mirakl.limiter import CallDeferred
 from exceptions_queue.services import exception_clear, exception_record
 from integration_hub.models import Integration, RunOutcome, SyncRun
 from integration_hub.services.runs import RunRecorder, flow_lock, sync_run
@@ -35,7 +37,13 @@ def flow_pass_run(integration: Integration, flow: str, body: FlowBody) -> SyncRu
         recorder = None
         try:
             with sync_run(integration, flow) as recorder:
-                body(integration, recorder)
+                try:
+                    body(integration, recorder)
+                except CallDeferred as deferred:
+                    # the marketplace's call budget for an operation is spent: what is done
+                    # stays done and the next pass goes on from there; nothing is wrong
+                    recorder.add("deferred")
+                    log.info("%s %s pass stopped early: %s", integration, flow, deferred)
         except ConfigError as error:
             _flow_failed(integration, flow, "auth_failed", error)
         except TransientError as error:

@@ -35,7 +35,15 @@ def sync_run(integration: Integration, flow: str) -> Iterator[RunRecorder]:
 
     An exception escaping the block marks the run failed (with the error) and is re-raised.
     """
-    run = SyncRun.objects.create(integration=integration, flow=flow, started_at=timezone.now())
+    now = timezone.now()
+    # Callers hold the flow's lock, so a run of this flow still marked running was cut off
+    # (a killed worker): close it, or the dashboard shows it running forever.
+    SyncRun.objects.filter(integration=integration, flow=flow, outcome=RunOutcome.RUNNING).update(
+        outcome=RunOutcome.FAILED,
+        finished_at=now,
+        error="Interrupted: the worker stopped during this run (nothing after it was recorded).",
+    )
+    run = SyncRun.objects.create(integration=integration, flow=flow, started_at=now)
     recorder = RunRecorder(run)
     try:
         yield recorder

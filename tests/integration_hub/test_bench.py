@@ -27,6 +27,11 @@ def test_bench_runs_every_code_path_and_leaves_nothing_behind(monkeypatch, tmp_p
         "small",
         {"tick": 0.3, "passes": 3, "skus": 10, "changes": 3, "limits": "off"},
     )
+    monkeypatch.setitem(
+        bench_latency.ORDER_LATENCY_SCALES,
+        "small",
+        {"tick": 0.3, "passes": 3, "orders": 2, "limits": "off"},
+    )
     out = tmp_path / "bench.json"
     call_command("hub", "bench", "--scale", "small", "--json", str(out))
     report = json.loads(out.read_text())
@@ -37,12 +42,17 @@ def test_bench_runs_every_code_path_and_leaves_nothing_behind(monkeypatch, tmp_p
         "outbox relay (claim + run + record)",
         "CX search (exact identifiers)",
         "stock change in source → STO01 submitted (sandbox loop)",
+        "marketplace order paid → created in source (sandbox loop)",
     ]
     assert [r["rows"] for r in report["results"]][:4] == [500, 30, 40, 10]
     latency = report["results"][4]
     assert 1 <= latency["rows"] <= 9  # one sample per change that reached an import
     assert latency["notes"]["changes not sent yet"] == 0
     assert 0 < latency["notes"]["p50 s"] <= latency["notes"]["max s"] < 2
+    orders = report["results"][5]
+    assert orders["rows"] >= 1  # paid orders that reached the source within the run
+    assert orders["notes"]["orders placed"] == 6
+    assert 0 < orders["notes"]["paid → in source p50 s"] < 2
     assert report["results"][0]["notes"] == {"changed": 5}
     assert all(r["seconds"] > 0 and r["baseline_seconds"] > 0 for r in report["results"])
     assert report["machine"]["cpus"] >= 1

@@ -217,3 +217,28 @@ def test_a_deferred_call_is_not_retried_by_the_client(clock, cache):
     with pytest.raises(CallDeferred):
         client.carriers_list()
     assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_retried_attempt_takes_its_own_slot(clock, cache):
+    """Mirakl counts a retry like any call: after a 500 the retry waits for STO02's window."""
+    url = f"{BASE}/api/offers/stock/imports/7/status"
+    responses.get(url, status=500, json={"status": 500, "message": "boom"})
+    responses.get(url, json={"import_id": 7, "status": "COMPLETE", "has_error_report": False})
+    limiter = make_limiter(cache, clock, max_wait_seconds=60)
+    client = make_client(limiter=limiter, sleep=limiter._sleep)
+
+    assert client.stock_import_status("7").status == "COMPLETE"
+    assert limiter.granted["STO02"] == 2
+    assert len(responses.calls) == 2
+    # the retry's back-off, then the rest of the 15 s window the first attempt opened
+    backoff, window_rest = limiter._sleep
+    assert round(backoff + window_rest, 3) == 15.0
+
+
+def test_a_margin_keeps_each_slot_beyond_its_window(clock, cache):
+    limiter = make_limiter(cache, clock, max_wait_seconds=90, margin_seconds=2)
+    limiter.acquire("STO01")
+    clock.shift(60)  # the window is over, the margin is not
+    limiter.acquire("STO01")
+    assert limiter._sleep == [2.0]

@@ -322,6 +322,31 @@ def test_order_already_shipped_on_marketplace_is_marked_not_resent(hub):
     assert not hub.calls("/ship", "PUT")
 
 
+def test_a_confirmation_the_marketplace_lost_is_sent_again(hub):
+    """The hub recorded OR24 as done, yet the marketplace still shows SHIPPING (the chaos soak
+    found this: a 200 whose request never took). The next pull notices and re-confirms."""
+    order = to_shipping(hub)
+    map_carrier(hub, "DPD", "DPD")
+    shopify.fulfillment_create(
+        shop=hub.shopify_shop, order_reference=order.commercial_id, company="DPD", number="1556"
+    )
+    dispatch(hub)
+    order.refresh_from_db()
+    assert order.hub_status == HubStatus.CONFIRMED
+    SandboxOrder.objects.filter(order_id=order.marketplace_order_id).update(
+        state="SHIPPING", shipped_date=None, updated_at=timezone.now()
+    )
+    orders(hub)
+    order.refresh_from_db()
+    assert (order.hub_status, order.carrier_code) == (HubStatus.DISPATCHED, "")
+    assert order.events.filter(kind="confirmation_lost").count() == 1
+    dispatch(hub)
+    order.refresh_from_db()
+    assert order.hub_status == HubStatus.CONFIRMED
+    assert SandboxOrder.objects.get(order_id=order.marketplace_order_id).state == "SHIPPED"
+    assert len(hub.calls("/ship", "PUT")) == 2
+
+
 def test_acceptance_deadline_clock_raises_in_the_last_quarter(hub):
     hub.integration.auto_accept = False
     hub.integration.save()
@@ -392,6 +417,17 @@ def test_bad_credentials_raise_auth_failed_and_clear_after(hub):
     orders(hub)
     item.refresh_from_db()
     assert item.status == Status.RESOLVED
+
+
+def test_a_pass_stopped_by_the_call_budget_is_a_success_that_the_next_pass_continues(hub):
+    hub.integration.call_limit_mode = "spec"
+    hub.integration.save()
+    hub.marketplace_orders(lines=[{"sku": "SB-0001", "quantity": 1}])
+    assert orders(hub).counts.get("accepted") == 1
+    run = orders(hub)  # OR11 is once a minute: this one is deferred
+    assert (run.outcome, run.counts.get("deferred")) == ("success", 1)
+    assert not ExceptionItem.objects.filter(kind__in=["api_unavailable", "internal_error"])
+    assert orders(hub).outcome == "success"  # twice in a row is still not an outage
 
 
 def test_completeness_check_flags_an_order_the_source_lost_and_shared_source_ids(hub):
