@@ -69,7 +69,11 @@ def exception_record(
     due_by: dt.datetime | None = None,
     order=None,
 ) -> ExceptionItem:
-    """Open an item for this problem, or bump the live one (one item per fingerprint)."""
+    """Open an item for this problem, or bump the live one (one item per fingerprint).
+
+    The message is redacted like the detail: it often quotes an error, and errors can quote
+    a URL with a key in it."""
+    message = redact(message)
     info = KINDS[kind]
     now = timezone.now()
     fingerprint = fingerprint_for(integration.pk, kind, subject_type, str(subject_id))

@@ -7,8 +7,11 @@ A `.env` file in the project root is read first when present (real environment v
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from dotenv import load_dotenv
 
 from integration_hub.env import (
@@ -42,6 +45,7 @@ if not HUB_ENCRYPTION_KEYS:
 DEBUG = env_bool("HUB_DEBUG", False)
 HUB_SANDBOX = env_bool("HUB_SANDBOX", False)
 HUB_HTTPS = env_bool("HUB_HTTPS", True)
+HUB_BEHIND_PROXY = env_bool("HUB_BEHIND_PROXY", False)  # a TLS-terminating proxy in front
 ALLOWED_HOSTS = env_list("HUB_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("HUB_CSRF_TRUSTED_ORIGINS", [])
 HUB_BASE_URL = env_str("HUB_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -58,8 +62,13 @@ INSTALLED_APPS = [
     "django_q",
     "django_tables2",
     "django_filters",
+    "axes",  # login throttling (see "Auth and sessions")
+    "csp",  # Content-Security-Policy header (see "HTTPS and browser security")
+    "simple_history",
     "integration_hub",
     "exceptions_queue",
+    "reconciliation",
+    "returns",
     "connectors.sandbox",
 ]
 
@@ -76,6 +85,7 @@ INSTALLED_APPS += SANDBOX_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,7 +93,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "integration_hub.urls"
@@ -115,6 +127,35 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("HUB_SESSION_HOURS", 8, minimum=1) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Brute-force protection (django-axes): after HUB_LOGIN_FAILURE_LIMIT failed logins for one
+# username from one IP address, that pair is locked out for HUB_LOGIN_LOCKOUT_MINUTES; the
+# login page says so (status 429). Other users and other addresses are unaffected, so one
+# attacker cannot lock everybody out. `python manage.py axes_reset_username NAME` unlocks.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("HUB_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("HUB_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/login.html"
+AXES_VERBOSE = False
+
+
+def axes_client_ip(request) -> str:
+    """The address axes counts failures for: behind our proxy, the one the proxy saw.
+
+    The proxy appends the address it received the request from to X-Forwarded-For, so the last
+    entry cannot be forged by the client (earlier ones can). Without HUB_BEHIND_PROXY it is
+    REMOTE_ADDR; with the proxy's own address every user would share one lock-out.
+    """
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if HUB_BEHIND_PROXY else ""
+    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
+
+
+AXES_CLIENT_IP_CALLABLE = axes_client_ip
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -131,12 +172,37 @@ SECURE_HSTS_SECONDS = 31_536_000 if HUB_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HUB_HTTPS
 SECURE_HSTS_PRELOAD = HUB_HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-if env_bool("HUB_BEHIND_PROXY", False):
+if HUB_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts, styles, fonts and images come from the hub itself only: no inline <script>, no
+# inline event handlers, no inline style attributes (tests/security/test_headers.py scans the
+# templates), so an injected tag cannot run. The admin's templates comply too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    }
+}
+
+# --- Untrusted input: uploads and webhooks (docs/security.md) ------------------------------
+
+# CSV/XLSX imports (integration_hub/tabular.py): file size and data rows.
+HUB_UPLOAD_MAX_MB = env_int("HUB_UPLOAD_MAX_MB", 20, minimum=1)
+HUB_UPLOAD_MAX_ROWS = env_int("HUB_UPLOAD_MAX_ROWS", 200_000, minimum=1)
+# Largest webhook body accepted (integration_hub/webhooks.py); bigger ones get 413 unread.
+HUB_WEBHOOK_MAX_KB = env_int("HUB_WEBHOOK_MAX_KB", 1024, minimum=1)
 
 # --- Locale -------------------------------------------------------------------------------
 
@@ -225,6 +291,9 @@ HUB_HEARTBEAT_STALE_SECONDS = env_int("HUB_HEARTBEAT_STALE_SECONDS", 180, minimu
 HUB_DRIFT_AUDIT_HOURS = env_int("HUB_DRIFT_AUDIT_HOURS", 24, minimum=1)
 
 # --- Logging ------------------------------------------------------------------------------
+
+# The technical 500 report (DEBUG page, e-mail to ADMINS) hides secret-named locals too.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "integration_hub.logging.HubExceptionReporterFilter"
 
 LOGGING = {
     "version": 1,

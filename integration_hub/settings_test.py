@@ -25,3 +25,11 @@ STORAGES = {
 }
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# django-axes stays on (tests/security/test_login_throttling.py proves the lockout), but logins
+# without a request (Client.login, authenticate() in tests) skip its check, and each test's
+# failed attempts live in its own rolled-back transaction, so no test locks out another.
+AUTHENTICATION_BACKENDS = [
+    "tests.security.backends.AxesRequestOptionalBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]

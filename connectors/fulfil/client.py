@@ -231,15 +231,17 @@ class FulfilConnector(SourceConnector):
         domain = [["reference", "=", reference]]
         fields = ["id", "number", "state", "reference", contract.RETURN_TOTAL_FIELD]
         rows = self._search_read("sale.sale", domain, fields, order=[["id", "ASC"]], limit=10)
-        orders = [
-            row
-            for row in rows
-            if (as_decimal(row.get(contract.RETURN_TOTAL_FIELD)) or 0) >= 0
-            and row.get("reference") == reference
-        ]
-        if len(orders) > 1:
-            logger.warning("fulfil has %d sales with reference %s", len(orders), reference)
-        return orders[0] if orders else None
+        with mapping.malformed_as_permanent("sale.sale lookup"):
+            orders = [
+                row
+                for row in rows
+                if (as_decimal(row.get(contract.RETURN_TOTAL_FIELD)) or 0) >= 0
+                and row.get("reference") == reference
+            ]
+            if len(orders) > 1:
+                logger.warning("fulfil has %d sales with reference %s", len(orders), reference)
+            # The id is what every caller needs: read it here, where a bad one is reported.
+            return {**orders[0], "id": int(orders[0]["id"])} if orders else None
 
     def _sale_complete(self, sale: Mapping) -> SourceOrderRef:
         """Quote and confirm a sale left in draft (also after a crash mid-way), then re-read."""
@@ -251,7 +253,8 @@ class FulfilConnector(SourceConnector):
             fields = ["id", "number", "state"]
             rows = self._search_read("sale.sale", [["id", "=", int(sale["id"])]], fields, limit=1)
             sale = rows[0] if rows else sale
-        return SourceOrderRef(str(sale["id"]), mapping.text(sale.get("number")))
+        with mapping.malformed_as_permanent("sale.sale re-read"):
+            return SourceOrderRef(str(sale["id"]), mapping.text(sale.get("number")))
 
     def _sale_values(self, request: SourceOrderRequest) -> dict:
         if self.party_id is None:
@@ -278,7 +281,8 @@ class FulfilConnector(SourceConnector):
         rows = self._search_read(
             "product.product", [["code", "in", wanted]], ["id", "code"], limit=len(wanted)
         )
-        found = {str(row["code"]): int(row["id"]) for row in rows}
+        with mapping.malformed_as_permanent("product.product lookup"):
+            found = {str(row["code"]): int(row["id"]) for row in rows}
         missing = [sku for sku in wanted if sku not in found]
         if missing:
             raise PermanentError(
@@ -292,7 +296,9 @@ class FulfilConnector(SourceConnector):
         rows = self._search_read("country.country", [["code", "=", iso2]], ["id"], limit=1)
         if not rows:
             raise PermanentError(f"country {iso2!r} is unknown in Fulfil", code="unknown_country")
-        values = mapping.address_values(address, party_id=self.party_id, country_id=rows[0]["id"])
+        with mapping.malformed_as_permanent("country.country lookup"):
+            country_id = int(rows[0]["id"])
+        values = mapping.address_values(address, party_id=self.party_id, country_id=country_id)
         # An address left behind by a crash is harmless: nothing refers to it.
         created = self.http.v2_call("party.address", "create", [[values]], retry=False)
         return int(created[0])
@@ -305,6 +311,10 @@ class FulfilConnector(SourceConnector):
         domain = [["state", "in", contract.SHIPMENT_SHIPPED_STATES], *start.domain()]
         fields = ["id", *dict.fromkeys(contract.SHIPMENT_FIELDS.values())]
         rows = self._search_read("stock.shipment.out", domain, fields, order=KEYSET_ORDER)
+        with mapping.malformed_as_permanent("stock.shipment.out read"):
+            return self._shipments_page(start, rows)
+
+    def _shipments_page(self, start: Keyset, rows: list[Mapping]) -> Page:
         has_more = len(rows) == self.page_size
         sales_field, moves_field = (
             contract.SHIPMENT_FIELDS["sales"],
@@ -336,6 +346,10 @@ class FulfilConnector(SourceConnector):
         ]
         fields = ["id", "reference", "state", contract.RETURN_TOTAL_FIELD, "write_date"]
         rows = self._search_read("sale.sale", domain, fields, order=KEYSET_ORDER)
+        with mapping.malformed_as_permanent("return sale.sale read"):
+            return self._refunds_page(start, rows)
+
+    def _refunds_page(self, start: Keyset, rows: list[Mapping]) -> Page:
         has_more = len(rows) == self.page_size
         lines: dict[int, list[Mapping]] = {int(row["id"]): [] for row in rows}
         line_fields = ["id", "sale", "product", "product.code", "quantity", "amount"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,28 @@ from connectors.base import (
     SourceRefund,
 )
 from connectors.fulfil import contract
+
+# --- malformed answers -------------------------------------------------------------------------
+
+SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError, ArithmeticError)
+
+
+@contextmanager
+def malformed_as_permanent(what: str) -> Iterator[None]:
+    """Read a Fulfil answer; a body of the wrong shape becomes a PermanentError naming ``what``.
+
+    Rows are read with ``.get()``/``int()``/``[...]``; well-formed JSON of another shape
+    (``[null]``, a string where a list of ids is expected, a row without ``id``) would otherwise
+    escape as AttributeError/TypeError/KeyError, which connectors.base does not allow. Retrying
+    cannot fix a body, hence permanent.
+    """
+    try:
+        yield
+    except SHAPE_ERRORS as error:
+        raise PermanentError(
+            f"Fulfil {what} answered a malformed body ({type(error).__name__}: {error})"
+        ) from error
+
 
 # --- values --------------------------------------------------------------------------------
 

@@ -90,7 +90,11 @@ def import_errors(report: str) -> list[dtos.ImportLineError]:
     if not text:
         return []
     delimiter = ";" if text.splitlines()[0].count(";") >= text.splitlines()[0].count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        # newline="" lets csv see bare \r line ends (it refuses them inside a "line" otherwise)
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise PermanentError(f"Mirakl import error report is not readable CSV: {error}") from None
     header = [h.strip().lower() for h in rows[0]]
     line_at = _index(header, _LINE_COLUMNS, 0)
     message_at = _index(header, _MESSAGE_COLUMNS, 1)

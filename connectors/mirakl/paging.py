@@ -39,10 +39,12 @@ class PagingMixin:
                 op, "GET", path, params=query, limit=charge and offset == 0, limit_as=limit_as
             )
             items = body.get(key) or []
+            if not isinstance(items, list):
+                raise PermanentError(f"Mirakl {op}: {key!r} is not a list")
             yield from items
             offset += len(items)
-            total = body.get("total_count")
-            if not items or (total is not None and offset >= int(total)):
+            total = _total_count(op, body.get("total_count"))
+            if not items or (total is not None and offset >= total):
                 return
             if total is None and len(items) < PAGE_MAX:
                 return
@@ -57,10 +59,27 @@ class PagingMixin:
             body = self._http.call(
                 op, "GET", path, params=query, limit=charge_every_page or token is None
             )
-            yield from body.get("data") or []
+            data = body.get("data") or []
+            if not isinstance(data, list):
+                raise PermanentError(f"Mirakl {op}: 'data' is not a list")
+            yield from data
             token = body.get("next_page_token")
+            if token is not None and not isinstance(token, str):
+                raise PermanentError(f"Mirakl {op}: next_page_token {token!r} is not text")
             if not token:
                 return
             if token in seen:
                 raise PermanentError(f"Mirakl {op}: next_page_token {token!r} repeated")
             seen.add(token)
+
+
+def _total_count(op: str, value) -> int | None:
+    """``total_count`` as an int; a malformed one is the server's fault, not a crash."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise PermanentError(f"Mirakl {op}: total_count {value!r} is not a whole number")
+    try:
+        return int(value)
+    except ValueError:
+        raise PermanentError(f"Mirakl {op}: total_count {value!r} is not a whole number") from None

@@ -44,6 +44,7 @@ def parse_each(
     """Yield ``parser(item)`` for each item; raise ParseErrors at the end for the bad ones."""
     failures: list[tuple[str, str, dict]] = []
     for item in items:
+        item = without_nul(item)
         item_id = str(item.get(id_key, "?")) if isinstance(item, dict) else "?"
         try:
             if not isinstance(item, dict):
@@ -55,6 +56,21 @@ def parse_each(
         yield parsed
     if failures:
         raise ParseErrors(kind, failures)
+
+
+def without_nul(value: Any) -> Any:
+    """``value`` with every NUL character removed from its strings and keys.
+
+    PostgreSQL stores NUL neither in text nor (escaped) in jsonb: one such character in an
+    order would fail its save, and with it the rest of the page, on every pass.
+    """
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_nul(v) for v in value]
+    return value
 
 
 # --- scalars ----------------------------------------------------------------------------
@@ -92,9 +108,12 @@ def money(value: Any) -> Decimal | None:
     if isinstance(value, bool):
         raise ParseFailure(f"not an amount: {value!r}")
     try:
-        return value if isinstance(value, Decimal) else Decimal(str(value))
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
     except InvalidOperation:
         raise ParseFailure(f"not an amount: {value!r}") from None
+    if not amount.is_finite():  # "NaN" and "Infinity" are valid Decimals, never amounts
+        raise ParseFailure(f"not an amount: {value!r}")
+    return amount
 
 
 def required_money(obj: dict, key: str) -> Decimal:

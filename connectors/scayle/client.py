@@ -202,7 +202,7 @@ class ScayleConnector(SourceConnector):
         identifier = quote(contract.REFERENCE_KEY_PREFIX + external_reference, safe="=")
         path = self._orders_path(contract.ORDER_BY_REFERENCE, order=identifier)
         try:
-            order = self.http.read(path, scope=contract.SCOPE_ORDER_READ) or {}
+            order = self._object(self.http.read(path, scope=contract.SCOPE_ORDER_READ), "order")
         except PermanentError as error:
             if error.status == 404:
                 return None
@@ -220,18 +220,18 @@ class ScayleConnector(SourceConnector):
             return existing
         body = mapping.order_body(request, channel_key=self.channel_key)
         try:
-            order = self.http.write(
+            answer = self.http.write(
                 "POST", self._orders_path(), body, scope=contract.SCOPE_ORDER_WRITE
             )
+            order = self._object(answer, "order create")
         except ConnectorError as error:
             if isinstance(error, ConfigError):
                 raise
-            # The answer may have been lost after SCAYLE created it: look before failing.
+            # The answer may have been lost (or mangled) after SCAYLE created it: look first.
             found = self.order_find(request.external_reference)
             if found is not None:
                 return found
             raise
-        order = order or {}
         if order.get("referenceKey") != request.external_reference:
             self._reference_key_set(str(order.get("id")), request.external_reference)
         return mapping.order_ref(order)
@@ -279,6 +279,19 @@ class ScayleConnector(SourceConnector):
         if state.after:
             params["cursor"] = state.after
         return params
+
+    @staticmethod
+    def _object(body: Any, what: str) -> Mapping:
+        """A single-resource answer (an empty body reads as ``{}``). Any other shape, e.g.
+        ``[null]``, is a PermanentError naming it: it would crash ``.get()`` and retrying
+        does not change a body."""
+        if body is None or body == "":
+            return {}
+        if not isinstance(body, Mapping):
+            raise PermanentError(
+                f"SCAYLE {what} answered {type(body).__name__} where an object is expected"
+            )
+        return body
 
     @staticmethod
     def _collection(body: Any, what: str) -> tuple[list[dict], str | None]:

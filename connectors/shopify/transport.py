@@ -176,7 +176,7 @@ class ShopifyGraphQL:
         return body
 
     def _remember_cost(self, query: str, body: dict) -> None:
-        cost = (body.get("extensions") or {}).get("cost") or {}
+        cost = _cost_of(body)
         status = cost.get("throttleStatus")
         if not isinstance(status, dict):
             return
@@ -197,7 +197,7 @@ class ShopifyGraphQL:
             # Shopify reports some auth and routing failures as {"errors": "text"}.
             raise PermanentError(f"Shopify error: {str(errors)[:300]}", code="graphql_error")
         codes = {
-            str((e.get("extensions") or {}).get("code", "")) for e in errors if isinstance(e, dict)
+            str(_dict(e.get("extensions")).get("code", "")) for e in errors if isinstance(e, dict)
         }
         if "THROTTLED" in codes:
             raise _Throttled(
@@ -216,8 +216,9 @@ class ShopifyGraphQL:
 
     @staticmethod
     def _throttle_wait(body: dict) -> float:
-        cost = (body.get("extensions") or {}).get("cost") or {}
-        status = cost.get("throttleStatus") or {}
+        cost = _cost_of(body)
+        status = cost.get("throttleStatus")
+        status = status if isinstance(status, dict) else {}
         try:
             requested = float(cost.get("requestedQueryCost") or 0)
             available = float(status.get("currentlyAvailable") or 0)
@@ -227,6 +228,15 @@ class ShopifyGraphQL:
         if rate <= 0:
             return 1.0
         return max(requested - available, 0) / rate or 1.0
+
+
+def _dict(value: Any) -> dict:
+    """``value`` if it is a JSON object, else an empty one (a malformed body is not a crash)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _cost_of(body: dict) -> dict:
+    return _dict(_dict(body.get("extensions")).get("cost"))
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from django.utils import timezone
 
+from integration_hub.logging import redact
 from integration_hub.models import Integration, RunOutcome, SyncRun
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def _run_finish(recorder: RunRecorder, outcome: str, error: str = "") -> None:
     run.finished_at = timezone.now()
     run.outcome = outcome
     run.counts = recorder.counts
-    run.error = error[:2000]
+    run.error = redact(error)[:2000]  # errors can quote a URL with a key in it
     run.save(update_fields=["finished_at", "outcome", "counts", "error"])
     log.info("run %s %s %s %s", run.integration_id, run.flow, outcome, recorder.counts)
 
