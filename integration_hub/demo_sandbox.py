@@ -28,6 +28,7 @@ MIRAKL_KEY = "sandbox-mirakl-key"
 DEMO_CARRIERS = [("Royal Mail", "Tracked 48", "RM"), ("DPD", "", "DPD"), ("Evri", "", "EVRI")]
 UNMAPPED_CARRIER = "Pigeon Post"
 MAX_OPEN_ORDERS = 300
+DEMO_PAYOUT_SECONDS = 30 * 60  # the marketplace pays what shipped every half hour in the demo
 
 
 def _shopify_seed():
@@ -236,8 +237,8 @@ def demo_rejected_stock_retry(integration: Integration) -> int:
 
 def demo_tick(*, rng: random.Random | None = None) -> dict[str, int]:
     """One step of the demo world: a new order, debits, and dispatches from the warehouse."""
+    from connectors.mirakl.sandbox.services import billing_cycle_close, shops
     from connectors.mirakl.sandbox.services import orders as mirakl_orders
-    from connectors.mirakl.sandbox.services import shops
 
     rng = rng or random.Random()  # noqa: S311 (demo data, not security)
     integration = Integration.objects.filter(name="demo").first()
@@ -274,4 +275,6 @@ def demo_tick(*, rng: random.Random | None = None) -> dict[str, int]:
             carrier, service = UNMAPPED_CARRIER, "Express"
         ship(order.commercial_id, carrier, service, f"DEMO{order.pk:08d}GB")
         counts["shipped"] += 1
+    if cache.add("demo-billing-cycle", 1, timeout=DEMO_PAYOUT_SECONDS):  # a payout now and then
+        counts["payouts"] = int(billing_cycle_close(shop=shop) is not None)
     return counts

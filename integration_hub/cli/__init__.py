@@ -11,9 +11,20 @@ from integration_hub.cli import (
     exceptions,
     integration,
     mappings,
+    reconcile,
     schedules,
     soak,
     sync,
 )
 
-SUBCOMMAND_MODULES = [integration, schedules, demo, exceptions, sync, mappings, bench, soak]
+SUBCOMMAND_MODULES = [
+    integration,
+    schedules,
+    demo,
+    exceptions,
+    sync,
+    mappings,
+    bench,
+    soak,
+    reconcile,
+]
