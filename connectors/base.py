@@ -242,3 +242,114 @@ class SourceConnector(ABC):
 
     def webhook_parse(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
         raise PermanentError(f"{self.kind} does not send webhooks")
+
+    # --- returns, refunds and cancellations (optional) --------------------------------------
+    #
+    # A source that cannot do one of these keeps the default, which raises NotSupportedError
+    # (or returns nothing, for reads): the hub then shows the work as manual, with one
+    # exception saying what a person must do in the source.
+
+    def return_authorise(self, request: SourceReturnRequest) -> SourceReturnRef:
+        """Create the return authorisation (RMA, return, credit memo) for a marketplace return.
+
+        Exactly once: look the return up by ``request.reference`` first and return the one that
+        exists instead of creating a second.
+        """
+        raise NotSupportedError(f"return authorisation is not supported by {self.kind}")
+
+    def returns_read(self, cursor: str = "") -> Page:
+        """Page[SourceReturnReceipt]: returns whose goods were received and inspected since
+        ``cursor`` (sellable or not). Systems without returns return none."""
+        return Page(items=[], next_cursor=cursor, has_more=False)
+
+    def order_cancel(self, request: SourceCancelRequest) -> None:
+        """Cancel the whole source order (the marketplace cancelled it before dispatch).
+
+        Idempotent: an order that is already cancelled is success.
+        """
+        raise NotSupportedError(f"cancelling an order is not supported by {self.kind}")
+
+    def order_lines_cancel(self, request: SourceCancelRequest) -> None:
+        """Cancel quantities on some lines of the source order (marketplace line cancels)."""
+        raise NotSupportedError(f"cancelling order lines is not supported by {self.kind}")
+
+    def refund_create(self, request: SourceRefundRequest) -> str:
+        """Record a refund made in the marketplace portal in the source; returns its id.
+
+        Exactly once: look the refund up by ``request.reference`` first.
+        """
+        raise NotSupportedError(f"creating a refund is not supported by {self.kind}")
+
+
+class NotSupportedError(PermanentError):
+    """The source system has no API for this; the hub falls back to manual handling."""
+
+    def __init__(self, message: str, **kwargs) -> None:
+        kwargs.setdefault("code", "not_supported")
+        super().__init__(message, **kwargs)
+
+
+@dataclass(frozen=True)
+class SourceReturnLine:
+    sku: str
+    quantity: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class SourceReturnRequest:
+    """A marketplace return the source should expect back."""
+
+    reference: str  # ours, unique per return: the marketplace return id
+    external_reference: str  # the JL customer order number
+    source_order_id: str
+    lines: list[SourceReturnLine]
+    rma: str = ""
+
+
+@dataclass(frozen=True)
+class SourceReturnRef:
+    source_return_id: str
+    source_return_name: str = ""
+
+
+@dataclass(frozen=True)
+class ReturnReceiptLine:
+    sku: str
+    received: int
+    sellable: int
+
+
+@dataclass(frozen=True)
+class SourceReturnReceipt:
+    """The goods of one source return, received and inspected."""
+
+    source_return_id: str
+    source_order_id: str
+    external_reference: str
+    lines: list[ReturnReceiptLine]
+    received_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class SourceRefundRequest:
+    """A refund made on the marketplace (portal) that the source should record too."""
+
+    reference: str  # ours, unique per refund; written on the source refund to find it again
+    external_reference: str
+    source_order_id: str
+    lines: list[ShipmentLine]
+    amount: Decimal  # goods, tax included
+    shipping_amount: Decimal
+    currency: str = "GBP"
+
+
+@dataclass(frozen=True)
+class SourceCancelRequest:
+    """Cancel a source order, or quantities on its lines (``lines`` empty: the whole order)."""
+
+    reference: str
+    external_reference: str
+    source_order_id: str
+    lines: list[ShipmentLine] = field(default_factory=list)
+    reason: str = ""

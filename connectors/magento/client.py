@@ -43,6 +43,7 @@ from connectors.base import (
 )
 from connectors.magento import mapping
 from connectors.magento.http import MagentoHttp
+from connectors.magento.returns import MagentoReturnsMixin
 from connectors.magento.search import (
     KEYSET_SORT,
     Filter,
@@ -59,7 +60,7 @@ SKU_CHUNK = 50  # SKUs per ``in`` filter: keeps the URL short
 
 
 @source_register("magento")
-class MagentoConnector(SourceConnector):
+class MagentoConnector(MagentoReturnsMixin, SourceConnector):
     """Reads catalogue, MSI stock, shipments and credit memos; places orders by guest cart."""
 
     kind = "magento"
@@ -187,14 +188,16 @@ class MagentoConnector(SourceConnector):
             current_page=1,
             sort=[("entity_id", "ASC")],
         )
-        items = (self.http.read("orders", params) or {}).get("items") or []
-        if not items:
-            return None
-        order = items[0]
-        return SourceOrderRef(
-            source_order_id=str(order["entity_id"]),
-            source_order_number=str(order.get("increment_id") or ""),
-        )
+        body = self.http.read("orders", params) or {}
+        with mapping.malformed_as_permanent("order search"):
+            items = body.get("items") or []
+            if not items:
+                return None
+            order = items[0]
+            return SourceOrderRef(
+                source_order_id=str(order["entity_id"]),
+                source_order_number=str(order.get("increment_id") or ""),
+            )
 
     def order_create(self, request: SourceOrderRequest) -> SourceOrderRef:
         """Place the order through a guest cart, unless one with this reference exists."""
@@ -261,32 +264,36 @@ class MagentoConnector(SourceConnector):
     def _order_ref(self, order_id: str) -> SourceOrderRef:
         try:
             order = self.http.read(f"orders/{order_id}") or {}
+            with mapping.malformed_as_permanent(f"orders/{order_id}"):
+                number = str(order.get("increment_id") or "")
         except ConnectorError:
             return SourceOrderRef(source_order_id=order_id)
-        return SourceOrderRef(
-            source_order_id=order_id, source_order_number=str(order.get("increment_id") or "")
-        )
+        return SourceOrderRef(source_order_id=order_id, source_order_number=number)
 
     # --- fulfilment and refunds ------------------------------------------------------------
 
     def shipments_read(self, cursor: str = "") -> Page:
         """Shipments created or updated after the cursor; carrier from the first track."""
         items, keyset, has_more = self._keyset_page("shipments", cursor)
-        orders = self._orders_by_id({str(item.get("order_id")) for item in items})
-        shipments = [
-            mapping.shipment_from(item, orders.get(str(item.get("order_id")), {})) for item in items
-        ]
-        next_cursor = keyset_next(items, keyset, has_more=has_more).encode()
+        with mapping.malformed_as_permanent("shipments search"):
+            orders = self._orders_by_id({str(item.get("order_id")) for item in items})
+            shipments = [
+                mapping.shipment_from(item, orders.get(str(item.get("order_id")), {}))
+                for item in items
+            ]
+            next_cursor = keyset_next(items, keyset, has_more=has_more).encode()
         return Page(items=shipments, next_cursor=next_cursor, has_more=has_more)
 
     def refunds_read(self, cursor: str = "") -> Page:
         """Credit memos created or updated after the cursor."""
         items, keyset, has_more = self._keyset_page("creditmemos", cursor)
-        orders = self._orders_by_id({str(item.get("order_id")) for item in items})
-        refunds = [
-            mapping.refund_from(item, orders.get(str(item.get("order_id")), {})) for item in items
-        ]
-        next_cursor = keyset_next(items, keyset, has_more=has_more).encode()
+        with mapping.malformed_as_permanent("creditmemos search"):
+            orders = self._orders_by_id({str(item.get("order_id")) for item in items})
+            refunds = [
+                mapping.refund_from(item, orders.get(str(item.get("order_id")), {}))
+                for item in items
+            ]
+            next_cursor = keyset_next(items, keyset, has_more=has_more).encode()
         return Page(items=refunds, next_cursor=next_cursor, has_more=has_more)
 
     # --- shared reads ----------------------------------------------------------------------
@@ -303,8 +310,9 @@ class MagentoConnector(SourceConnector):
             keyset.groups(), page_size=self.page_size, current_page=1, sort=KEYSET_SORT
         )
         body = self.http.read(path, params) or {}
-        items = list(body.get("items") or [])
-        has_more = int(body.get("total_count") or 0) > len(items)
+        with mapping.malformed_as_permanent(f"{path} search"):
+            items = list(body.get("items") or [])
+            has_more = int(body.get("total_count") or 0) > len(items)
         return items, keyset, has_more
 
     def _orders_by_id(self, order_ids: set[str]) -> dict[str, dict]:
@@ -316,5 +324,6 @@ class MagentoConnector(SourceConnector):
             page_size=len(order_ids),
             current_page=1,
         )
-        items = (self.http.read("orders", params) or {}).get("items") or []
-        return {str(order.get("entity_id")): order for order in items}
+        body = self.http.read("orders", params) or {}
+        with mapping.malformed_as_permanent("orders by id"):
+            return {str(order.get("entity_id")): order for order in body.get("items") or []}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from connectors.base import (
     Address,
+    PermanentError,
     Shipment,
     ShipmentLine,
     SourceOrderRequest,
@@ -21,6 +23,24 @@ from connectors.magento.search import magento_time_parse
 MISSING_TELEPHONE = "0000000000"  # Magento requires a telephone on every address by default
 SNAPSHOT_BUCKETS = 64
 SNAPSHOT_PREFIX = "v1:"
+SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError, ArithmeticError)
+
+
+@contextmanager
+def malformed_as_permanent(what: str) -> Iterator[None]:
+    """Read a Magento answer; a body of the wrong shape becomes a PermanentError naming ``what``.
+
+    Bodies are read with ``.get()``/``int()``/``[...]``; well-formed JSON of another shape
+    (``[null]``, a list where the search result object is expected, an item without
+    ``entity_id``) would otherwise escape as AttributeError/TypeError/KeyError, which
+    connectors.base does not allow. Retrying cannot fix a body, hence permanent.
+    """
+    try:
+        yield
+    except SHAPE_ERRORS as error:
+        raise PermanentError(
+            f"Magento {what} answered a malformed body ({type(error).__name__}: {error})"
+        ) from error
 
 
 def decimal_or_none(value: Any) -> Decimal | None:

@@ -11,8 +11,9 @@ SEKO is a 3PL: it knows SKUs and quantities, not prices or trustworthy titles, s
 carry ``price=None`` and the flows take prices elsewhere. Orders go through
 ``salesorders/v1/websubmit`` with a SalesOrderNumber derived from the JL order number, which
 is also the key of :meth:`order_find`; so a retried create can never make a second order.
-SEKO has no refunds (the base class answers an empty page); returns (receipts/v1 ASN, GRN)
-are out of scope. Vendor details we could not confirm live in :mod:`connectors.seko.contract`.
+SEKO has no refunds (the base class answers an empty page); returns go through a return ASN
+(receipts/v1) and come back as GRNs (:mod:`connectors.seko.returns`). Vendor details we could
+not confirm live in :mod:`connectors.seko.contract`.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from connectors.base import (
 from connectors.registry import source_register
 from connectors.seko import contract, mapping, webhooks
 from connectors.seko.http import SekoHttp
+from connectors.seko.returns import SekoReturnsMixin
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ def _path(template: str, **values: str) -> str:
 
 
 @source_register("seko")
-class SekoConnector(SourceConnector):
+class SekoConnector(SekoReturnsMixin, SourceConnector):
     """Reads SEKO stock and dispatches, submits web sales orders, verifies SEKO pushes."""
 
     kind = "seko"

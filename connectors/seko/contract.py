@@ -77,3 +77,24 @@ SIGNATURE_HEADER = "X-Seko-Signature"
 PUSH_TRACKING = "TrackingDetails"
 PUSH_DISPATCH = "DispatchConfirmation"  # [Q10] key of the Dispatch Confirmation record
 PUSH_TOPICS = {PUSH_TRACKING: "seko/tracking_details", PUSH_DISPATCH: "seko/dispatch_confirmation"}
+
+# --- returns (receipts/v1 ASN in, GRN/v1 out) -------------------------------------------------
+
+# [Q16] A marketplace return is announced to the DC as an ASN of type "Return":
+# receipts/v1/submit with {"Request": {"ASNHeader": {ASNNumber, ReceiptType, DCCode,
+# CustomerReference}, "List": {"ASNLineItem": [{LineNumber, ProductCode, Quantity}]}}}.
+RECEIPT_SUBMIT_PATH = "receipts/{version}/submit"
+RECEIPT_TYPE_RETURN = "Return"
+RECEIPT_LINE_ITEM = "ASNLineItem"
+# [Q17] An ASN can be read back by our ASNNumber (the hub looks before it submits again).
+RECEIPT_STATUS_PATH = "receipts/{version}/{number}/status"
+RECEIPT_ITEM = "ASN"
+# [Q18] Goods received notes for a window, like dispatches: one GRNLineItem per product and
+# location, carrying ASNNumber, ProductCode, Quantity, LocationType and ReceivedDate.
+GRN_PATH = "GRN/{version}/{start}/{end}"
+GRN_LIST_ITEM = "GRNLineItem"
+# [Q19] Received units booked to SELLABLE_LOCATION_TYPE ("Available Stock") are sellable;
+# any other location (Damaged, Quarantine) is not.
+# [Q20] ASNNumber (<= 50 chars) is ours: a prefix plus the marketplace return id.
+RETURN_NUMBER_PREFIX = "RT-"
+RECEIPT_NUMBER_MAX = 50

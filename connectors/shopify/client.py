@@ -31,6 +31,7 @@ from connectors.registry import source_register
 from connectors.shopify import graphql as gql
 from connectors.shopify import mapping
 from connectors.shopify.cursors import ReadCursor, parse_time, parse_time_or_none
+from connectors.shopify.returns import ShopifyReturnsMixin
 from connectors.shopify.transport import ShopifyGraphQL
 from connectors.shopify.webhooks import webhook_verify
 
@@ -42,7 +43,7 @@ ITEM_BATCH = 10
 
 
 @source_register("shopify")
-class ShopifyConnector(SourceConnector):
+class ShopifyConnector(ShopifyReturnsMixin, SourceConnector):
     """Shopify via the GraphQL Admin API.
 
     Options (all optional): ``api_version`` ("2025-01"), ``location_ids`` (comma-separated

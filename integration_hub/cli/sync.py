@@ -9,6 +9,15 @@ from integration_hub.models import Integration
 FLOW_JOB_KINDS = {
     "orders": ["order_accept", "order_inject"],
     "dispatch": ["order_tracking", "order_ship"],
+    "returns": [
+        "return_authorise",
+        "return_accept",
+        "return_close",
+        "refund_send",
+        "refund_mirror",
+        "cancel_send",
+        "cancel_mirror",
+    ],
 }
 
 

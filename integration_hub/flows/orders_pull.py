@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.utils import timezone
 
 from connectors.mirakl.dtos import OrderDTO, OrderLineDTO
 from connectors.mirakl.parse import ParseErrors
 from exceptions_queue.services import exception_clear, exception_record
-from integration_hub.flows.events import HUB, MARKETPLACE, order_event_add
+from integration_hub.flows.events import MARKETPLACE, order_event_add
 from integration_hub.models import HubStatus, Integration, Order, OrderLine, SyncCursor
 from integration_hub.services.outbox import outbound_job_enqueue
 from integration_hub.services.runs import RunRecorder
@@ -24,6 +24,7 @@ from integration_hub.services.runs import RunRecorder
 CURSOR = "orders.updated_since"
 OVERLAP = dt.timedelta(minutes=5)
 FIRST_PULL_DAYS = 14
+POSITIVE_INTEGER_MAX = 2_147_483_647  # PositiveIntegerField on PostgreSQL (integer)
 
 # Hub status implied by each marketplace state (None: keep what the hub has).
 STATE_TO_STATUS = {
@@ -65,8 +66,12 @@ def orders_pull(integration: Integration, client, run: RunRecorder) -> None:
     newest = dt.datetime.fromisoformat(stored) if stored else None
     try:
         for dto in client.orders_list(start_update_date=since):
-            outcome = order_upsert(integration, dto)
-            run.add(outcome)
+            try:
+                outcome = order_upsert(integration, dto)
+            except (OrderDoesNotFit, DataError) as error:  # nothing of it was written
+                _unstorable_order_record(integration, dto.order_id, error, run)
+            else:
+                run.add(outcome)
             if newest is None or dto.last_updated_date > newest:
                 newest = dto.last_updated_date
     except ParseErrors as errors:  # every readable order was stored; bind each bad one
@@ -90,6 +95,58 @@ def _unreadable_orders_record(integration: Integration, errors: ParseErrors, run
             detail=str(errors),
         )
         run.item_failed("unreadable")
+
+
+def _unstorable_order_record(integration: Integration, order_id: str, error, run) -> None:
+    """An order whose values do not fit the hub's columns is refused, never truncated.
+
+    Left to the database, PostgreSQL raises DataError (SQLite stores it whole), which stopped
+    the pass and left the rest of the page waiting; like an unreadable order, it becomes an
+    exception bound to it and the pull goes on.
+    """
+    exception_record(
+        integration=integration,
+        kind="internal_error",
+        subject_type="order",
+        subject_id=order_id,
+        message=(
+            f"The marketplace sent order {order_id} with a value the hub cannot store "
+            f"({error}). It is not in the hub; it will be read again when it changes."
+        ),
+        detail=f"{type(error).__name__}: {error}",
+    )
+    run.item_failed("unstorable")
+
+
+class OrderDoesNotFit(ValueError):
+    """An OR11 value longer or larger than its column (raised before anything is saved)."""
+
+
+def _columns_check(model: type[models.Model], values: dict, where: str) -> None:
+    """Refuse ``values`` (field name to value) that ``model``'s columns cannot hold.
+
+    Identifiers and amounts are never cut to fit: a truncated commercial id or price would be
+    a wrong order, not a shorter one. Extra decimal places are left to the column's rounding.
+    """
+    for name, value in values.items():
+        problem = _column_problem(model._meta.get_field(name), value)
+        if problem:
+            raise OrderDoesNotFit(f"{where}: {name} {problem}")
+
+
+def _column_problem(field: models.Field, value) -> str:
+    """What is wrong with ``value`` for ``field``'s column ("" when it fits)."""
+    if isinstance(field, models.CharField) and isinstance(value, str):
+        too_long = len(value) > field.max_length
+        return f"is {len(value)} characters long, at most {field.max_length}" if too_long else ""
+    if isinstance(field, models.DecimalField) and isinstance(value, Decimal):
+        whole = field.max_digits - field.decimal_places
+        too_big = value.is_finite() and value != 0 and value.adjusted() >= whole
+        return f"{value} has more than {whole} digits before the point" if too_big else ""
+    if isinstance(field, models.PositiveIntegerField) and isinstance(value, int):
+        inside = 0 <= value <= POSITIVE_INTEGER_MAX
+        return "" if inside else f"{value} is not between 0 and {POSITIVE_INTEGER_MAX}"
+    return ""
 
 
 def order_upsert(integration: Integration, dto: OrderDTO) -> str:
@@ -118,6 +175,8 @@ def _order_upsert_locked(integration: Integration, dto: OrderDTO) -> str:
     previous_state = "" if created else order.marketplace_state
     order = order or Order(integration=integration, marketplace_order_id=dto.order_id)
     _order_fields_apply(order, dto, integration)
+    values = {field.name: getattr(order, field.attname) for field in Order._meta.concrete_fields}
+    _columns_check(Order, values, f"order {dto.order_id}")
     order.save()
     _lines_apply(order, dto.lines)
     if created:
@@ -170,24 +229,23 @@ def _postcode_key(postcode: str) -> str:
 
 def _lines_apply(order: Order, lines: tuple[OrderLineDTO, ...]) -> None:
     for line in lines:
-        OrderLine.objects.update_or_create(
-            order=order,
-            marketplace_line_id=line.order_line_id,
-            defaults={
-                "line_index": line.order_line_index,
-                "offer_sku": line.offer_sku,
-                "product_title": line.product_title[:255],
-                "quantity": line.quantity,
-                "unit_price": line.price_unit,
-                "price": line.price,
-                "shipping_price": line.shipping_price,
-                "tax_amount": _tax_sum(line.taxes),
-                "shipping_tax_amount": _tax_sum(line.shipping_taxes),
-                "commission_fee": line.commission_fee,
-                "commission_vat": _tax_sum(line.commission_taxes),
-                "state": line.order_line_state,
-            },
-        )
+        defaults = {
+            "line_index": line.order_line_index,
+            "offer_sku": line.offer_sku,
+            "product_title": line.product_title[:255],
+            "quantity": line.quantity,
+            "unit_price": line.price_unit,
+            "price": line.price,
+            "shipping_price": line.shipping_price,
+            "tax_amount": _tax_sum(line.taxes),
+            "shipping_tax_amount": _tax_sum(line.shipping_taxes),
+            "commission_fee": line.commission_fee,
+            "commission_vat": _tax_sum(line.commission_taxes),
+            "state": line.order_line_state,
+        }
+        key = {"marketplace_line_id": line.order_line_id}
+        _columns_check(OrderLine, {**key, **defaults}, f"order {order} line {line.order_line_id}")
+        OrderLine.objects.update_or_create(order=order, **key, defaults=defaults)
 
 
 def _tax_sum(taxes) -> Decimal:
@@ -262,22 +320,8 @@ def _order_closed_before_shipping(order: Order, before: str, after: str) -> None
             note=f"the order is {after} on the marketplace",
         )
     if after == HubStatus.CANCELLED and (before in IN_SOURCE or order.source_order_id):
-        order_event_add(
-            order,
-            source=HUB,
-            kind="cancel_in_source_needed",
-            message="Cancelled on the marketplace after it reached the source: "
-            "cancel it in the source before it ships",
-        )
-        exception_record(
-            integration=integration,
-            kind="return_failed",
-            subject_type="order",
-            subject_id=order.marketplace_order_id,
-            order=order,
-            message=(
-                f"Order {order.commercial_id} was cancelled on the marketplace but already "
-                f"exists in the source as {order.source_order_number or order.source_order_id}. "
-                "Cancel it in the source so it is not shipped, then resolve this item."
-            ),
-        )
+        # Mirrored to the source by the returns app: automatically when returns automation is
+        # on, else one return_failed item asks ops to cancel it there by hand.
+        from returns.flows.cancellations import marketplace_order_cancelled
+
+        marketplace_order_cancelled(order)

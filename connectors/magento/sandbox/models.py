@@ -219,6 +219,7 @@ class CreditMemo(models.Model):
     shipping_amount = models.DecimalField(max_digits=12, decimal_places=2)
     adjustment = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal(0))
     grand_total = models.DecimalField(max_digits=12, decimal_places=2)
+    comment = models.TextField(blank=True, help_text="The refund call's comment.comment.")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

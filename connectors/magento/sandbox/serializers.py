@@ -186,6 +186,7 @@ def creditmemo_json(memo: m.CreditMemo) -> dict:
         "shipping_incl_tax": number(memo.shipping_amount),
         "adjustment": number(memo.adjustment),
         "grand_total": number(memo.grand_total),
+        "comments": [{"parent_id": memo.pk, "comment": memo.comment}] if memo.comment else [],
         "order_currency_code": memo.order.currency_code,
         "created_at": stamp(memo.created_at),
         "updated_at": stamp(memo.updated_at),

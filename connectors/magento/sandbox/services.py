@@ -380,6 +380,7 @@ def creditmemo_create(
     items: Mapping[str, int] | None = None,
     shipping_amount: Decimal | None = None,
     adjustment: Decimal = Decimal(0),
+    comment: str = "",
 ) -> m.CreditMemo:
     """Refund lines (all unrefunded by default) plus shipping (the order's, first memo only)."""
     quantities = _quantities(order, items, "qty_refunded")
@@ -396,6 +397,7 @@ def creditmemo_create(
         shipping_amount=shipping_amount,
         adjustment=adjustment,
         grand_total=subtotal + shipping_amount + adjustment,
+        comment=comment,
         created_at=stamp,
         updated_at=stamp,
     )
@@ -415,6 +417,29 @@ def creditmemo_create(
         item.save(update_fields=["qty_refunded"])
     _order_state_refresh(order, stamp)
     return memo
+
+
+@transaction.atomic
+def order_cancel(*, order: m.Order) -> bool:
+    """``POST /V1/orders/{id}/cancel``: False (like Magento's ``canCancel``) once anything
+    shipped or the order is closed or cancelled; else cancel and release its reservations."""
+    order = m.Order.objects.select_for_update().get(pk=order.pk)
+    items = list(order.items.all())
+    if order.state in ("canceled", "closed", "complete") or any(i.qty_shipped for i in items):
+        return False
+    for item in items:
+        open_qty = item.qty_ordered - item.qty_refunded
+        if open_qty > 0:
+            m.Reservation.objects.create(
+                stock_id=SALES_STOCK_ID,
+                sku=item.sku,
+                quantity=open_qty,
+                metadata={"event_type": "order_canceled", "object_id": order.increment_id},
+            )
+    order.state = order.status = "canceled"
+    order.updated_at = now()
+    order.save(update_fields=["state", "status", "updated_at"])
+    return True
 
 
 def sandbox_reset() -> None:

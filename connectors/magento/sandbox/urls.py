@@ -53,6 +53,10 @@ urlpatterns = [
         v.endpoint({"POST": (v.order_comment_add, "Magento_Sales::comment")}),
     ),
     re_path(
+        REST + r"orders/" + ORDER_ID + "/cancel$",
+        v.endpoint({"POST": (v.order_cancel, "Magento_Sales::cancel")}),
+    ),
+    re_path(
         REST + r"shipments$", v.endpoint({"GET": (v.shipments_list, "Magento_Sales::shipment")})
     ),
     re_path(

@@ -289,10 +289,16 @@ def order_refund(request: HttpRequest, body: Any, order_id: int) -> int:
         str(arguments.get("adjustment_negative") or 0)
     )
     shipping = arguments.get("shipping_amount")
+    comment = body.get("comment") if isinstance(body.get("comment"), dict) else {}
     memo = services.creditmemo_create(
         order=order,
         items=_quantities_by_sku(order, body.get("items")),
         shipping_amount=None if shipping is None else Decimal(str(shipping)),
         adjustment=adjustment,
+        comment=str(comment.get("comment") or ""),
     )
     return memo.pk
+
+
+def order_cancel(request: HttpRequest, body: Any, order_id: int) -> bool:
+    return services.order_cancel(order=_order(order_id))

@@ -145,6 +145,29 @@ class Dispatch(models.Model):
         return f"{self.dispatch_number} ({self.order})"
 
 
+class Receipt(models.Model):
+    """An ASN (receipts/v1/submit) the DC expects, and its GRN once the goods arrived.
+
+    ``lines``: ``[{"ProductCode", "Quantity"}]``; ``grn``: ``[{"ProductCode", "Quantity",
+    "LocationType"}]`` (received units by the location they were booked to).
+    """
+
+    asn_number = models.CharField(max_length=50, unique=True)
+    receipt_type = models.CharField(max_length=20)
+    customer_reference = models.CharField(max_length=50, blank=True)
+    dc_code = models.CharField(max_length=100)
+    lines = models.JSONField(default=list)
+    grn = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.asn_number
+
+
 class Push(models.Model):
     """One push message SEKO sends (or would send) to the client's endpoint."""
 

@@ -19,4 +19,7 @@ urlpatterns = [
     re_path(rf"^stock/v1/adjustment/{WINDOW}" + END, v.endpoint("GET", v.stock_adjustments)),
     re_path(rf"^stock/v1/movement/{WINDOW}" + END, v.endpoint("GET", v.stock_movements)),
     re_path(rf"^dispatches/v1/status/{WINDOW}" + END, v.endpoint("GET", v.dispatch_statuses)),
+    re_path(r"^receipts/v1/submit" + END, v.endpoint("POST", v.receipt_submit)),
+    re_path(rf"^receipts/v1/{NUMBER}/status" + END, v.endpoint("GET", v.receipt_status)),
+    re_path(rf"^GRN/v1/{WINDOW}" + END, v.endpoint("GET", v.grn_list)),
 ]

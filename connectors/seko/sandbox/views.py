@@ -170,3 +170,29 @@ def dispatch_statuses(request: HttpRequest, start: str, end: str) -> dict:
         return _listed(contract.DISPATCH_LIST_ITEM, [])
     rows = services.dispatches_between(_time(start), _time(end), request.GET.get("dc") or None)
     return _listed(contract.DISPATCH_LIST_ITEM, rows)
+
+
+# --- receipts/v1 and GRN/v1 (returns) ------------------------------------------------------------
+
+
+def receipt_submit(request: HttpRequest) -> dict:
+    from connectors.seko.sandbox import receipts
+
+    try:
+        body: Any = json.loads(request.body or b"")
+    except ValueError:
+        raise SekoRefusal("Cannot process json ASN") from None
+    return {"ASNNumber": receipts.receipt_submit(body).asn_number}
+
+
+def receipt_status(request: HttpRequest, number: str) -> dict:
+    from connectors.seko.sandbox import receipts
+
+    return {contract.RECEIPT_ITEM: receipts.receipt_json(receipts.receipt_lookup(number))}
+
+
+def grn_list(request: HttpRequest, start: str, end: str) -> dict:
+    from connectors.seko.sandbox import receipts
+
+    rows = receipts.grn_between(_time(start), _time(end), request.GET.get("dc") or None)
+    return _listed(contract.GRN_LIST_ITEM, rows)

@@ -104,6 +104,8 @@ class Order(models.Model):
     processed_at = models.DateTimeField()
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -158,6 +160,28 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.name}: refund {self.amount}"
+
+
+class Return(models.Model):
+    """A return (``returnCreate``) and what the warehouse did with the goods.
+
+    ``lines``: ``[{"line_id": 1, "fulfillment_line_item_id": "12000", "quantity": 1,
+    "reason": "OTHER", "note": "...", "restocked": 0, "not_restocked": 0}]``; the disposed
+    quantities are the reverse fulfillment order's dispositions (RESTOCKED, NOT_RESTOCKED).
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="returns")
+    name = models.CharField(max_length=30)
+    status = models.CharField(max_length=20, default="OPEN")
+    lines = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.status}"
 
 
 class SentWebhook(models.Model):

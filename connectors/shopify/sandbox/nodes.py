@@ -327,6 +327,17 @@ class OrderNode:
         rows = [RefundNode(r) for r in self.obj.refunds.order_by("id")]
         return rows[:first] if first is not None else rows
 
+    def returns(self, info, first=None, after=None) -> dict:
+        return connection(list(self.obj.returns.order_by("id")), ReturnNode, first, after)
+
+    @property
+    def cancelledAt(self) -> str | None:
+        return stamp(self.obj.cancelled_at)
+
+    @property
+    def cancelReason(self) -> str | None:
+        return self.obj.cancel_reason or None
+
 
 def _address_out(address: dict) -> dict | None:
     if not address:
@@ -334,3 +345,88 @@ def _address_out(address: dict) -> dict | None:
     out = dict(address)
     out["countryCodeV2"] = out.pop("countryCode", None)
     return out
+
+
+# --- returns ---------------------------------------------------------------------------------
+
+
+class _ReturnRow:
+    """One line of a return (an entry of ``Return.lines``) with its order line."""
+
+    def __init__(self, pk: str, line: models.OrderLine, entry: dict) -> None:
+        self.pk, self.line, self.entry = pk, line, entry
+
+
+def _return_rows(ret: models.Return) -> list[_ReturnRow]:
+    lines = {line.pk: line for line in ret.order.lines.all()}
+    return [
+        _ReturnRow(f"{ret.pk}{index:03d}", lines[entry["line_id"]], entry)
+        for index, entry in enumerate(ret.lines)
+        if entry.get("line_id") in lines
+    ]
+
+
+def _fulfillment_line_item(row: _ReturnRow, currency: str) -> dict:
+    return {
+        "id": gid("FulfillmentLineItem", row.entry["fulfillment_line_item_id"]),
+        "quantity": row.entry["quantity"],
+        "lineItem": LineItemNode(row.line, currency),
+    }
+
+
+class ReturnNode:
+    def __init__(self, ret: models.Return) -> None:
+        self.obj = ret
+        self.id = gid("Return", ret.pk)
+        self.name = ret.name
+        self.status = ret.status
+
+    def returnLineItems(self, info, first=None, after=None) -> dict:
+        currency = self.obj.order.currency
+
+        def wrap(row: _ReturnRow) -> dict:
+            return {
+                "id": gid("ReturnLineItem", row.pk),
+                "quantity": row.entry["quantity"],
+                "returnReason": row.entry.get("reason") or "UNKNOWN",
+                "returnReasonNote": row.entry.get("note") or "",
+                "fulfillmentLineItem": _fulfillment_line_item(row, currency),
+            }
+
+        return connection(_return_rows(self.obj), wrap, first, after)
+
+    def reverseFulfillmentOrders(self, info, first=None, after=None) -> dict:
+        return connection([self.obj], ReverseFulfillmentOrderNode, first, after)
+
+
+class ReverseFulfillmentOrderNode:
+    """The sandbox keeps one reverse fulfillment order per return."""
+
+    def __init__(self, ret: models.Return) -> None:
+        self.obj = ret
+        self.id = gid("ReverseFulfillmentOrder", ret.pk)
+        self.status = {"CLOSED": "CLOSED", "CANCELED": "CANCELED"}.get(ret.status, "OPEN")
+
+    def lineItems(self, info, first=None, after=None) -> dict:
+        currency = self.obj.order.currency
+
+        def wrap(row: _ReturnRow) -> dict:
+            dispositions = [
+                {
+                    "id": gid("ReverseFulfillmentOrderDisposition", f"{row.pk}{n}"),
+                    "type": kind,
+                    "quantity": row.entry.get(key) or 0,
+                }
+                for n, (kind, key) in enumerate(
+                    (("RESTOCKED", "restocked"), ("NOT_RESTOCKED", "not_restocked"))
+                )
+                if row.entry.get(key)
+            ]
+            return {
+                "id": gid("ReverseFulfillmentOrderLineItem", row.pk),
+                "totalQuantity": row.entry["quantity"],
+                "dispositions": dispositions,
+                "fulfillmentLineItem": _fulfillment_line_item(row, currency),
+            }
+
+        return connection(_return_rows(self.obj), wrap, first, after)

@@ -125,6 +125,21 @@ class Root:
     def orderCreate(self, info, order, options=None) -> dict:
         return order_create(info.context.shop, order, options or {})
 
+    def returnCreate(self, info, returnInput) -> dict:
+        from connectors.shopify.sandbox.returns import return_create
+
+        return return_create(info.context.shop, returnInput)
+
+    def refundCreate(self, info, input) -> dict:  # noqa: A002  (GraphQL name)
+        from connectors.shopify.sandbox.returns import refund_create
+
+        return refund_create(info.context.shop, input)
+
+    def orderCancel(self, info, orderId, reason, refund, restock, **extra) -> dict:
+        from connectors.shopify.sandbox.returns import order_cancel
+
+        return order_cancel(info.context.shop, orderId, reason=reason, restock=restock)
+
 
 # --- orderCreate -----------------------------------------------------------------------------
 

@@ -24,6 +24,18 @@ enum OrderCreateUserErrorCode { INVALID REQUIRED TAKEN }
 enum ProductVariantInventoryPolicy { DENY CONTINUE }
 enum ProductSortKeys { CREATED_AT ID TITLE UPDATED_AT }
 enum OrderSortKeys { CREATED_AT ID PROCESSED_AT UPDATED_AT }
+enum ReturnStatus { CANCELED CLOSED DECLINED OPEN REQUESTED }
+enum ReturnReason {
+  COLOR DEFECTIVE NOT_AS_DESCRIBED OTHER SIZE_TOO_LARGE SIZE_TOO_SMALL STYLE UNKNOWN UNWANTED
+  WRONG_ITEM
+}
+enum ReverseFulfillmentOrderStatus { CANCELED CLOSED OPEN }
+enum ReverseFulfillmentOrderDispositionType { MISSING NOT_RESTOCKED PROCESSING_REQUIRED RESTOCKED }
+enum OrderCancelReason { CUSTOMER DECLINED FRAUD INVENTORY OTHER STAFF }
+enum RefundLineItemRestockType { CANCEL LEGACY_RESTOCK NO_RESTOCK RETURN }
+enum OrderTransactionKind {
+  AUTHORIZATION CAPTURE CHANGE EMV_AUTHORIZATION REFUND SALE SUGGESTED_REFUND VOID
+}
 
 type PageInfo {
   hasNextPage: Boolean!
@@ -140,6 +152,51 @@ type Refund {
   refundShippingLines(first: Int, after: String): RefundShippingLineConnection!
 }
 
+type ReturnLineItem {
+  id: ID!
+  quantity: Int!
+  returnReason: ReturnReason!
+  returnReasonNote: String!
+  fulfillmentLineItem: FulfillmentLineItem!
+}
+type ReturnLineItemEdge { cursor: String! node: ReturnLineItem! }
+type ReturnLineItemConnection { edges: [ReturnLineItemEdge!]! pageInfo: PageInfo! }
+type ReverseFulfillmentOrderDisposition {
+  id: ID!
+  type: ReverseFulfillmentOrderDispositionType!
+  quantity: Int!
+}
+type ReverseFulfillmentOrderLineItem {
+  id: ID!
+  totalQuantity: Int!
+  dispositions: [ReverseFulfillmentOrderDisposition!]!
+  fulfillmentLineItem: FulfillmentLineItem!
+}
+type ReverseFulfillmentOrderLineItemEdge { cursor: String! node: ReverseFulfillmentOrderLineItem! }
+type ReverseFulfillmentOrderLineItemConnection {
+  edges: [ReverseFulfillmentOrderLineItemEdge!]!
+  pageInfo: PageInfo!
+}
+type ReverseFulfillmentOrder {
+  id: ID!
+  status: ReverseFulfillmentOrderStatus!
+  lineItems(first: Int, after: String): ReverseFulfillmentOrderLineItemConnection!
+}
+type ReverseFulfillmentOrderEdge { cursor: String! node: ReverseFulfillmentOrder! }
+type ReverseFulfillmentOrderConnection {
+  edges: [ReverseFulfillmentOrderEdge!]!
+  pageInfo: PageInfo!
+}
+type Return {
+  id: ID!
+  name: String!
+  status: ReturnStatus!
+  returnLineItems(first: Int, after: String): ReturnLineItemConnection!
+  reverseFulfillmentOrders(first: Int, after: String): ReverseFulfillmentOrderConnection!
+}
+type ReturnEdge { cursor: String! node: Return! }
+type ReturnConnection { edges: [ReturnEdge!]! pageInfo: PageInfo! }
+
 type Order {
   id: ID!
   name: String!
@@ -160,6 +217,9 @@ type Order {
   lineItems(first: Int, after: String): LineItemConnection!
   fulfillments(first: Int): [Fulfillment!]!
   refunds(first: Int): [Refund!]!
+  returns(first: Int, after: String): ReturnConnection!
+  cancelledAt: DateTime
+  cancelReason: OrderCancelReason
 }
 type OrderEdge { cursor: String! node: Order! }
 type OrderConnection { edges: [OrderEdge!]! pageInfo: PageInfo! }
@@ -204,6 +264,55 @@ input OrderCreateOptionsInput {
 type OrderCreateUserError { field: [String!] message: String! code: OrderCreateUserErrorCode }
 type OrderCreatePayload { order: Order userErrors: [OrderCreateUserError!]! }
 
+input ReturnLineItemInput {
+  fulfillmentLineItemId: ID!
+  quantity: Int!
+  returnReason: ReturnReason!
+  returnReasonNote: String
+}
+input ReturnInput {
+  orderId: ID!
+  returnLineItems: [ReturnLineItemInput!]!
+  notifyCustomer: Boolean
+  requestedAt: DateTime
+}
+type ReturnUserError { field: [String!] message: String! code: String }
+type ReturnCreatePayload { return: Return userErrors: [ReturnUserError!]! }
+
+input RefundLineItemInput {
+  lineItemId: ID!
+  quantity: Int!
+  restockType: RefundLineItemRestockType
+  locationId: ID
+}
+input ShippingRefundInput { amount: Money fullRefund: Boolean }
+input OrderTransactionInput {
+  amount: Money!
+  gateway: String!
+  kind: OrderTransactionKind!
+  orderId: ID!
+  parentId: ID
+}
+input RefundInput {
+  orderId: ID!
+  note: String
+  notify: Boolean
+  currency: CurrencyCode
+  refundLineItems: [RefundLineItemInput!]
+  shipping: ShippingRefundInput
+  transactions: [OrderTransactionInput!]
+}
+type UserError { field: [String!] message: String! }
+type RefundCreatePayload { refund: Refund order: Order userErrors: [UserError!]! }
+
+type Job { id: ID! done: Boolean! }
+type OrderCancelUserError { field: [String!] message: String! code: String }
+type OrderCancelPayload {
+  job: Job
+  orderCancelUserErrors: [OrderCancelUserError!]!
+  userErrors: [UserError!]!
+}
+
 type QueryRoot {
   shop: Shop!
   location(id: ID): Location
@@ -225,6 +334,12 @@ type QueryRoot {
 
 type Mutation {
   orderCreate(order: OrderCreateOrderInput!, options: OrderCreateOptionsInput): OrderCreatePayload
+  returnCreate(returnInput: ReturnInput!): ReturnCreatePayload
+  refundCreate(input: RefundInput!): RefundCreatePayload
+  orderCancel(
+    orderId: ID!, reason: OrderCancelReason!, refund: Boolean!, restock: Boolean!,
+    notifyCustomer: Boolean, staffNote: String
+  ): OrderCancelPayload
 }
 
 schema { query: QueryRoot mutation: Mutation }

@@ -10,6 +10,7 @@
     seko_sandbox pushes
     seko_sandbox push-send
     seko_sandbox push-replay SEQUENCE
+    seko_sandbox return-receive ASN [--sellable SKU=QTY ...]   (the DC received a return ASN)
     seko_sandbox reset
 
 ORDER is the SalesOrderNumber, the JL order number (SalesOrderReference) or the GUID.
@@ -64,6 +65,9 @@ class Command(BaseCommand):
         sub.add_parser("pushes")
         sub.add_parser("push-send")
         sub.add_parser("push-replay").add_argument("sequence", type=int)
+        receive = sub.add_parser("return-receive")
+        receive.add_argument("asn")
+        receive.add_argument("--sellable", action="append", default=[])
         sub.add_parser("reset")
 
     def handle(self, *args, action: str, **options) -> None:
@@ -71,6 +75,21 @@ class Command(BaseCommand):
             getattr(self, "_" + action.replace("-", "_"))(**options)
         except SekoRefusal as error:
             raise CommandError(error.message) from None
+
+    def _return_receive(self, *, asn: str, sellable: list[str], **options) -> None:
+        from connectors.seko.sandbox.receipts import receipt_receive
+
+        counts = {}
+        for pair in sellable:
+            sku, _, quantity = pair.partition("=")
+            if not sku or not quantity.isdigit():
+                raise CommandError(f"--sellable takes SKU=QTY, not {pair!r}")
+            counts[sku] = int(quantity)
+        receipt = receipt_receive(number=asn, sellable=counts or None)
+        rows = ", ".join(
+            f"{r['Quantity']} x {r['ProductCode']} to {r['LocationType']}" for r in receipt.grn
+        )
+        self.stdout.write(f"ASN {receipt.asn_number} received: {rows}")
 
     def _seed(self, *, products: int, dc: str, reset: bool, **options) -> None:
         created = services.catalogue_seed(products=products, dc_code=dc, reset=reset)

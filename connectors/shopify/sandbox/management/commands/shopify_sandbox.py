@@ -8,6 +8,9 @@
     shopify_sandbox fulfil ORDER --carrier NAME --tracking NUMBER [--service S] [--url U]
                            [--line SKU=QTY ...] [--status SUCCESS]
     shopify_sandbox refund ORDER [--line SKU=QTY ...] [--shipping AMOUNT] [--amount AMOUNT]
+    shopify_sandbox return-receive RETURN [--sellable SKU=QTY ...]
+                           (goods of return #1001-R1 received; every unit sellable unless
+                           --sellable lists how many per SKU; the rest are not restocked)
     shopify_sandbox throttle [--bucket-max N] [--restore-rate N] [--available N]
     shopify_sandbox webhooks list [--topic T] | webhooks deliver
     shopify_sandbox show
@@ -89,6 +92,9 @@ class Command(BaseCommand):
         refund.add_argument("--line", action="append", dest="lines")
         refund.add_argument("--shipping", default="0")
         refund.add_argument("--amount", default="")
+        receive = sub.add_parser("return-receive")
+        receive.add_argument("return_name")
+        receive.add_argument("--sellable", action="append", dest="sellable")
         throttle = sub.add_parser("throttle")
         throttle.add_argument("--bucket-max", type=float)
         throttle.add_argument("--restore-rate", type=float)
@@ -100,12 +106,27 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options) -> None:
         try:
-            getattr(self, f"_{action}")(**options)
+            getattr(self, f"_{action.replace('-', '_')}")(**options)
         except services.SandboxError as exc:
             raise CommandError(str(exc), returncode=1) from None
 
     def _shop(self, options) -> Shop:
         return services.shop_get(options["shop"])
+
+    def _return_receive(self, **options) -> None:
+        from connectors.shopify.sandbox.models import Return
+        from connectors.shopify.sandbox.returns import return_receive
+
+        shop = self._shop(options)
+        ret = Return.objects.filter(order__shop=shop, name=options["return_name"]).first()
+        if ret is None:
+            raise services.SandboxError(f"no return {options['return_name']!r}")
+        sellable = _lines(options["sellable"])
+        ret = return_receive(ret=ret, restocked=sellable)
+        summary = ", ".join(
+            f"{e['quantity']} received, {e['restocked']} restocked" for e in ret.lines
+        )
+        self.stdout.write(f"return {ret.name} closed: {summary}")
 
     def _setup(self, **options) -> None:
         shop = services.shop_setup(
