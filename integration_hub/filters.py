@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from integration_hub.models import HubStatus, Integration, Order
+from integration_hub.models import HubStatus, Integration, Order, Product, Validation
 
 
 class OrderFilter(django_filters.FilterSet):
@@ -49,3 +49,25 @@ class OrderFilter(django_filters.FilterSet):
             | Q(source_order_number=value)
             | Q(tracking_number=value)
         )
+
+
+class ProductFilter(django_filters.FilterSet):
+    """The SKU map's filters; the text box matches a SKU, offer SKU or EAN exactly (indexed)."""
+
+    q = django_filters.CharFilter(method="search", label="SKU, offer SKU or EAN")
+    integration = django_filters.ModelChoiceFilter(queryset=Integration.objects.all())
+    validation_status = django_filters.ChoiceFilter(choices=Validation.choices, label="Validation")
+    drift = django_filters.BooleanFilter(
+        field_name="drift_found_at", lookup_expr="isnull", exclude=True, label="Drift found"
+    )
+    buffer_set = django_filters.BooleanFilter(
+        field_name="buffer_override", lookup_expr="isnull", exclude=True, label="Own buffer set"
+    )
+
+    class Meta:
+        model = Product
+        fields = ["q", "integration", "validation_status", "drift", "buffer_set"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(sku=value) | Q(offer_sku=value) | Q(ean=value))

@@ -37,3 +37,134 @@ class CarrierMappingForm(forms.Form):
         if integration and carrier and carrier.integration_id != integration.pk:
             self.add_error("carrier", "That carrier belongs to another integration's marketplace.")
         return data
+
+
+class ProductMappingForm(forms.Form):
+    """The SKU map's editable part: offer SKU and buffer (checked again by the service)."""
+
+    offer_sku = forms.CharField(
+        label="Offer SKU",
+        max_length=100,
+        required=False,
+        help_text="The SKU of the offer on the marketplace; empty = the source SKU.",
+    )
+    buffer_override = forms.IntegerField(
+        label="Buffer",
+        required=False,
+        min_value=0,
+        max_value=100_000,
+        help_text="Units held back from the marketplace; empty = the integration's default.",
+        error_messages={
+            "min_value": "The buffer cannot be negative; leave it empty for the default."
+        },
+    )
+
+
+class MappingUploadForm(forms.Form):
+    """A .xlsx or .csv file of mappings for one integration (imported all-or-nothing)."""
+
+    integration = forms.ModelChoiceField(queryset=Integration.objects.all())
+    file = forms.FileField(
+        label="File (.xlsx or .csv)",
+        help_text="Download the current mappings first, edit them and upload the file back.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(f"{upload.name} is not a .xlsx or .csv file.")
+        return upload
+
+
+INTEGRATION_FIELDS = [
+    "name",
+    "source_kind",
+    "source_url",
+    "marketplace_url",
+    "shop_id",
+    "default_buffer",
+    "call_limit_mode",
+    "products_enabled",
+    "stock_enabled",
+    "prices_enabled",
+    "orders_enabled",
+    "dispatch_enabled",
+    "settlements_enabled",
+    "returns_enabled",
+    "paused",
+    "auto_accept",
+    "short_stock_policy",
+    "acceptance_window_hours",
+    "order_not_injected_minutes",
+    "stock_stale_minutes",
+    "shipped_not_confirmed_minutes",
+]
+
+
+class IntegrationForm(forms.ModelForm):
+    """Create or edit an integration. Credentials are write-only: the fields are never filled
+    in from the stored values, and leaving them empty keeps what is stored."""
+
+    marketplace_api_key = forms.CharField(
+        label="Marketplace API key",
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="From the JL Marketplace back office. Leave empty to keep the stored key.",
+    )
+    source_credentials_text = forms.CharField(
+        label="Source credentials",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+        help_text="One KEY=VALUE per line (e.g. access_token=..., webhook_secret=...). "
+        "Keys you enter replace the stored ones; keys you leave out are kept.",
+    )
+
+    class Meta:
+        model = Integration
+        fields = INTEGRATION_FIELDS
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.creating = self.instance.pk is None
+        if not self.creating:  # the name is in webhook URLs and schedules: fixed once created
+            self.fields["name"].disabled = True
+            self.fields["name"].help_text = "Fixed once the integration exists."
+        else:
+            self.fields["marketplace_api_key"].help_text = "From the JL Marketplace back office."
+
+    def clean_source_url(self) -> str:
+        return self.cleaned_data["source_url"].rstrip("/")
+
+    def clean_marketplace_url(self) -> str:
+        return self.cleaned_data["marketplace_url"].rstrip("/")
+
+    def clean_marketplace_api_key(self) -> str:
+        key = self.cleaned_data["marketplace_api_key"]
+        if self.creating and not key:
+            raise forms.ValidationError("Enter the marketplace API key.")
+        return key
+
+    def clean_source_credentials_text(self) -> dict[str, str]:
+        from django.core.exceptions import ValidationError
+
+        from integration_hub.services.integrations import _credentials_parse
+
+        lines = [line.strip() for line in self.cleaned_data["source_credentials_text"].splitlines()]
+        try:
+            return _credentials_parse([line for line in lines if line])
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["source_credentials"]) from None
+
+    def credentials_apply(self, integration: Integration) -> None:
+        """Put newly entered secrets on ``integration``, keeping stored ones not re-entered."""
+        if self.cleaned_data.get("marketplace_api_key"):
+            integration.marketplace_credentials = {
+                **integration.marketplace_credentials,
+                "api_key": self.cleaned_data["marketplace_api_key"],
+            }
+        if self.cleaned_data.get("source_credentials_text"):
+            integration.source_credentials = {
+                **integration.source_credentials,
+                **self.cleaned_data["source_credentials_text"],
+            }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
@@ -13,7 +14,9 @@ from integration_hub.models import (
     HubStatus,
     Integration,
     JobStatus,
+    MarketplaceCarrier,
     Order,
+    OrderLine,
     OutboundJob,
     Product,
 )
@@ -76,8 +79,9 @@ def _flow_late_reason(row: dict, window: dt.timedelta, unconfirmed: dict | None)
 
 
 def skus_unconfirmed() -> QuerySet[Product]:
-    """SKUs whose latest source quantity has not been pushed to the marketplace yet."""
-    return Product.objects.filter(last_source_qty__isnull=False).filter(
+    """SKUs whose latest source quantity has not been pushed to the marketplace yet (invalid
+    SKUs are never published: their own exception says why)."""
+    return Product.objects.filter(last_source_qty__isnull=False, validation_status="valid").filter(
         Q(last_pushed_qty__isnull=True)
         | Q(last_pushed_at__isnull=True)
         | Q(last_pushed_at__lt=F("last_source_qty_at"))
@@ -166,7 +170,8 @@ def dashboard_data() -> dict:
 
 
 def order_timeline(order: Order) -> list[dict]:
-    """One timeline: marketplace and source events, hub actions, exceptions and who did what."""
+    """One timeline: marketplace and source events, hub actions, exceptions, calls queued for
+    the order, and who did what."""
     from exceptions_queue.models import ExceptionAction
 
     entries = [
@@ -178,6 +183,7 @@ def order_timeline(order: Order) -> list[dict]:
         }
         for event in order.events.select_related("actor")
     ]
+    entries += _outbox_entries(order)
     actions = ExceptionAction.objects.filter(item__order=order).select_related("item", "actor")
     for action in actions:
         entries.append(
@@ -191,3 +197,204 @@ def order_timeline(order: Order) -> list[dict]:
             }
         )
     return sorted(entries, key=lambda entry: entry["at"])
+
+
+# Outbound calls the hub makes for one order; their identity key is "<kind>:<order pk>".
+ORDER_JOB_KINDS = {
+    "order_accept": "accept/refuse on the marketplace (OR21)",
+    "order_inject": "create the order in the source",
+    "order_tracking": "send tracking to the marketplace (OR23)",
+    "order_ship": "confirm shipment on the marketplace (OR24)",
+}
+
+
+def order_outbound_jobs(order: Order) -> list[OutboundJob]:
+    keys = [f"{kind}:{order.pk}" for kind in ORDER_JOB_KINDS]
+    jobs = OutboundJob.objects.filter(integration_id=order.integration_id, identity_key__in=keys)
+    return list(jobs.order_by("created_at", "id"))
+
+
+def _outbox_entries(order: Order) -> list[dict]:
+    entries = []
+    for job in order_outbound_jobs(order):
+        what = ORDER_JOB_KINDS.get(job.kind, job.kind)
+        entries.append({"at": job.created_at, "source": "Hub", "message": f"Queued: {what}"})
+        if job.finished_at:
+            outcome = job.get_status_display().lower()
+            error = f" ({job.last_error[:120]})" if job.last_error else ""
+            entries.append(
+                {"at": job.finished_at, "source": "Hub", "message": f"{what}: {outcome}{error}"}
+            )
+    for entry in entries:
+        entry["actor"] = ""
+    return entries
+
+
+def order_tracking_url(order: Order) -> str:
+    """The link CX can open: the URL the source gave, else the carrier's SH21 pattern."""
+    if order.tracking_url or not order.tracking_number:
+        return order.tracking_url
+    pattern = (
+        MarketplaceCarrier.objects.filter(
+            integration_id=order.integration_id, code=order.carrier_code
+        )
+        .values_list("tracking_url", flat=True)
+        .first()
+    )
+    if not pattern or not order.carrier_code:
+        return ""
+    return pattern.replace("{trackingId}", order.tracking_number)
+
+
+# --- CX search ----------------------------------------------------------------------------
+
+
+def surname_key(surname: str) -> str:
+    """How orders_pull stores the customer's surname: trimmed and case-folded."""
+    return surname.strip().casefold()[:100]
+
+
+def postcode_key(postcode: str) -> str:
+    """How orders_pull stores the postcode: no spaces, capitals ("n1 9gu" -> "N19GU")."""
+    return "".join((postcode or "").split()).upper()[:20]
+
+
+@dataclass
+class OrderSearch:
+    """What one search box query found, and how (``matched_by`` is shown to the user)."""
+
+    query: str
+    matched_by: str = ""
+    orders: object = None  # a QuerySet[Order], or None when nothing matched
+    exact: Order | None = None  # one order found by an exact identifier: open it
+    tried: list[str] = field(default_factory=list)
+
+
+def order_search(query: str) -> OrderSearch:
+    """Find orders by any identifier CX may be given, using only indexed equality lookups.
+
+    Tried in order, the first that finds something wins: an order identifier (customer order
+    number, Mirakl order id, source order id or number, tracking number); an offer or source
+    SKU on the order lines; an EAN (through the SKU map); surname + postcode.
+    """
+    text = " ".join(query.replace(",", " ").split())
+    result = OrderSearch(query=text)
+    if not text:
+        return result
+    for label, matcher in SEARCH_MATCHERS:
+        result.tried.append(label)
+        matched = matcher(text)
+        if matched is None:
+            continue
+        orders = matched.select_related("integration")
+        found = list(orders.values_list("pk", flat=True)[:2])
+        if not found:
+            continue
+        result.matched_by, result.orders = label, orders
+        if label == "order identifier" and len(found) == 1:
+            result.exact = orders.get()
+        return result
+    return result
+
+
+def _variants(text: str) -> list[str]:
+    return list(dict.fromkeys([text, text.upper()]))
+
+
+def _by_identifier(text: str):
+    values = _variants(text)
+    match = (
+        Q(commercial_id__in=values)
+        | Q(marketplace_order_id__in=values)
+        | Q(source_order_id__in=values)
+        | Q(source_order_number__in=values)
+        | Q(tracking_number__in=values)
+    )
+    return Order.objects.filter(match)
+
+
+def _by_sku(text: str):
+    if " " in text:
+        return None
+    values = _variants(text)
+    mapped = Product.objects.filter(sku__in=values).values_list("offer_sku", flat=True)
+    offer_skus = set(values) | set(mapped)
+    return Order.objects.filter(
+        pk__in=OrderLine.objects.filter(offer_sku__in=offer_skus).values("order_id")
+    )
+
+
+def _by_ean(text: str):
+    if not (text.isdigit() and len(text) in (8, 12, 13, 14)):
+        return None
+    offer_skus = list(Product.objects.filter(ean=text).values_list("offer_sku", flat=True))
+    if not offer_skus:
+        return None
+    return Order.objects.filter(
+        pk__in=OrderLine.objects.filter(offer_sku__in=offer_skus).values("order_id")
+    )
+
+
+def _by_surname_postcode(text: str):
+    """ "Lovelace N1 9GU" or "de la Cruz N19GU": the postcode is the last one or two words."""
+    words = text.split()
+    if len(words) < 2:
+        return None
+    match = Q(pk__in=[])
+    for size in (1, 2):
+        if len(words) > size:
+            surname, postcode = " ".join(words[:-size]), "".join(words[-size:])
+            match |= Q(
+                customer_lastname=surname_key(surname), shipping_postcode=postcode_key(postcode)
+            )
+    return Order.objects.filter(match)
+
+
+SEARCH_MATCHERS = [
+    ("order identifier", _by_identifier),
+    ("SKU", _by_sku),
+    ("EAN", _by_ean),
+    ("surname and postcode", _by_surname_postcode),
+]
+
+
+# --- Finance home ---------------------------------------------------------------------------
+
+
+PAYOUT_FIELDS = [
+    "pk",
+    "cycle_id",
+    "date_created",
+    "currency",
+    "amount_to_seller",
+    "variance",
+    "status",
+    "open_items",
+]
+
+
+def finance_home() -> dict:
+    """Finance's home beside its payout exceptions: the latest payouts with their variance and
+    a link to the reconciliation screens, when that app is installed. The only place the hub
+    reads reconciliation; if its tables or screens change shape the home shows the payout
+    exceptions alone instead of failing."""
+    from django.apps import apps
+    from django.core.exceptions import FieldError
+    from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+    if not apps.is_installed("reconciliation"):
+        return {"payouts": [], "finance_url": ""}
+    try:
+        payouts = list(
+            apps.get_model("reconciliation", "Payout").objects.values(*PAYOUT_FIELDS)[:5]
+        )
+    except (LookupError, FieldError):
+        payouts = []
+    try:
+        resolve("/finance/")
+        finance_url = "/finance/"
+        for payout in payouts:
+            payout["url"] = reverse("payout-detail", kwargs={"pk": payout["pk"]})
+    except (Resolver404, NoReverseMatch):
+        finance_url = ""
+    return {"payouts": payouts, "finance_url": finance_url}

@@ -8,6 +8,7 @@ from integration_hub.models.carriers import (
     normalize_carrier,
 )
 from integration_hub.models.catalog import Product, Validation
+from integration_hub.models.connection import ConnectionCheck
 from integration_hub.models.integration import (
     CallLimitMode,
     Flow,
@@ -28,6 +29,7 @@ from integration_hub.models.sync import (
 __all__ = [
     "CallLimitMode",
     "CarrierMapping",
+    "ConnectionCheck",
     "EventSource",
     "Flow",
     "HubAccess",

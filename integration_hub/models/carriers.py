@@ -1,4 +1,5 @@
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from integration_hub.models.integration import Integration
 
@@ -44,6 +45,7 @@ class CarrierMapping(models.Model):
     source_service_key = models.CharField(max_length=100, editable=False, blank=True)
     carrier = models.ForeignKey(MarketplaceCarrier, on_delete=models.PROTECT)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["integration", "source_carrier_key", "source_service_key"]

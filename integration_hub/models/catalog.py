@@ -1,4 +1,5 @@
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from integration_hub.models.integration import Integration
 
@@ -6,6 +7,23 @@ from integration_hub.models.integration import Integration
 class Validation(models.TextChoices):
     VALID = "valid", "Valid"
     INVALID = "invalid", "Invalid: not published"
+
+
+PRODUCT_HISTORY_EXCLUDED = [
+    "source_ids",
+    "last_source_qty",
+    "last_source_qty_at",
+    "last_pushed_qty",
+    "last_pushed_at",
+    "last_pushed_price",
+    "last_pushed_price_at",
+    "validation_errors",
+    "marketplace_qty",
+    "marketplace_price",
+    "marketplace_checked_at",
+    "drift_found_at",
+    "updated_at",
+]
 
 
 class Product(models.Model):
@@ -53,6 +71,7 @@ class Product(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # The map and catalogue fields only: quantities, pushes and audits change every minute and
     # have their own ledgers, so keeping them here would bury the changes people care about.
+    history = HistoricalRecords(excluded_fields=PRODUCT_HISTORY_EXCLUDED)
 
     class Meta:
         ordering = ["integration", "sku"]

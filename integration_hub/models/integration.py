@@ -1,5 +1,6 @@
 from django.core.validators import RegexValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from connectors.registry import SOURCE_KINDS
 from integration_hub.crypto import EncryptedJSONField
@@ -84,6 +85,10 @@ class Integration(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Credentials never enter the history table: it is not encrypted and admins read it.
+    history = HistoricalRecords(
+        excluded_fields=["source_credentials", "marketplace_credentials", "updated_at"]
+    )
 
     class Meta:
         ordering = ["name"]

@@ -112,3 +112,48 @@ def sku_mappings_export(integration: Integration, path: str | Path) -> int:
             for p in products
         ),
     )
+
+
+def product_mapping_update(
+    product: Product, *, offer_sku: str, buffer_override: int | None, reason: str = "SKU map screen"
+) -> bool:
+    """Change one SKU's offer SKU and buffer (the SKU map screen); False when nothing changed.
+
+    Raises ``ValidationError`` keyed by field: a negative buffer, or an offer SKU another SKU
+    of the same integration already uses. Saved through the model so the change history
+    records it, and who (in a web request). A new offer SKU is a new offer on the
+    marketplace: forgetting what was pushed makes the next stock and price passes publish it.
+    """
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError
+
+    offer_sku = offer_sku.strip() or product.sku
+    errors = {}
+    if buffer_override is not None and buffer_override < 0:
+        errors["buffer_override"] = "The buffer cannot be negative; leave it empty for the default."
+    owner = (
+        Product.objects.filter(integration_id=product.integration_id, offer_sku=offer_sku)
+        .exclude(pk=product.pk)
+        .values_list("sku", flat=True)
+        .first()
+    )
+    if owner:
+        errors["offer_sku"] = f"Offer SKU {offer_sku!r} is already used by SKU {owner!r}."
+    if errors:
+        raise ValidationError(errors)
+    changes = {"offer_sku": offer_sku, "buffer_override": buffer_override}
+    if all(getattr(product, name) == value for name, value in changes.items()):
+        return False
+    if offer_sku != product.offer_sku:
+        changes.update(last_pushed_qty=None, last_pushed_price=None)
+    for name, value in changes.items():
+        setattr(product, name, value)
+    product._change_reason = reason
+    try:
+        with transaction.atomic():
+            product.save(update_fields=[*changes, "updated_at"])
+    except IntegrityError:  # another request took the offer SKU since the check above
+        raise ValidationError(
+            {"offer_sku": f"Offer SKU {offer_sku!r} was just taken by another SKU."}
+        ) from None
+    return True

@@ -166,7 +166,7 @@ def test_cx_home_has_an_order_search_box_that_goes_to_the_orders_list(client, ro
     order = order_make(integration_make())
     client.force_login(role_user("CX"))
     body = client.get("/").content.decode()
-    assert 'action="/orders/"' in body and 'method="get"' in body and 'name="q"' in body
+    assert 'action="/search/"' in body and 'method="get"' in body and 'name="q"' in body
     assert "Needs you now" not in body and "Finance exceptions" not in body
     found = client.get("/orders/", {"q": order.commercial_id})
     assert [o.pk for o in found.context["table"].data] == [order.pk]
