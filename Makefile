@@ -43,7 +43,7 @@ bench: install .env
 ## soak: the long chaos soak (web + worker, faults, worker kills) on a fresh SQLite file in var/
 SOAK_MINUTES ?= 15
 SOAK_ENV = HUB_SANDBOX=1 DATABASE_URL=sqlite:///$(CURDIR)/var/soak.sqlite3 \
-	HUB_BASE_URL=http://127.0.0.1:8799 HUB_ALLOWED_HOSTS=127.0.0.1 HUB_TASK_TIMEOUT=40
+	HUB_BASE_URL=http://127.0.0.1:8799 HUB_ALLOWED_HOSTS=127.0.0.1 HUB_TASK_TIMEOUT=90
 soak: install .env
 	mkdir -p var && rm -f var/soak.sqlite3 var/soak.sqlite3-wal var/soak.sqlite3-shm
 	$(SOAK_ENV) $(PY) manage.py migrate --noinput --verbosity 0

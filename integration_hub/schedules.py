@@ -40,6 +40,8 @@ HUB_SCHEDULES: list[ScheduleSpec] = [
     ScheduleSpec("offers drift audit", "integration_hub.tasks.flow_run", 10, "'offers_audit'"),
     ScheduleSpec("orders pass", "integration_hub.tasks.flow_run", 2, "'orders'"),
     ScheduleSpec("dispatch pass", "integration_hub.tasks.flow_run", 5, "'dispatch'"),
+    ScheduleSpec("settlements pass", "integration_hub.tasks.flow_run", 60, "'settlements'"),
+    ScheduleSpec("returns pass", "integration_hub.tasks.flow_run", 5, "'returns'"),
     ScheduleSpec(
         "orders completeness check", "integration_hub.tasks.flow_run", 1440, "'orders_audit'"
     ),

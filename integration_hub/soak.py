@@ -48,9 +48,26 @@ from django.db.models import Sum
 
 GHOST_SKU = "GHOST-0001"  # ordered on the marketplace, unknown to the hub
 BAD_EAN = "5012345678901"  # wrong check digit
-FLOWS_EVERY = {"products": 20, "stock": 4, "prices": 6, "orders": 4, "dispatch": 4}
+# seconds between two passes of each flow (the schedules, sped up); TL02 allows 60 calls an
+# hour, so settlements run every half minute and defer when the budget is spent
+FLOWS_EVERY = {
+    "products": 20,
+    "stock": 4,
+    "prices": 6,
+    "orders": 4,
+    "dispatch": 4,
+    "settlements": 30,
+    "returns": 10,
+}
 MAPPED_CARRIERS = [("Royal Mail", "Tracked 48"), ("DPD", ""), ("Evri", "")]
-EXPECTED_OPEN_KINDS = {"unmapped_carrier", "unknown_sku", "invalid_ean"}
+# a transaction line the hub cannot match is queued for finance: that is "matched or queued"
+EXPECTED_OPEN_KINDS = {
+    "unmapped_carrier",
+    "unknown_sku",
+    "invalid_ean",
+    "payout_unmatched",
+    "payout_variance",
+}
 
 
 @dataclass
@@ -232,8 +249,10 @@ class _Clock:
             async_task("integration_hub.tasks.worker_heartbeat")
         if self.due("relay", 2):
             async_task("integration_hub.tasks.outbox_relay")
+        from integration_hub.flows.passes import FLOW_PASSES
+
         for flow, every in FLOWS_EVERY.items():
-            if self.due(flow, every):
+            if flow in FLOW_PASSES and self.due(flow, every):
                 async_task("integration_hub.tasks.flow_run", flow)
                 report.counts["passes enqueued"] += 1
 
@@ -261,8 +280,13 @@ def _world_seed(report: SoakReport):
     integration.source_options = {**integration.source_options, "timeout": 3}
     # short stock refuses the lines rather than holding the order for a person
     integration.short_stock_policy = ShortStockPolicy.REFUSE
+    integration.returns_enabled = True  # portal refunds are mirrored to the source
     integration.save()
-    shopify.product_update(shop=shopify.shop_get(), sku="SB-0012", barcode=BAD_EAN)
+    shop = shopify.shop_get()
+    # the soak runs the schedules ~15 times faster than production, so the source's API budget
+    # (Shopify's cost bucket) grows by the same factor; faults, not the bucket, are the test
+    shopify.throttle_set(shop=shop, bucket_max=15_000, restore_rate=1_500)
+    shopify.product_update(shop=shop, sku="SB-0012", barcode=BAD_EAN)
     report.counts["bad EAN SKUs"] = 1
     return integration
 
@@ -336,15 +360,41 @@ def _world_step(integration, rng, report: SoakReport, config: SoakConfig, *, new
             report.counts["dispatches with an unmapped carrier"] += 1
         ship(order.commercial_id, carrier, service, f"SOAK{order.pk:08d}GB")
         report.counts["dispatches"] += 1
+    if new_orders and rng.random() < 0.1:
+        report.counts["portal refunds"] += _portal_refund(shop, rng)
     if cache.add("soak-billing", 1, timeout=45):
         report.counts["billing cycles closed"] += int(billing_cycle_close(shop=shop) is not None)
+
+
+def _portal_refund(shop, rng) -> int:
+    """Customer service refunds part of a shipped line in the marketplace's back office."""
+    from decimal import Decimal
+
+    from connectors.mirakl.sandbox.models import SandboxOrder
+    from connectors.mirakl.sandbox.services.refunds import order_refund_portal
+
+    shipped = SandboxOrder.objects.filter(shop=shop, state="SHIPPED", lines__adjustments=None)
+    order = shipped.order_by("?").first()
+    if order is None:
+        return 0
+    line = order.lines.first()
+    amount = (line.price / 4).quantize(Decimal("0.01")) or Decimal("0.01")
+    return len(order_refund_portal(order, line_id=line.line_id, amount=amount, shipping_amount=0))
 
 
 def soak_check(integration, kills: int = 0) -> list[str]:
     """Every invariant that does not hold (yet), in words; empty when the hub is consistent."""
     problems: list[str] = []
     problems.extend(_check_dispatches(integration, kills))
-    checks = (_check_orders, _check_stock, _check_exceptions, _check_outbox, _check_call_limits)
+    checks = (
+        _check_orders,
+        _check_refunds,
+        _check_stock,
+        _check_transaction_lines,
+        _check_exceptions,
+        _check_outbox,
+        _check_call_limits,
+    )
     for check in checks:
         problems.extend(check(integration))
     return problems
@@ -371,6 +421,19 @@ def _check_orders(integration) -> list[str]:
     twice = [reference for reference, n in in_source.items() if n > 1]
     if twice:
         problems.append(f"{len(twice)} order(s) in the source more than once, e.g. {twice[0]}")
+    decided = set(
+        Order.objects.filter(
+            integration=integration, hub_status__in=["accepted", "refused"]
+        ).values_list("marketplace_order_id", flat=True)
+    )
+    undecided = set(
+        SandboxOrder.objects.filter(state="WAITING_ACCEPTANCE").values_list("order_id", flat=True)
+    )
+    if decided & undecided:
+        problems.append(
+            f"{len(decided & undecided)} order(s) decided by the hub still wait for a decision "
+            f"on the marketplace, e.g. {min(decided & undecided)}"
+        )
     paid = SandboxOrder.objects.filter(
         state__in=["SHIPPING", "SHIPPED", "TO_COLLECT", "RECEIVED", "CLOSED"]
     ).exclude(lines__offer_sku=GHOST_SKU)
@@ -426,6 +489,74 @@ def _check_stock(integration) -> list[str]:
         if shown.get(sku) != expected:
             wrong.append(f"{sku} shows {shown.get(sku)}, not {expected}")
     return [f"{len(wrong)} SKU(s) off the formula, e.g. {wrong[0]}"] if wrong else []
+
+
+def _check_refunds(integration) -> list[str]:
+    """Every portal refund is in the hub and mirrored to the source once, never sent back."""
+    from django.apps import apps
+
+    if not apps.is_installed("returns"):
+        return []
+    from connectors.mirakl.sandbox.models import SandboxAdjustment
+    from connectors.shopify.sandbox.models import Refund as ShopifyRefund
+    from returns.models import Origin, RefundLine, Work
+
+    problems = []
+    portal = set(
+        SandboxAdjustment.objects.filter(kind="REFUND").values_list("adjustment_id", flat=True)
+    )
+    lines = RefundLine.objects.filter(refund__integration=integration)
+    seen = set(lines.values_list("marketplace_refund_id", flat=True))
+    missing = portal - seen
+    if missing:
+        problems.append(f"{len(missing)} portal refund(s) not in the hub, e.g. {min(missing)}")
+    mirrored = lines.filter(refund__origin=Origin.MARKETPLACE).exclude(refund__work=Work.DONE)
+    if mirrored.exists():
+        problems.append(f"{mirrored.count()} portal refund line(s) not mirrored to the source")
+    in_source = ShopifyRefund.objects.count()
+    done = (
+        lines.filter(refund__origin=Origin.MARKETPLACE, refund__work=Work.DONE)
+        .values("refund_id")
+        .distinct()
+        .count()
+    )
+    if in_source != done:
+        problems.append(f"{in_source} refund(s) in the source for {done} mirrored portal refund(s)")
+    return problems
+
+
+def _check_transaction_lines(integration) -> list[str]:
+    """Every marketplace transaction line stored once, and matched or queued for finance."""
+    from django.apps import apps
+
+    if not apps.is_installed("reconciliation"):
+        return []
+    from connectors.mirakl.sandbox.models import SandboxTransaction
+    from reconciliation.models import LineStatus, TransactionLine
+
+    problems = []
+    marketplace = set(SandboxTransaction.objects.values_list("transaction_id", flat=True))
+    stored = Counter(
+        TransactionLine.objects.filter(integration=integration).values_list("line_id", flat=True)
+    )
+    missing = marketplace - set(stored)
+    if missing:
+        problems.append(f"{len(missing)} transaction line(s) not pulled, e.g. {min(missing)}")
+    twice = [line for line, n in stored.items() if n > 1]
+    if twice:
+        problems.append(f"{len(twice)} transaction line(s) stored twice")
+    settled = [LineStatus.MATCHED, LineStatus.OTHER, LineStatus.WRITTEN_OFF]
+    loose = (
+        TransactionLine.objects.filter(integration=integration)
+        .exclude(match_status__in=settled)
+        .exclude(queued=True)
+    )
+    if loose.exists():
+        problems.append(
+            f"{loose.count()} transaction line(s) neither matched nor queued, "
+            f"e.g. {loose.first().line_id} ({loose.first().match_status or 'not matched yet'})"
+        )
+    return problems
 
 
 def _check_exceptions(integration) -> list[str]:

@@ -8,8 +8,10 @@ as due date) or, for short lines when the integration says so, refused line by l
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Q, Sum
 
 from connectors.base import PermanentError
 from exceptions_queue.services import exception_clear, exception_record
@@ -24,6 +26,7 @@ from integration_hub.models import (
     ShortStockPolicy,
     normalize_carrier,
 )
+from integration_hub.models.outbox import OPEN_JOB_STATUSES
 from integration_hub.services.outbox import outbound_job_enqueue
 from integration_hub.services.runs import RunRecorder
 
@@ -251,3 +254,65 @@ def order_accept_give_up(job: OutboundJob, error: Exception) -> None:
         ),
         detail=str(error),
     )
+
+
+# An accepted order shows WAITING_ACCEPTANCE until the next pull after OR21; one still
+# showing it this long after the decision went out is looked up by id.
+DECISION_VERIFY_AFTER = dt.timedelta(minutes=5)
+
+
+def decisions_verify(integration: Integration, client, run: RunRecorder, now: dt.datetime):
+    """Send again a decision the marketplace never recorded (OR21 answered, not taken).
+
+    Without this an order the hub accepted would wait unseen until the marketplace refused it
+    at its deadline (the chaos soak found exactly that). OR11 by order ids has no call limit;
+    OR21 on an order already decided is recognised by its handler, so a stale look-up costs
+    nothing but the call.
+    """
+    from integration_hub.flows.orders_pull import order_upsert
+
+    open_jobs = OutboundJob.objects.filter(
+        integration=integration, kind="order_accept", status__in=OPEN_JOB_STATUSES
+    ).values_list("payload__order_id", flat=True)
+    waiting = (
+        Order.objects.filter(
+            integration=integration,
+            hub_status__in=[HubStatus.ACCEPTED, HubStatus.REFUSED],
+            marketplace_state="WAITING_ACCEPTANCE",
+        )
+        .exclude(pk__in=list(open_jobs))
+        .annotate(sent=Max("events__at", filter=Q(events__kind="decision_sent")))
+        .filter(sent__lt=now - DECISION_VERIFY_AFTER)
+    )
+    orders = {order.marketplace_order_id: order for order in waiting[:100]}
+    if not orders:
+        return
+    for dto in client.orders_list(order_ids=list(orders)):
+        order = orders[dto.order_id]
+        if dto.order_state != "WAITING_ACCEPTANCE":
+            run.add(order_upsert(integration, dto))  # it moved on: catch up now
+            continue
+        last = (
+            OutboundJob.objects.filter(
+                integration=integration, kind="order_accept", payload__order_id=order.pk
+            )
+            .order_by("-id")
+            .first()
+        )
+        if last is None:
+            continue
+        with transaction.atomic():
+            outbound_job_enqueue(
+                integration=integration,
+                kind="order_accept",
+                identity_key=f"order_accept:{order.pk}",
+                payload=last.payload,
+            )
+            order_event_add(
+                order,
+                source=HUB,
+                kind="decision_lost",
+                message="The marketplace still waits for the decision the hub sent: sending it "
+                "again",
+            )
+        run.add("decisions_resent")

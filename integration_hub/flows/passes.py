@@ -8,7 +8,7 @@ from integration_hub.flows.catalogue import products_pass
 from integration_hub.flows.dispatch import dispatches_held_release, shipments_pull
 from integration_hub.flows.offers_audit import offers_audit_pass
 from integration_hub.flows.order_clocks import acceptance_clock, dispatch_clocks
-from integration_hub.flows.orders_accept import orders_decide
+from integration_hub.flows.orders_accept import decisions_verify, orders_decide
 from integration_hub.flows.orders_audit import orders_audit_pass
 from integration_hub.flows.orders_pull import orders_pull
 from integration_hub.flows.prices import prices_pass
@@ -30,6 +30,7 @@ def orders_pass(integration: Integration, run: RunRecorder) -> None:
             run.add(name, count)
     orders_pull(integration, client, run)
     orders_decide(integration, run)
+    decisions_verify(integration, client, run, now)
 
 
 def dispatch_pass(integration: Integration, run: RunRecorder) -> None:
@@ -41,6 +42,21 @@ def dispatch_pass(integration: Integration, run: RunRecorder) -> None:
     dispatches_held_release(integration, run, planned=planned)
 
 
+def settlements_pass(integration: Integration, run: RunRecorder) -> None:
+    """Pull TL02/SBC11/IV01 and reconcile payouts (the body lives in ``reconciliation``)."""
+    from reconciliation.settlements import settlements_pass as reconciliation_pass
+
+    reconciliation_pass(integration, run)
+
+
+def returns_pass(integration: Integration, run: RunRecorder) -> None:
+    """Returns, refunds and cancellations (the body lives in ``returns``; manual or automated
+    by ``Integration.returns_enabled``, so it runs with the orders flow)."""
+    from returns.flows.passes import returns_pass as returns_app_pass
+
+    returns_app_pass(integration, run)
+
+
 FLOW_PASSES = {
     "products": products_pass,
     "stock": stock_pass,
@@ -49,7 +65,9 @@ FLOW_PASSES = {
     "orders": orders_pass,
     "dispatch": dispatch_pass,
     "orders_audit": orders_audit_pass,
+    "settlements": settlements_pass,
+    "returns": returns_pass,
 }
 
 # A pass that is part of a bigger flow runs when that flow is switched on.
-FLOW_SWITCH = {"orders_audit": "orders", "offers_audit": "stock"}
+FLOW_SWITCH = {"orders_audit": "orders", "offers_audit": "stock", "returns": "orders"}

@@ -217,7 +217,9 @@ def stock_stale_check(integration: Integration, run: RunRecorder, now: dt.dateti
     """One exception per integration while stock changes wait too long for confirmation."""
     cutoff = now - dt.timedelta(minutes=integration.stock_stale_minutes)
     waiting = Product.objects.filter(
-        integration=integration, last_source_qty_at__lte=cutoff
+        integration=integration,
+        last_source_qty_at__lte=cutoff,
+        validation_status=Validation.VALID,  # an invalid SKU is not published: not late either
     ).filter(Q(last_pushed_at__isnull=True) | Q(last_pushed_at__lt=F("last_source_qty_at")))
     count = waiting.count()
     subject = f"{integration.name}:stock"

@@ -20,6 +20,9 @@ def test_bench_runs_every_code_path_and_leaves_nothing_behind(monkeypatch, tmp_p
             "lookups": 5,
             "skus": 500,
             "latency": "small",
+            "recon_lines": 300,
+            "recon_orders": 60,
+            "export_orders": 50,
         },
     )
     monkeypatch.setitem(
@@ -43,6 +46,8 @@ def test_bench_runs_every_code_path_and_leaves_nothing_behind(monkeypatch, tmp_p
         "CX search (exact identifiers)",
         "stock change in source → STO01 submitted (sandbox loop)",
         "marketplace order paid → created in source (sandbox loop)",
+        "reconciliation (TL02 lines vs orders, payouts)",
+        "Excel export (Orders sheet, write-only)",
     ]
     assert [r["rows"] for r in report["results"]][:4] == [500, 30, 40, 10]
     latency = report["results"][4]
@@ -53,6 +58,7 @@ def test_bench_runs_every_code_path_and_leaves_nothing_behind(monkeypatch, tmp_p
     assert orders["rows"] >= 1  # paid orders that reached the source within the run
     assert orders["notes"]["orders placed"] == 6
     assert 0 < orders["notes"]["paid → in source p50 s"] < 2
+    assert [r["rows"] for r in report["results"][6:]] == [300, 50]
     assert report["results"][0]["notes"] == {"changed": 5}
     assert all(r["seconds"] > 0 and r["baseline_seconds"] > 0 for r in report["results"])
     assert report["machine"]["cpus"] >= 1

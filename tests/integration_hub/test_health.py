@@ -79,9 +79,8 @@ def test_dashboard_marks_flows_late_or_on_time(client, role_user):
         assert flows["orders"]["red"] is False
         assert flows["dispatch"]["red"] is True  # never ran
         assert flows["dispatch"]["reason"] == "never succeeded"
-        # a flow this version does not run yet is said so, not shown late
-        assert flows["settlements"]["red"] is False
-        assert flows["settlements"]["reason"] == "not available in this version of the hub yet"
+        assert flows["settlements"]["red"] is True  # switched on, never ran
+        assert flows["settlements"]["reason"] == "never succeeded"
     with time_machine.travel(T0 + dt.timedelta(minutes=16), tick=False):
         flows = {row["flow"]: row for row in client.get("/").context["flows"]}
         assert flows["orders"]["red"] is True

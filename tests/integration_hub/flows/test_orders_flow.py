@@ -322,6 +322,33 @@ def test_order_already_shipped_on_marketplace_is_marked_not_resent(hub):
     assert not hub.calls("/ship", "PUT")
 
 
+def test_a_decision_the_marketplace_lost_is_sent_again(hub):
+    """OR21 answered but never taken (the chaos soak found it): without a second look the
+    marketplace would refuse the order at its deadline."""
+    from connectors.mirakl.sandbox.models import SandboxOrderLine
+
+    created = hub.marketplace_orders(lines=[{"sku": "SB-0001", "quantity": 1}])[0]
+    orders(hub)
+    order = Order.objects.get(marketplace_order_id=created.order_id)
+    assert order.hub_status == HubStatus.ACCEPTED
+    SandboxOrder.objects.filter(pk=created.pk).update(
+        state="WAITING_ACCEPTANCE", acceptance_decision_date=None
+    )
+    SandboxOrderLine.objects.filter(order_id=created.pk).update(state="WAITING_ACCEPTANCE")
+    orders(hub)  # too early to doubt the decision
+    assert not order.events.filter(kind="decision_lost").exists()
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
+        run = orders(hub)
+    assert run.counts.get("decisions_resent") == 1
+    assert order.events.filter(kind="decision_lost").count() == 1
+    assert SandboxOrder.objects.get(pk=created.pk).state == "WAITING_DEBIT_PAYMENT"
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=12)):
+        orders(hub)
+    order.refresh_from_db()
+    assert order.marketplace_state == "WAITING_DEBIT_PAYMENT"
+    assert order.events.filter(kind="decision_lost").count() == 1
+
+
 def test_a_confirmation_the_marketplace_lost_is_sent_again(hub):
     """The hub recorded OR24 as done, yet the marketplace still shows SHIPPING (the chaos soak
     found this: a 200 whose request never took). The next pull notices and re-confirms."""

@@ -231,6 +231,18 @@ def test_stale_alarm_raises_and_clears(hub):
     assert item.status == Status.RESOLVED
 
 
+def test_an_invalid_sku_never_raises_the_stale_alarm(hub):
+    offers_for(hub, hub.skus)
+    stock(hub)
+    settle(hub)
+    Product.objects.filter(sku="SB-0001").update(
+        validation_status="invalid", last_source_qty=3, last_source_qty_at=timezone.now()
+    )
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
+        stock(hub)
+    assert not ExceptionItem.objects.filter(kind="stock_sync_stale", status=Status.OPEN).exists()
+
+
 @pytest.mark.parametrize("stock_on", [True, False])
 def test_products_pass_reads_stock_only_when_the_stock_pass_is_off(hub, stock_on):
     from integration_hub.clients import source_connector_for
