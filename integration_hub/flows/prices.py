@@ -19,6 +19,7 @@ from connectors.mirakl.limiter import CallDeferred
 from exceptions_queue.models import ExceptionItem
 from exceptions_queue.models import Status as ExceptionStatus
 from exceptions_queue.services import exception_clear, exception_record
+from integration_hub.flows.stock import imports_confirm
 from integration_hub.models import (
     Integration,
     MarketplaceImport,
@@ -86,22 +87,13 @@ def price_push(integration: Integration, client, run: RunRecorder) -> None:
 
 def price_confirm(integration: Integration, client, run: RunRecorder) -> None:
     """Poll the running price imports (PRI02) and settle each SKU from PRI03's report."""
-    running = MarketplaceImport.objects.filter(
-        integration=integration,
-        kind=MarketplaceImport.Kind.PRICE,
-        status=MarketplaceImport.Status.SUBMITTED,
-    ).order_by("submitted_at")
-    for sent in running:
-        try:
-            status = client.price_import_status(sent.import_id)
-        except CallDeferred:
-            return
-        if not status.finished:
-            continue
-        errors = {}
-        if status.status == "COMPLETE" and (status.has_error_report or status.lines_in_error):
-            errors = {e.sku: e.message for e in client.price_import_errors(sent.import_id)}
-        _price_import_settle(sent, status.status, errors, run)
+    imports_confirm(
+        integration,
+        MarketplaceImport.Kind.PRICE,
+        client.price_import_status,
+        client.price_import_errors,
+        lambda sent, status, errors: _price_import_settle(sent, status, errors, run),
+    )
 
 
 @transaction.atomic

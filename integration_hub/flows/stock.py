@@ -141,24 +141,35 @@ def _push_reason(product: Product) -> str:
     return StockLedgerEntry.Reason.CHANGE
 
 
-def stock_confirm(integration: Integration, client, run: RunRecorder) -> None:
-    """Poll the running imports (STO02) and settle each SKU from the error report (STO03)."""
+def imports_confirm(integration: Integration, kind: str, status_of, errors_of, settle) -> None:
+    """Poll the running imports of ``kind`` (``status_of``: STO02 or PRI02) and hand each
+    finished one to ``settle(sent, status, {offer_sku: error})`` with its error report
+    (``errors_of``: STO03 or PRI03). Stops quietly when the call budget is spent."""
     running = MarketplaceImport.objects.filter(
-        integration=integration,
-        kind=MarketplaceImport.Kind.STOCK,
-        status=MarketplaceImport.Status.SUBMITTED,
+        integration=integration, kind=kind, status=MarketplaceImport.Status.SUBMITTED
     ).order_by("submitted_at")
     for sent in running:
         try:
-            status = client.stock_import_status(sent.import_id)
+            status = status_of(sent.import_id)
         except CallDeferred:
             return
         if not status.finished:
             continue
         errors = {}
         if status.status == "COMPLETE" and (status.has_error_report or status.lines_in_error):
-            errors = {e.sku: e.message for e in client.stock_import_errors(sent.import_id)}
-        _import_settle(sent, status.status, errors, run)
+            errors = {e.sku: e.message for e in errors_of(sent.import_id)}
+        settle(sent, status.status, errors)
+
+
+def stock_confirm(integration: Integration, client, run: RunRecorder) -> None:
+    """Poll the running imports (STO02) and settle each SKU from the error report (STO03)."""
+    imports_confirm(
+        integration,
+        MarketplaceImport.Kind.STOCK,
+        client.stock_import_status,
+        client.stock_import_errors,
+        lambda sent, status, errors: _import_settle(sent, status, errors, run),
+    )
 
 
 @transaction.atomic
