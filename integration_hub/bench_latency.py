@@ -72,7 +72,7 @@ def _world(name: str, skus: int, limits: str, shop_id: int):
         marketplace_credentials={"api_key": mirakl.api_key},
         call_limit_mode=limits,
     )
-    return shop, [v.sku for v in variants], integration
+    return shop, mirakl, [v.sku for v in variants], integration
 
 
 def _session():
@@ -95,7 +95,9 @@ def stock_latency(scale_name: str) -> dict:
     tick = scale["tick"]
     rng = random.Random(5)  # noqa: S311 - a repeatable benchmark, not a secret
     with mock.patch("integration_hub.clients.http_session", _session):
-        shop, skus, integration = _world("bench-latency", scale["skus"], scale["limits"], 9902)
+        shop, _mirakl, skus, integration = _world(
+            "bench-latency", scale["skus"], scale["limits"], 9902
+        )
         levels = dict.fromkeys(skus, 50)
         for flow in ("products", "stock"):  # the SKU map and a first, full publication
             flow_pass_run(integration, flow, FLOW_PASSES[flow])
@@ -166,7 +168,6 @@ def order_latency(scale_name: str) -> dict:
     """Orders placed on the marketplace at random moments; the orders pass and the outbox relay
     run every ``tick`` (as their schedules do); the payment provider debits right after an
     acceptance. Returns placed->accepted and paid->created-in-source latencies (s)."""
-    from connectors.mirakl.sandbox.models import SandboxOrder
     from connectors.mirakl.sandbox.services import orders as sandbox_orders
     from connectors.sandbox.faults import clock_advance
     from integration_hub.flows.passes import FLOW_PASSES
@@ -178,11 +179,9 @@ def order_latency(scale_name: str) -> dict:
     tick = scale["tick"]
     rng = random.Random(11)  # noqa: S311 - a repeatable benchmark, not a secret
     with mock.patch("integration_hub.clients.http_session", _session):
-        _shop, skus, integration = _world("bench-order-latency", 20, scale["limits"], 9903)
+        _shop, shop, skus, integration = _world("bench-order-latency", 20, scale["limits"], 9903)
         for flow in ("products", "stock"):
             flow_pass_run(integration, flow, FLOW_PASSES[flow])
-        mirakl = integration.marketplace_credentials["api_key"]
-        shop = SandboxOrder._meta.get_field("shop").related_model.objects.get(api_key=mirakl)
         placed: dict[str, float] = {}
         paid: dict[str, float] = {}
         next_pass = time.time() + tick

@@ -100,9 +100,11 @@ class Processes:
         self.web: subprocess.Popen | None = None
         self.worker: subprocess.Popen | None = None
         self.worker_starts = 0
+        self.logs: list = []
 
     def _start(self, name: str, args: list[str]) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives with the process
+        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed by stop()
+        self.logs.append(log)
         return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             [sys.executable, *args],
             cwd=settings.BASE_DIR,
@@ -151,6 +153,8 @@ class Processes:
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
                     process.wait(timeout=10)
+        for log in self.logs:
+            log.close()
 
 
 def soak_run(config: SoakConfig, progress: Callable[[str], None]) -> SoakReport:

@@ -169,33 +169,33 @@ def _pushed_after(product: Product, requested: dt.datetime) -> bool:
     )
 
 
-def _drift(product: Product, target: int | None, ordered: int) -> list[str]:
-    """What differs on the marketplace, in words (empty when nothing does)."""
-    problems = []
+def _drift(product: Product, target: int | None, ordered: int) -> dict[str, str]:
+    """What differs on the marketplace, in words, keyed "qty" and/or "price" (empty: nothing)."""
+    problems = {}
     shown = product.marketplace_qty
     if product.last_pushed_qty is not None and shown is not None:
         expected = max(0, product.last_pushed_qty - ordered)
         if shown not in (expected, target):
-            problems.append(
+            problems["qty"] = (
                 f"the marketplace shows {shown} units, the hub confirmed "
                 f"{product.last_pushed_qty}" + (f" less {ordered} ordered since" if ordered else "")
             )
     price = product.marketplace_price
     known = product.last_pushed_price is not None and price is not None
     if known and price not in (product.last_pushed_price, product.price):
-        problems.append(
+        problems["price"] = (
             f"the marketplace shows price {price}, the hub confirmed {product.last_pushed_price}"
         )
     return problems
 
 
 def _drift_record(
-    integration: Integration, product: Product, problems: list[str], now: dt.datetime
+    integration: Integration, product: Product, problems: dict[str, str], now: dt.datetime
 ) -> None:
     """Report the drift and queue the repair: the next passes send the hub's values again."""
-    if product.marketplace_qty is not None and any("units" in p for p in problems):
+    if "qty" in problems:
         product.last_pushed_qty = product.marketplace_qty
-    if product.marketplace_price is not None and any("price" in p for p in problems):
+    if "price" in problems:
         product.last_pushed_price = product.marketplace_price
     product.drift_found_at = product.drift_found_at or now
     exception_record(
@@ -204,7 +204,7 @@ def _drift_record(
         subject_type="sku",
         subject_id=product.offer_sku,
         payload={"product_id": product.pk},
-        message=f"Offer {product.offer_sku}: " + "; ".join(problems) + ". Re-sending.",
+        message=f"Offer {product.offer_sku}: " + "; ".join(problems.values()) + ". Re-sending.",
     )
 
 
