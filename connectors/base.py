@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -132,6 +132,13 @@ class SourceOrderRequest:
     shipping_address: Address
     billing_address: Address
     placed_at: dt.datetime
+    # Create attempts, for sources whose create cannot carry our reference in one step: notes
+    # the connector left before earlier attempts of this order (oldest first), and where it
+    # leaves a new one. The hub commits a note before ``attempt_record`` returns.
+    attempts: tuple[Mapping[str, str], ...] = ()
+    attempt_record: Callable[[Mapping[str, str]], None] | None = field(
+        default=None, compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True)
@@ -192,7 +199,10 @@ class SourceConnector(ABC):
     * stock_changes_read(cursor)     -> Page[StockLevel] changed since the cursor
     * order_find(external_reference) -> SourceOrderRef | None
     * order_create(request)          -> SourceOrderRef; looks the reference up first, so a
-                                        repeat returns the existing order, never a duplicate
+                                        repeat returns the existing order, never a duplicate.
+                                        A source that writes the reference only after the
+                                        create calls ``request.attempt_record(note)`` before
+                                        it, and looks ``request.attempts`` up on a retry
     * shipments_read(cursor)         -> Page[Shipment] created or updated since the cursor
     * refunds_read(cursor)           -> Page[SourceRefund] (empty Page if the system has none)
     * webhook_parse(headers, body)   -> WebhookEvent; raises PermanentError on a bad signature

@@ -12,12 +12,12 @@ Options (or credentials) it reads:
   ``flatrate_flatrate``, ``<carrier>_<method>``) for orders placed through the guest cart.
 * ``currency`` (default ``GBP``), ``page_size`` (default 100), ``read_attempts`` (default 3).
 
-Orders go through the guest cart so totals and MSI reservations are computed by Magento
-(``PUT /V1/orders/create`` skips reservations). The JL order number is written onto the
-cart *before* the order is placed, through the hub's tiny Magento module
-``JLHub_OrderReference`` (``PUT /V1/guest-carts/{cartId}/ext-order-id``), which copies it to
-``sales_order.ext_order_id`` inside the placement transaction. So the order is never visible
-without the reference that :meth:`order_find` searches. See docs/connectors/magento.md.
+Orders go through a stock guest cart so totals, tax and MSI reservations are computed by
+Magento (``PUT /V1/orders/create`` skips reservations); no module is needed. The placement
+cannot carry the JL order number, so the connector records the cart's quote id with the hub
+before placing, then writes the number to ``ext_order_id`` (``POST /V1/orders``) and adds a
+staff comment; a retry looks ``ext_order_id`` up, then every recorded ``quote_id``, before it
+fills a new cart. See docs/connectors/magento.md.
 """
 
 from __future__ import annotations
@@ -182,93 +182,104 @@ class MagentoConnector(MagentoReturnsMixin, SourceConnector):
 
     def order_find(self, external_reference: str) -> SourceOrderRef | None:
         """The oldest order whose ``ext_order_id`` is the JL order number, if any."""
+        order = self._order_search("ext_order_id", external_reference)
+        return None if order is None else _order_ref(order)
+
+    def order_create(self, request: SourceOrderRequest) -> SourceOrderRef:
+        """Place the order through a stock guest cart, exactly once.
+
+        Stock Magento writes ``ext_order_id`` only after the order exists, so the quote id,
+        which the placement copies to ``sales_order.quote_id``, closes that window: it is
+        recorded through ``request.attempt_record`` before the placement, and a retry looks
+        every recorded quote up before it fills a new cart.
+        """
+        found = self._order_search("ext_order_id", request.external_reference)
+        if found is None:
+            found = self._attempts_resume(request)
+        if found is not None:
+            return self._order_stamp(found, request)
+        cart = self._cart_prepare(request)
+        if request.attempt_record is not None:
+            request.attempt_record(cart)
+        return self._order_stamp(self._cart_place(cart, request), request)
+
+    def _order_search(self, field: str, value: str) -> dict | None:
         params = search_params(
-            [[("ext_order_id", external_reference, "eq")]],
-            page_size=1,
-            current_page=1,
-            sort=[("entity_id", "ASC")],
+            [[(field, value, "eq")]], page_size=1, current_page=1, sort=[("entity_id", "ASC")]
         )
         body = self.http.read("orders", params) or {}
         with mapping.malformed_as_permanent("order search"):
             items = body.get("items") or []
             if not items:
                 return None
-            order = items[0]
-            return SourceOrderRef(
-                source_order_id=str(order["entity_id"]),
-                source_order_number=str(order.get("increment_id") or ""),
-            )
+            order = dict(items[0])
+            order["entity_id"] = int(order["entity_id"])
+            return order
 
-    def order_create(self, request: SourceOrderRequest) -> SourceOrderRef:
-        """Place the order through a guest cart, unless one with this reference exists."""
-        existing = self.order_find(request.external_reference)
-        if existing is not None:
-            return existing
-        cart_id = self._cart_prepare(request)
-        order_id = self._cart_place(cart_id, request)
-        if isinstance(order_id, SourceOrderRef):
-            return order_id
-        self._order_comment(order_id, request)
-        return self._order_ref(order_id)
+    def _attempts_resume(self, request: SourceOrderRequest) -> dict | None:
+        """The order an earlier attempt placed, else that attempt's cart placed now."""
+        carts = [a for a in request.attempts if a.get("quote_id") and a.get("cart_id")]
+        for cart in carts:
+            order = self._order_search("quote_id", str(cart["quote_id"]))
+            if order is not None:
+                return order
+        if not carts:
+            return None
+        try:
+            # A late first placement makes Magento refuse this one: its quote is inactive.
+            return self._cart_place(carts[-1], request)
+        except PermanentError as error:
+            if error.status != 404:
+                raise
+            return None  # the cart is gone and never became an order: start again
 
-    def _cart_prepare(self, request: SourceOrderRequest) -> str:
+    def _cart_prepare(self, request: SourceOrderRequest) -> dict[str, str]:
         cart_id = str(self.http.write("POST", "guest-carts"))
-        self._cart_reference_set(cart_id, request.external_reference)
+        cart = self.http.read(f"guest-carts/{cart_id}") or {}
+        with mapping.malformed_as_permanent("guest cart"):
+            quote_id = str(int(cart["id"]))
         for line in request.lines:
             item = {"cartItem": {"sku": line.sku, "qty": line.quantity, "quote_id": cart_id}}
             self.http.write("POST", f"guest-carts/{cart_id}/items", item)
         body = mapping.shipping_information_body(request, self.shipping_method)
         self.http.write("POST", f"guest-carts/{cart_id}/shipping-information", body)
-        return cart_id
+        return {"quote_id": quote_id, "cart_id": cart_id}
 
-    def _cart_reference_set(self, cart_id: str, reference: str) -> None:
-        try:
-            self.http.write("PUT", f"guest-carts/{cart_id}/ext-order-id", {"extOrderId": reference})
-        except PermanentError as error:
-            if error.status != 404:
-                raise
-            raise ConfigError(
-                "Magento does not know PUT /V1/guest-carts/{cartId}/ext-order-id: install the "
-                "JLHub_OrderReference module (docs/connectors/magento.md) before taking orders",
-                status=404,
-            ) from None
-
-    def _cart_place(self, cart_id: str, request: SourceOrderRequest) -> str | SourceOrderRef:
+    def _cart_place(self, cart: Mapping[str, str], request: SourceOrderRequest) -> dict:
         """Place once; on any failure look again, the order may exist though the answer was lost."""
         body = mapping.payment_information_body(request, self.payment_method)
+        path = f"guest-carts/{cart['cart_id']}/payment-information"
         try:
-            return str(self.http.write("POST", f"guest-carts/{cart_id}/payment-information", body))
+            order_id = self.http.write("POST", path, body)
         except (TransientError, PermanentError):
-            existing = self.order_find(request.external_reference)
+            existing = self._order_search("quote_id", str(cart["quote_id"]))
             if existing is not None:
                 return existing
             raise
+        with mapping.malformed_as_permanent("order placement"):
+            return {"entity_id": int(order_id)}
 
-    def _order_comment(self, order_id: str, request: SourceOrderRequest) -> None:
-        comment = {
-            "statusHistory": {
-                "comment": (
-                    f"John Lewis Marketplace order {request.external_reference} "
-                    f"(Mirakl order id {request.marketplace_order_id})"
-                ),
-                "is_customer_notified": 0,
-                "is_visible_on_front": 0,
-            }
-        }
+    def _order_stamp(self, order: dict, request: SourceOrderRequest) -> SourceOrderRef:
+        """Put the JL number in ``ext_order_id`` and a note for staff, unless already there."""
+        if order.get("ext_order_id") != request.external_reference:
+            entity = {"entity_id": order["entity_id"], "ext_order_id": request.external_reference}
+            saved = self.http.write("POST", "orders", {"entity": entity})
+            order = saved if isinstance(saved, dict) else order
+        self._order_comment(order, request)
+        return _order_ref(order)
+
+    def _order_comment(self, order: Mapping, request: SourceOrderRequest) -> None:
+        comment = mapping.order_comment_text(request)
+        histories = order.get("status_histories") or []
+        if any(comment == str(h.get("comment")) for h in histories if isinstance(h, Mapping)):
+            return
+        history = {"comment": comment, "is_customer_notified": 0, "is_visible_on_front": 0}
+        body = {"statusHistory": history}
         try:
-            self.http.write("POST", f"orders/{order_id}/comments", comment)
+            self.http.write("POST", f"orders/{order['entity_id']}/comments", body)
         except ConnectorError as error:
             # The order exists and carries the reference; a missing note must not hide that.
-            logger.warning("magento order %s placed but the comment failed: %s", order_id, error)
-
-    def _order_ref(self, order_id: str) -> SourceOrderRef:
-        try:
-            order = self.http.read(f"orders/{order_id}") or {}
-            with mapping.malformed_as_permanent(f"orders/{order_id}"):
-                number = str(order.get("increment_id") or "")
-        except ConnectorError:
-            return SourceOrderRef(source_order_id=order_id)
-        return SourceOrderRef(source_order_id=order_id, source_order_number=number)
+            logger.warning("magento order %s comment failed: %s", order["entity_id"], error)
 
     # --- fulfilment and refunds ------------------------------------------------------------
 
@@ -327,3 +338,11 @@ class MagentoConnector(MagentoReturnsMixin, SourceConnector):
         body = self.http.read("orders", params) or {}
         with mapping.malformed_as_permanent("orders by id"):
             return {str(order.get("entity_id")): order for order in body.get("items") or []}
+
+
+def _order_ref(order: Mapping) -> SourceOrderRef:
+    with mapping.malformed_as_permanent("order"):
+        return SourceOrderRef(
+            source_order_id=str(order["entity_id"]),
+            source_order_number=str(order.get("increment_id") or ""),
+        )

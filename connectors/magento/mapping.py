@@ -156,6 +156,14 @@ def payment_information_body(request: SourceOrderRequest, payment_method: str) -
     }
 
 
+def order_comment_text(request: SourceOrderRequest) -> str:
+    """The order comment staff see in the admin (it also shows the number is set)."""
+    return (
+        f"John Lewis Marketplace order {request.external_reference} "
+        f"(Mirakl order id {request.marketplace_order_id})"
+    )
+
+
 def lines_from(items: Iterable[Mapping]) -> list[ShipmentLine]:
     lines = []
     for item in items:

@@ -3,9 +3,13 @@
 * refund_create -> a credit memo, ``POST /V1/order/{id}/refund`` with our reference as its
   comment (``JL refund <hub key>``); the order's credit memos are searched for it first, so a
   repeat finds the memo instead of refunding twice. Items are refunded by order item id;
-  ``arguments.shipping_amount`` carries the shipping; a goods amount that differs from the
-  items' prices goes in ``adjustment_positive``/``adjustment_negative``; nothing is returned
-  to stock (stock comes back with the return, when the warehouse says it is sellable).
+  ``arguments.shipping_amount`` carries the shipping; a goods amount that differs from what
+  Magento refunds for the items goes in ``adjustment_positive``/``adjustment_negative``.
+  Magento refunds an item's tax-exclusive row total *plus its tax* (the credit memo's
+  Subtotal and Tax totals) and adds the adjustments as they are (its Grand total), so the
+  difference is taken from the tax-inclusive row (``row_total_incl_tax`` per unit ordered),
+  never from ``price``, or the VAT would be counted twice. Nothing is returned to stock
+  (stock comes back with the return, when the warehouse says it is sellable).
 * order_cancel -> ``POST /V1/orders/{id}/cancel``; an order already ``canceled`` is success,
   Magento's ``false`` (something shipped, order closed) is a PermanentError.
 * return_authorise stays unsupported: RMA (``/V1/returns``) exists on Adobe Commerce only and
@@ -14,12 +18,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from connectors.base import PermanentError, SourceCancelRequest, SourceRefundRequest
 from connectors.magento.search import search_params
 
 REFUND_COMMENT_PREFIX = "JL refund "
+CENT = Decimal("0.01")
 
 
 class MagentoReturnsMixin:
@@ -72,6 +77,22 @@ def _objects(value: object) -> list[dict]:
     )
 
 
+def _decimal(value: object) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def _refunded_incl_tax(item: dict, quantity: int) -> Decimal:
+    """What Magento refunds, tax included, for ``quantity`` units of an order item."""
+    ordered = _decimal(item.get("qty_ordered")) or Decimal(0)
+    row = _decimal(item.get("row_total_incl_tax"))
+    if row is not None and ordered:
+        return (row * quantity / ordered).quantize(CENT, rounding=ROUND_HALF_UP)
+    unit = _decimal(item.get("price_incl_tax"))
+    if unit is None:  # a store without tax fields: the price is all there is
+        unit = _decimal(item.get("price")) or Decimal(0)
+    return unit * quantity
+
+
 def _refund_body(order: dict, request: SourceRefundRequest, comment: str) -> dict:
     items_by_sku = {item.get("sku"): item for item in _objects(order.get("items"))}
     missing = [line.sku for line in request.lines if line.sku not in items_by_sku]
@@ -86,7 +107,7 @@ def _refund_body(order: dict, request: SourceRefundRequest, comment: str) -> dic
             continue
         item = items_by_sku[line.sku]
         items.append({"order_item_id": int(item["item_id"]), "qty": line.quantity})
-        subtotal += Decimal(str(item.get("price") or 0)) * line.quantity
+        subtotal += _refunded_incl_tax(item, line.quantity)
     difference = request.amount - subtotal
     arguments = {
         "shipping_amount": float(request.shipping_amount),

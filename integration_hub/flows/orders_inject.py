@@ -8,6 +8,9 @@ order on the next attempt instead of creating a second one.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
+
 import pycountry
 from django.db import transaction
 
@@ -129,7 +132,11 @@ def order_inject_run(job: OutboundJob) -> None:
     order = Order.objects.select_related("integration").get(pk=job.payload["order_id"])
     if order.source_order_id or order.hub_status != HubStatus.TO_INJECT:
         return  # already in the source, or cancelled/refused meanwhile
-    request = source_order_request(order)
+    request = dataclasses.replace(
+        source_order_request(order),
+        attempts=_attempts_recorded(order),
+        attempt_record=lambda note: _attempt_record(order, note),
+    )
     ref = source_connector_for(order.integration).order_create(request)
     with transaction.atomic():
         Order.objects.filter(pk=order.pk).update(
@@ -152,6 +159,27 @@ def order_inject_run(job: OutboundJob) -> None:
                 subject_id=order.marketplace_order_id,
                 note="the order now exists in the source",
             )
+
+
+ATTEMPT_EVENT = "source_create_attempt"
+
+
+def _attempts_recorded(order: Order) -> tuple[Mapping[str, str], ...]:
+    events = order.events.filter(kind=ATTEMPT_EVENT).order_by("at", "id")
+    return tuple(dict(event.data.get("attempt") or {}) for event in events)
+
+
+def _attempt_record(order: Order, note: Mapping[str, str]) -> None:
+    # Saved on the order (not the job) so that a person's retry, a new job, still sees it.
+    # The relay runs handlers outside a transaction: the row is committed when this returns.
+    # The note stays in ``data``: it may hold a handle on the source's cart.
+    order_event_add(
+        order,
+        source=HUB,
+        kind=ATTEMPT_EVENT,
+        message="Placing it in the source; a retry looks this attempt up before creating",
+        data={"attempt": dict(note)},
+    )
 
 
 def order_inject_give_up(job: OutboundJob, error: Exception) -> None:

@@ -95,7 +95,6 @@ class Cart(models.Model):
     masked_id = models.CharField(max_length=32, unique=True)
     is_active = models.BooleanField(default=True)
     email = models.CharField(max_length=255, blank=True)
-    ext_order_id = models.CharField(max_length=64, blank=True)  # set by JLHub_OrderReference
     shipping_address = models.JSONField(default=dict, blank=True)
     billing_address = models.JSONField(default=dict, blank=True)
     shipping_carrier_code = models.CharField(max_length=64, blank=True)
@@ -129,6 +128,7 @@ class Order(models.Model):
     shipping_description = models.CharField(max_length=255, blank=True)
     payment_method = models.CharField(max_length=64)
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    tax_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal(0))
     shipping_amount = models.DecimalField(max_digits=12, decimal_places=2)
     grand_total = models.DecimalField(max_digits=12, decimal_places=2)
     currency_code = models.CharField(max_length=3, default="GBP")
@@ -151,7 +151,11 @@ class OrderItem(models.Model):
     qty_ordered = models.PositiveIntegerField()
     qty_shipped = models.PositiveIntegerField(default=0)
     qty_refunded = models.PositiveIntegerField(default=0)
-    price = models.DecimalField(max_digits=12, decimal_places=2)
+    price = models.DecimalField(max_digits=12, decimal_places=2, help_text="Excluding tax.")
+    tax_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(0))
+    tax_amount = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal(0), help_text="Of the whole row."
+    )
 
     class Meta:
         ordering = ["id"]
@@ -216,6 +220,7 @@ class CreditMemo(models.Model):
     increment_id = models.CharField(max_length=32, unique=True)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="creditmemos")
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    tax_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal(0))
     shipping_amount = models.DecimalField(max_digits=12, decimal_places=2)
     adjustment = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal(0))
     grand_total = models.DecimalField(max_digits=12, decimal_places=2)
@@ -236,6 +241,7 @@ class CreditMemoItem(models.Model):
     sku = models.CharField(max_length=64)
     qty = models.PositiveIntegerField()
     price = models.DecimalField(max_digits=12, decimal_places=2)
+    tax_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal(0))
 
     def __str__(self) -> str:
         return f"{self.sku} x{self.qty}"

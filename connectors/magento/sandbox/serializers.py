@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from connectors.magento.sandbox import models as m
 from connectors.magento.sandbox.search import as_decimal, as_int, as_text, as_time
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+CENT = Decimal("0.01")
 
 PRODUCT_FIELDS = {
     "entity_id": ("id", as_int),
@@ -95,8 +96,22 @@ def order_item_json(item: m.OrderItem) -> dict:
         "qty_shipped": item.qty_shipped,
         "qty_refunded": item.qty_refunded,
         "price": number(item.price),
+        "base_price": number(item.price),
+        "price_incl_tax": number(_unit_incl_tax(item)),
+        "base_price_incl_tax": number(_unit_incl_tax(item)),
+        "tax_percent": number(item.tax_percent),
+        "tax_amount": number(item.tax_amount),
+        "base_tax_amount": number(item.tax_amount),
         "row_total": number(item.price * item.qty_ordered),
+        "base_row_total": number(item.price * item.qty_ordered),
+        "row_total_incl_tax": number(item.price * item.qty_ordered + item.tax_amount),
+        "base_row_total_incl_tax": number(item.price * item.qty_ordered + item.tax_amount),
     }
+
+
+def _unit_incl_tax(item: m.OrderItem) -> Decimal:
+    unit_tax = item.tax_amount / item.qty_ordered if item.qty_ordered else Decimal(0)
+    return (item.price + unit_tax).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def order_json(order: m.Order) -> dict:
@@ -113,7 +128,12 @@ def order_json(order: m.Order) -> dict:
         "customer_is_guest": 1,
         "shipping_description": order.shipping_description,
         "subtotal": number(order.subtotal),
+        "base_subtotal": number(order.subtotal),
+        "subtotal_incl_tax": number(order.subtotal + order.tax_amount),
+        "tax_amount": number(order.tax_amount),
+        "base_tax_amount": number(order.tax_amount),
         "shipping_amount": number(order.shipping_amount),
+        "shipping_incl_tax": number(order.shipping_amount),
         "grand_total": number(order.grand_total),
         "base_grand_total": number(order.grand_total),
         "order_currency_code": order.currency_code,
@@ -182,6 +202,9 @@ def creditmemo_json(memo: m.CreditMemo) -> dict:
         "order_id": memo.order_id,
         "state": 2,
         "subtotal": number(memo.subtotal),
+        "subtotal_incl_tax": number(memo.subtotal + memo.tax_amount),
+        "tax_amount": number(memo.tax_amount),
+        "base_tax_amount": number(memo.tax_amount),
         "shipping_amount": number(memo.shipping_amount),
         "shipping_incl_tax": number(memo.shipping_amount),
         "adjustment": number(memo.adjustment),
@@ -198,7 +221,9 @@ def creditmemo_json(memo: m.CreditMemo) -> dict:
                 "sku": item.sku,
                 "qty": item.qty,
                 "price": number(item.price),
+                "tax_amount": number(item.tax_amount),
                 "row_total": number(item.price * item.qty),
+                "row_total_incl_tax": number(item.price * item.qty + item.tax_amount),
             }
             for item in memo.items.all()
         ],

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Sum
@@ -33,6 +33,8 @@ CARRIERS = {  # carrier_method -> (description, price per order)
     "tablerate_bestway": ("Best Way - Table Rate", Decimal("7.50")),
 }
 PAYMENT_METHODS = {"checkmo", "banktransfer", "purchaseorder", "free"}
+VAT_PERCENT = Decimal("20")  # UK standard rate on every product; shipping is not taxed
+CENT = Decimal("0.01")
 
 
 def now() -> dt.datetime:
@@ -195,12 +197,6 @@ def cart_shipping_set(*, cart: m.Cart, information: Mapping) -> tuple[str, Decim
     return CARRIERS[method]
 
 
-def cart_reference_set(*, cart: m.Cart, ext_order_id: str) -> None:
-    """The JLHub_OrderReference module: the JL number rides on the quote into the order."""
-    cart.ext_order_id = ext_order_id
-    cart.save(update_fields=["ext_order_id"])
-
-
 def _cart_check(cart: m.Cart, payment_method: str, email: str) -> None:
     if payment_method not in PAYMENT_METHODS:
         raise MagentoError(400, "The requested Payment Method is not available.")
@@ -212,10 +208,6 @@ def _cart_check(cart: m.Cart, payment_method: str, email: str) -> None:
         )
     if not email:
         raise MagentoError(400, "Email has a wrong format")
-    if cart.ext_order_id and m.Order.objects.filter(ext_order_id=cart.ext_order_id).exists():
-        raise MagentoError(
-            400, 'An order with external reference "%1" already exists.', [cart.ext_order_id]
-        )
     for item in cart.items.all():
         if salable_quantity(sku=item.sku, stock_id=SALES_STOCK_ID) < item.qty:
             raise MagentoError(400, "The requested qty is not available")
@@ -225,7 +217,11 @@ def _cart_check(cart: m.Cart, payment_method: str, email: str) -> None:
 def cart_place(
     *, masked_id: str, payment_method: str, email: str = "", billing: Mapping | None = None
 ) -> m.Order:
-    """Place the quote: one order with the quote's ext_order_id, and MSI reservations."""
+    """Place the quote: one order (taxed like the store, with the quote id), MSI reservations.
+
+    Stock Magento copies no reference of ours: ``ext_order_id`` stays empty until someone
+    saves it on the order (``POST /V1/orders``).
+    """
     cart = m.Cart.objects.select_for_update().filter(masked_id=masked_id, is_active=True).first()
     if cart is None:
         raise no_such_entity("cartId", masked_id)
@@ -235,11 +231,12 @@ def cart_place(
     description, shipping = CARRIERS[method]
     items = list(cart.items.all())
     subtotal = sum((item.price * item.qty for item in items), Decimal(0))
+    taxes = {item.pk: item_tax(item.price * item.qty) for item in items}
+    tax = sum(taxes.values(), Decimal(0))
     stamp = now()
     address = cart.shipping_address
     order = m.Order.objects.create(
         increment_id=_next_increment(m.Order),
-        ext_order_id=cart.ext_order_id,
         quote_id=cart.pk,
         customer_email=email,
         customer_firstname=str(address.get("firstname", "")),
@@ -247,8 +244,9 @@ def cart_place(
         shipping_description=description,
         payment_method=payment_method,
         subtotal=subtotal,
+        tax_amount=tax,
         shipping_amount=shipping,
-        grand_total=subtotal + shipping,
+        grand_total=subtotal + tax + shipping,
         shipping_address=address,
         billing_address=dict(billing or cart.billing_address),
         created_at=stamp,
@@ -256,7 +254,13 @@ def cart_place(
     )
     for item in items:
         m.OrderItem.objects.create(
-            order=order, sku=item.sku, name=item.name, qty_ordered=item.qty, price=item.price
+            order=order,
+            sku=item.sku,
+            name=item.name,
+            qty_ordered=item.qty,
+            price=item.price,
+            tax_percent=VAT_PERCENT,
+            tax_amount=taxes[item.pk],
         )
         m.Reservation.objects.create(
             stock_id=SALES_STOCK_ID,
@@ -266,6 +270,35 @@ def cart_place(
         )
     cart.is_active = False
     cart.save(update_fields=["is_active"])
+    return order
+
+
+def item_tax(row_total: Decimal) -> Decimal:
+    """The row's VAT: catalogue prices exclude tax (Magento's default), rounded per row."""
+    return (row_total * VAT_PERCENT / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+ORDER_WRITABLE = ("ext_order_id", "state", "status", "customer_email")
+
+
+@transaction.atomic
+def order_save(*, entity: Mapping) -> m.Order:
+    """``POST /V1/orders`` with an ``entity_id``: the fields given are saved, the rest kept.
+
+    (Magento's OrderUpdateTest saves ``{"entity_id", "state", "status"}`` this way.) Saving
+    without an ``entity_id`` would create an order from the entity; the sandbox does not.
+    """
+    order_id = entity.get("entity_id")
+    if not order_id:
+        raise MagentoError(400, "The sandbox places orders through carts; give an entity_id.")
+    order = m.Order.objects.select_for_update().filter(pk=order_id).first()
+    if order is None:
+        raise no_such_entity("entity_id", order_id)
+    changed = [name for name in ORDER_WRITABLE if name in entity]
+    for name in changed:
+        setattr(order, name, str(entity[name] or ""))
+    order.updated_at = now()
+    order.save(update_fields=[*changed, "updated_at"])
     return order
 
 
@@ -387,6 +420,8 @@ def creditmemo_create(
     if shipping_amount is None:
         shipping_amount = Decimal(0) if order.creditmemos.exists() else order.shipping_amount
     subtotal = sum((item.price * qty for item, qty in quantities.items()), Decimal(0))
+    taxes = {item: _refund_tax(item, qty) for item, qty in quantities.items()}
+    tax = sum(taxes.values(), Decimal(0))
     if not quantities and not shipping_amount and not adjustment:
         raise MagentoError(400, "The credit memo's total must be positive.")
     stamp = now()
@@ -394,16 +429,22 @@ def creditmemo_create(
         increment_id=_next_increment(m.CreditMemo),
         order=order,
         subtotal=subtotal,
+        tax_amount=tax,
         shipping_amount=shipping_amount,
         adjustment=adjustment,
-        grand_total=subtotal + shipping_amount + adjustment,
+        grand_total=subtotal + tax + shipping_amount + adjustment,
         comment=comment,
         created_at=stamp,
         updated_at=stamp,
     )
     for item, qty in quantities.items():
         m.CreditMemoItem.objects.create(
-            creditmemo=memo, order_item=item, sku=item.sku, qty=qty, price=item.price
+            creditmemo=memo,
+            order_item=item,
+            sku=item.sku,
+            qty=qty,
+            price=item.price,
+            tax_amount=taxes[item],
         )
         unshipped = max(0, item.qty_ordered - item.qty_shipped - item.qty_refunded)
         if unshipped:  # refunding what never shipped releases its reservation
@@ -417,6 +458,17 @@ def creditmemo_create(
         item.save(update_fields=["qty_refunded"])
     _order_state_refresh(order, stamp)
     return memo
+
+
+def _refund_tax(item: m.OrderItem, qty: int) -> Decimal:
+    """The item's tax still unrefunded, pro rata over its unrefunded units; all of it for
+    the last units (Magento's creditmemo Tax total adds this to the memo itself)."""
+    refunded = item.creditmemoitem_set.aggregate(total=Sum("tax_amount"))["total"] or 0
+    remaining = item.tax_amount - refunded
+    available = item.qty_ordered - item.qty_refunded
+    if qty >= available:
+        return remaining
+    return (remaining * qty / available).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @transaction.atomic

@@ -38,15 +38,16 @@ urlpatterns = [
         v.endpoint({"POST": (v.cart_shipping_information, None)}),
     ),
     re_path(
-        REST + CART + r"/ext-order-id$",
-        v.endpoint({"PUT": (v.cart_reference_set, "Magento_Sales::create")}),
-    ),
-    re_path(
         REST + CART + r"/payment-information$",
         v.endpoint({"POST": (v.cart_payment_information, None)}),
     ),
     re_path(REST + CART + r"/order$", v.endpoint({"PUT": (v.cart_order, None)})),
-    re_path(REST + r"orders$", v.endpoint({"GET": (v.orders_list, SALES_VIEW)})),
+    re_path(
+        REST + r"orders$",
+        v.endpoint(
+            {"GET": (v.orders_list, SALES_VIEW), "POST": (v.order_save, "Magento_Sales::create")}
+        ),
+    ),
     re_path(REST + r"orders/" + ORDER_ID + "$", v.endpoint({"GET": (v.order_detail, SALES_VIEW)})),
     re_path(
         REST + r"orders/" + ORDER_ID + "/comments$",
@@ -71,4 +72,6 @@ urlpatterns = [
         REST + r"order/" + ORDER_ID + "/refund$",
         v.endpoint({"POST": (v.order_refund, "Magento_Sales::creditmemo")}),
     ),
+    # Magento answers an unknown REST path in its own error shape, like an unknown method.
+    re_path(REST + r".*$", v.endpoint({})),
 ]

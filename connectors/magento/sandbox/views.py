@@ -3,7 +3,7 @@
 Every view runs the shared fault injection first, then Magento's own checks: the store code,
 the bearer token and its ACL resource (a 401 "The consumer isn't authorized to access
 %resources." like the real API), then the handler. Guest-cart routes are anonymous, as in
-Magento, except the JLHub_OrderReference route, which needs ``Magento_Sales::create``.
+Magento. Only stock Magento 2.4 routes: no module's.
 """
 
 from __future__ import annotations
@@ -159,16 +159,43 @@ def cart_create(request: HttpRequest, body: Any) -> str:
 
 
 def cart_detail(request: HttpRequest, body: Any, cart_id: str) -> dict:
+    """``GET /V1/guest-carts/{cartId}``: ``id`` is the quote id orders carry as ``quote_id``."""
     cart = services.cart_get(cart_id)
+    items = list(cart.items.all())
+    stamp = s.stamp(cart.created_at)
     return {
         "id": cart.pk,
+        "created_at": stamp,
+        "updated_at": stamp,
         "is_active": cart.is_active,
+        "is_virtual": False,
+        "orig_order_id": 0,
         "items": [
             {"item_id": i.pk, "sku": i.sku, "qty": i.qty, "name": i.name, "price": float(i.price)}
-            for i in cart.items.all()
+            for i in items
         ],
-        "items_count": cart.items.count(),
-        "extension_attributes": {"ext_order_id": cart.ext_order_id or None},
+        "items_count": len(items),
+        "items_qty": sum(i.qty for i in items),
+        "customer": {"email": cart.email or None},
+        "customer_is_guest": True,
+        "currency": {
+            code: "GBP"
+            for code in (
+                "global_currency_code",
+                "base_currency_code",
+                "quote_currency_code",
+                "store_currency_code",
+            )
+        }
+        | {
+            rate: 1
+            for rate in (
+                "base_to_global_rate",
+                "base_to_quote_rate",
+                "store_to_base_rate",
+                "store_to_quote_rate",
+            )
+        },
     }
 
 
@@ -192,28 +219,21 @@ def cart_shipping_information(request: HttpRequest, body: Any, cart_id: str) -> 
     cart = services.cart_get(cart_id)
     information = body.get("addressInformation") or {}
     _, shipping = services.cart_shipping_set(cart=cart, information=information)
-    subtotal = sum((i.price * i.qty for i in cart.items.all()), Decimal(0))
+    rows = [i.price * i.qty for i in cart.items.all()]
+    subtotal = sum(rows, Decimal(0))
+    tax = sum((services.item_tax(row) for row in rows), Decimal(0))
     methods = sorted(services.PAYMENT_METHODS)
     return {
         "payment_methods": [{"code": code, "title": code} for code in methods],
         "totals": {
             "subtotal": float(subtotal),
+            "tax_amount": float(tax),
             "shipping_amount": float(shipping),
-            "grand_total": float(subtotal + shipping),
+            "grand_total": float(subtotal + tax + shipping),
             "base_currency_code": "GBP",
             "quote_currency_code": "GBP",
         },
     }
-
-
-def cart_reference_set(request: HttpRequest, body: Any, cart_id: str) -> bool:
-    reference = str(body.get("extOrderId") or "")
-    if not reference:
-        raise MagentoError(
-            400, '"%fieldName" is required. Enter and try again.', {"fieldName": "extOrderId"}
-        )
-    services.cart_reference_set(cart=services.cart_get(cart_id), ext_order_id=reference)
-    return True
 
 
 def cart_payment_information(request: HttpRequest, body: Any, cart_id: str) -> int:
@@ -237,6 +257,16 @@ def cart_order(request: HttpRequest, body: Any, cart_id: str) -> int:
 def orders_list(request: HttpRequest, body: Any) -> dict:
     orders = m.Order.objects.prefetch_related("items", "comments")
     return _list(request, orders, s.ORDER_FIELDS, s.order_json)
+
+
+def order_save(request: HttpRequest, body: Any) -> dict:
+    entity = body.get("entity") if isinstance(body, dict) else None
+    if not isinstance(entity, dict):
+        raise MagentoError(
+            400, '"%fieldName" is required. Enter and try again.', {"fieldName": "entity"}
+        )
+    order = services.order_save(entity=entity)
+    return s.order_json(m.Order.objects.prefetch_related("items", "comments").get(pk=order.pk))
 
 
 def order_detail(request: HttpRequest, body: Any, order_id: int) -> dict:

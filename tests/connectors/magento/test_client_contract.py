@@ -8,9 +8,7 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-import requests
 import responses
-from responses import matchers
 
 from connectors.base import (
     ConfigError,
@@ -21,20 +19,16 @@ from connectors.base import (
     SourceProduct,
     SourceRefund,
     StockLevel,
-    TransientError,
 )
 from connectors.magento import MagentoConnector
 from connectors.registry import source_class_for
 from tests.connectors.magento.support import (
     API,
-    EXPECTED_ADDRESS,
     FG,
     SC,
     SHOP,
     TOKEN,
-    body,
     make,
-    order_request,
     orders_found,
     path,
     query,
@@ -276,134 +270,7 @@ def test_order_find_filters_on_ext_order_id(connector):
     }
 
 
-@responses.activate
-def test_order_create_returns_the_existing_order_without_a_cart(connector):
-    responses.get(
-        f"{API}/orders", json=orders_found({"entity_id": 77, "increment_id": "000000077"})
-    )
-    assert connector.order_create(order_request()) == SourceOrderRef("77", "000000077")
-    assert len(responses.calls) == 1  # no POST /guest-carts
-
-
-@responses.activate
-def test_order_create_goes_through_the_guest_cart_with_the_reference_first(sleeps):
-    connector = make(sleeps, shipping_method="tablerate_bestway", payment_method="banktransfer")
-    cart = f"{API}/guest-carts/mask123"
-    responses.get(f"{API}/orders", json=orders_found())
-    responses.post(f"{API}/guest-carts", json="mask123")
-    responses.put(f"{cart}/ext-order-id", json=True)
-    responses.post(f"{cart}/items", json={"item_id": 1})
-    responses.post(f"{cart}/shipping-information", json={"totals": {}})
-    responses.post(f"{cart}/payment-information", json="77")
-    responses.post(f"{API}/orders/77/comments", json=True)
-    responses.get(f"{API}/orders/77", json={"entity_id": 77, "increment_id": "000000077"})
-
-    assert connector.order_create(order_request()) == SourceOrderRef("77", "000000077")
-    steps = [(c.request.method, path(c)) for c in responses.calls]
-    prefix = "/rest/jl_uk/V1"
-    assert steps == [
-        ("GET", f"{prefix}/orders"),
-        ("POST", f"{prefix}/guest-carts"),
-        ("PUT", f"{prefix}/guest-carts/mask123/ext-order-id"),
-        ("POST", f"{prefix}/guest-carts/mask123/items"),
-        ("POST", f"{prefix}/guest-carts/mask123/items"),
-        ("POST", f"{prefix}/guest-carts/mask123/shipping-information"),
-        ("POST", f"{prefix}/guest-carts/mask123/payment-information"),
-        ("POST", f"{prefix}/orders/77/comments"),
-        ("GET", f"{prefix}/orders/77"),
-    ]
-    calls = responses.calls
-    assert body(calls[2]) == {"extOrderId": "JL-1001"}
-    assert body(calls[3]) == {"cartItem": {"sku": "MG-1", "qty": 2, "quote_id": "mask123"}}
-    assert body(calls[4]) == {"cartItem": {"sku": "MG-2", "qty": 1, "quote_id": "mask123"}}
-    assert body(calls[5]) == {
-        "addressInformation": {
-            "shipping_address": EXPECTED_ADDRESS,
-            "billing_address": EXPECTED_ADDRESS,
-            "shipping_carrier_code": "tablerate",
-            "shipping_method_code": "bestway",
-        }
-    }
-    assert body(calls[6]) == {
-        "email": "masked@marketplace.example",
-        "paymentMethod": {"method": "banktransfer"},
-        "billingAddress": EXPECTED_ADDRESS,
-    }
-    assert body(calls[7]) == {
-        "statusHistory": {
-            "comment": "John Lewis Marketplace order JL-1001 (Mirakl order id MKP-77-A)",
-            "is_customer_notified": 0,
-            "is_visible_on_front": 0,
-        }
-    }
-
-
-@responses.activate
-def test_order_create_without_the_reference_module_fails_closed_before_items(connector):
-    responses.get(f"{API}/orders", json=orders_found())
-    responses.post(f"{API}/guest-carts", json="mask123")
-    responses.put(
-        f"{API}/guest-carts/mask123/ext-order-id",
-        status=404,
-        json={"message": "Request does not match any route."},
-    )
-    with pytest.raises(ConfigError, match="install the JLHub_OrderReference module"):
-        connector.order_create(order_request())
-    assert len(responses.calls) == 3
-
-
-@responses.activate
-def test_order_placement_timeout_is_not_retried_but_rechecked(connector):
-    cart = f"{API}/guest-carts/mask123"
-    lookups = responses.get(
-        f"{API}/orders",
-        match=[
-            matchers.query_param_matcher(
-                {f"{FG}[0][filters][0][value]": "JL-1001"}, strict_match=False
-            )
-        ],
-        json=orders_found(),
-    )
-    responses.post(f"{API}/guest-carts", json="mask123")
-    responses.put(f"{cart}/ext-order-id", json=True)
-    responses.post(f"{cart}/items", json={"item_id": 1})
-    responses.post(f"{cart}/shipping-information", json={})
-    placement = responses.post(f"{cart}/payment-information", body=requests.ReadTimeout())
-    with pytest.raises(TransientError, match="payment-information timed out"):
-        connector.order_create(order_request())
-    assert placement.call_count == 1
-    assert lookups.call_count == 2  # before the cart, and again after the lost answer
-
-
-@responses.activate
-def test_order_placement_lost_answer_returns_the_order_it_made(connector):
-    cart = f"{API}/guest-carts/mask123"
-    responses.get(f"{API}/orders", json=orders_found())
-    responses.post(f"{API}/guest-carts", json="mask123")
-    responses.put(f"{cart}/ext-order-id", json=True)
-    responses.post(f"{cart}/items", json={"item_id": 1})
-    responses.post(f"{cart}/shipping-information", json={})
-    responses.post(
-        f"{cart}/payment-information", status=503, json={"message": "Service Unavailable"}
-    )
-    responses.get(
-        f"{API}/orders", json=orders_found({"entity_id": 78, "increment_id": "000000078"})
-    )
-    assert connector.order_create(order_request()) == SourceOrderRef("78", "000000078")
-
-
-@responses.activate
-def test_comment_failure_after_placement_still_returns_the_order(connector):
-    cart = f"{API}/guest-carts/m"
-    responses.get(f"{API}/orders", json=orders_found())
-    responses.post(f"{API}/guest-carts", json="m")
-    responses.put(f"{cart}/ext-order-id", json=True)
-    responses.post(f"{cart}/items", json={})
-    responses.post(f"{cart}/shipping-information", json={})
-    responses.post(f"{cart}/payment-information", json=79)
-    responses.post(f"{API}/orders/79/comments", status=500, json={"message": "oops"})
-    responses.get(f"{API}/orders/79", json={"entity_id": 79, "increment_id": "000000079"})
-    assert connector.order_create(order_request()) == SourceOrderRef("79", "000000079")
+# Order creation: test_client_orders.py.
 
 
 # --- shipments and refunds ---------------------------------------------------------------------

@@ -115,7 +115,7 @@ def test_malformed_body_is_transient(connector):
 def test_400_substitutes_numbered_parameters_and_is_permanent(connector):
     responses.get(f"{API}/orders", json=orders_found())
     responses.post(f"{API}/guest-carts", json="m")
-    responses.put(f"{API}/guest-carts/m/ext-order-id", json=True)
+    responses.get(f"{API}/guest-carts/m", json={"id": 4})
     responses.post(
         f"{API}/guest-carts/m/items",
         status=400,

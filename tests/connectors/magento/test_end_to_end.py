@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -156,7 +157,13 @@ def test_order_create_twice_makes_one_order_with_reference_comment_and_reservati
         first.source_order_number,
         "JL-1001",
     )
-    assert order.grand_total == Decimal("29.00")  # 2 x 12.00 + 5.00 flat rate
+    # 2 x 12.00, 20% VAT on it, 5.00 flat rate (untaxed)
+    assert (order.subtotal, order.tax_amount, order.grand_total) == (
+        Decimal("24.00"),
+        Decimal("4.80"),
+        Decimal("33.80"),
+    )
+    assert order.quote_id is not None
     assert order.comments.get().comment == (
         "John Lewis Marketplace order JL-1001 (Mirakl order id JL-1001-A)"
     )
@@ -186,6 +193,79 @@ def test_order_placed_but_answer_lost_is_found_not_duplicated():
     assert connector.order_create(order_request()) == ref
     assert m.Order.objects.count() == 1
     assert sum(1 for _, path in adapter.calls if path.endswith("/payment-information")) == 1
+
+
+class WorkerKilled(BaseException):
+    """The worker process dies: nothing after this point of the call runs."""
+
+
+class KilledBeforeStamp(DjangoAppAdapter):
+    """The order is placed, then the worker dies before it saves the JL number on it."""
+
+    def send(self, request, **kwargs):
+        if request.method == "POST" and request.url.endswith("/V1/orders"):
+            raise WorkerKilled
+        return super().send(request, **kwargs)
+
+
+def journal_request(notes: list, reference: str = "JL-1001") -> SourceOrderRequest:
+    """The request as the hub builds it: the notes of earlier attempts and where to add one."""
+    return dataclasses.replace(
+        order_request(reference), attempts=tuple(notes), attempt_record=notes.append
+    )
+
+
+def test_stock_magento_has_no_reference_module_route(adapter):
+    services.catalogue_seed(products=1)
+    session = requests.Session()
+    session.mount("http://sandbox.test", adapter)
+    cart = session.post(f"{BASE}/rest/V1/guest-carts").json()
+    answer = session.put(f"{BASE}/rest/V1/guest-carts/{cart}/ext-order-id", json={"x": 1})
+    assert (answer.status_code, answer.json()["message"]) == (
+        404,
+        "Request does not match any route.",
+    )
+
+
+def test_injection_on_stock_magento_makes_one_order_with_number_and_comment(connector):
+    notes: list = []
+    ref = connector.order_create(journal_request(notes))
+    order = m.Order.objects.get()
+    assert (ref.source_order_id, order.ext_order_id) == (str(order.pk), "JL-1001")
+    assert notes == [{"quote_id": str(order.quote_id), "cart_id": notes[0]["cart_id"]}]
+    assert [c.comment for c in order.comments.all()] == [
+        "John Lewis Marketplace order JL-1001 (Mirakl order id JL-1001-A)"
+    ]
+    assert connector.order_create(journal_request(notes)) == ref
+    assert (m.Order.objects.count(), order.comments.count()) == (1, 1)
+
+
+def test_worker_killed_between_placement_and_stamp_is_finished_by_the_next_attempt():
+    services.catalogue_seed(products=5)
+    notes: list = []
+    with pytest.raises(WorkerKilled):
+        make_connector(KilledBeforeStamp()).order_create(journal_request(notes))
+    placed = m.Order.objects.get()
+    assert placed.ext_order_id == ""  # stock Magento: nothing of ours on it yet
+
+    adapter = DjangoAppAdapter()
+    ref = make_connector(adapter).order_create(journal_request(notes))
+
+    order = m.Order.objects.get()
+    assert (ref.source_order_id, order.ext_order_id) == (str(placed.pk), "JL-1001")
+    assert order.comments.count() == 1
+    assert not [path for _, path in adapter.calls if "guest-carts" in path]
+    assert list(m.Reservation.objects.values_list("quantity", flat=True)) == [Decimal(-2)]
+
+
+def test_lost_placement_answer_then_retry_with_the_journal_places_no_second_order():
+    services.catalogue_seed(products=5)
+    notes: list = []
+    adapter = LosesPlacementAnswer()
+    ref = make_connector(adapter).order_create(journal_request(notes))
+    assert make_connector(DjangoAppAdapter()).order_create(journal_request(notes)) == ref
+    assert m.Order.objects.filter(ext_order_id="JL-1001").count() == 1
+    assert m.Order.objects.count() == 1
 
 
 def test_placement_refused_by_a_fault_then_retried_places_one_order(connector):
@@ -224,7 +304,7 @@ def test_shipments_with_any_carrier_and_credit_memos(connector):
     [refund] = connector.refunds_read("").items
     assert (refund.external_reference, refund.amount, refund.shipping_amount) == (
         "JL-1001",
-        Decimal("12.0"),
+        Decimal("14.4"),  # 12.00 + its 20% VAT, which Magento refunds with the item
         Decimal("0.0"),
     )
     assert [(line.sku, line.quantity) for line in refund.lines] == [("MG-0002", 1)]

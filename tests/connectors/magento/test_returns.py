@@ -35,7 +35,7 @@ def connector(adapter):
     return make_connector(adapter)
 
 
-def _refund(ref, amount="24.00", shipping="0", qty=2) -> SourceRefundRequest:
+def _refund(ref, amount="28.80", shipping="0", qty=2) -> SourceRefundRequest:
     return SourceRefundRequest(
         reference="marketplace:77",
         external_reference="JL-1001",
@@ -55,10 +55,13 @@ def test_refund_create_makes_one_credit_memo_with_our_comment(connector, adapter
     assert first == again
     memo = m.CreditMemo.objects.get()
     assert memo.comment == "JL refund marketplace:77"
-    assert (memo.subtotal, memo.adjustment, memo.grand_total) == (
+    # The marketplace refunded 2 x 14.40 (VAT included); Magento adds the items' VAT itself,
+    # so nothing is left for an adjustment and the VAT is counted once.
+    assert (memo.subtotal, memo.tax_amount, memo.adjustment, memo.grand_total) == (
         Decimal("24.00"),
+        Decimal("4.80"),
         Decimal("0.00"),
-        Decimal("24.00"),
+        Decimal("28.80"),
     )
     posts = [p for method, p in adapter.calls if method == "POST" and p.endswith("/refund")]
     assert len(posts) == 1
@@ -70,11 +73,28 @@ def test_partial_amount_goes_in_the_adjustment(connector):
     connector.refund_create(_refund(ref, amount="5.00", qty=1))
 
     memo = m.CreditMemo.objects.get()
-    assert (memo.subtotal, memo.adjustment, memo.grand_total) == (
+    assert (memo.subtotal, memo.tax_amount, memo.adjustment, memo.grand_total) == (
         Decimal("12.00"),
-        Decimal("-7.00"),
+        Decimal("2.40"),
+        Decimal("-9.40"),
         Decimal("5.00"),
     )
+
+
+def test_refunds_in_two_parts_add_up_to_the_tax_inclusive_total(connector):
+    ref = connector.order_create(order_request(qty=3))  # 3 x 12.00 + 20% VAT = 43.20
+    connector.refund_create(_refund(ref, amount="14.40", qty=1))
+    second = SourceRefundRequest(
+        reference="marketplace:78",
+        external_reference="JL-1001",
+        source_order_id=ref.source_order_id,
+        lines=[ShipmentLine(sku="MG-0002", quantity=2)],
+        amount=Decimal("28.80"),
+        shipping_amount=Decimal("0"),
+    )
+    connector.refund_create(second)
+    memos = list(m.CreditMemo.objects.values_list("adjustment", "grand_total"))
+    assert memos == [(Decimal("0.00"), Decimal("14.40")), (Decimal("0.00"), Decimal("28.80"))]
 
 
 def test_refund_of_an_item_the_order_does_not_have_is_refused(connector):

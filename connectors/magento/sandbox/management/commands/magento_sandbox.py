@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from connectors.magento.sandbox import models as m
 from connectors.magento.sandbox import services
 from connectors.magento.sandbox.errors import MagentoError
-from connectors.magento.search import MAGENTO_TIME
+from connectors.magento.sandbox.serializers import TIME_FORMAT
 
 
 def _lines(values: list[str] | None) -> dict[str, int] | None:
@@ -101,7 +101,7 @@ class Command(BaseCommand):
     def _product(self, *, sku: str, name, price, ean, **options) -> None:
         changes = {k: v for k, v in {"name": name, "price": price, "ean": ean}.items() if v}
         product = services.product_update(sku=sku, **changes)
-        self.stdout.write(f"{product.sku} updated at {product.updated_at:{MAGENTO_TIME}}")
+        self.stdout.write(f"{product.sku} updated at {product.updated_at:{TIME_FORMAT}}")
 
     def _orders(self, **options) -> None:
         for order in m.Order.objects.prefetch_related("items"):
