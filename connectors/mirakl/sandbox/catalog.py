@@ -85,21 +85,33 @@ SHIPPING_TYPES: list[dict] = [
 SHIPPING_TYPES_BY_CODE = {shipping["code"]: shipping for shipping in SHIPPING_TYPES}
 SHIPPING_ZONE = {"code": "UK", "label": "United Kingdom"}
 
+# RE01. ``is_shop_right`` false: the operator's own reasons, which OR28/OR30 refuse from the
+# shop (the spec's example has such reasons too); the portal (the operator) may use any.
 REASONS: list[dict] = [
-    {"code": "13", "label": "Damaged on arrival", "type": "REFUND"},
-    {"code": "14", "label": "Item not received", "type": "REFUND"},
-    {"code": "15", "label": "Customer return", "type": "REFUND"},
-    {"code": "16", "label": "Goodwill gesture", "type": "REFUND"},
-    {"code": "20", "label": "Out of stock", "type": "CANCELATION"},
-    {"code": "21", "label": "Customer request", "type": "CANCELATION"},
-    {"code": "22", "label": "Unable to ship to address", "type": "CANCELATION"},
-    {"code": "30", "label": "Item damaged", "type": "INCIDENT_OPEN"},
-    {"code": "31", "label": "Incident resolved", "type": "INCIDENT_CLOSE"},
-    {"code": "40", "label": "Delivery question", "type": "ORDER_MESSAGING"},
-]
-REASON_CODES = {(reason["type"], reason["code"]) for reason in REASONS}
+    {"code": "12", "label": "Return refused by the operator", "type": "REFUND",
+     "is_shop_right": False},
+    {"code": "13", "label": "Damaged on arrival", "type": "REFUND", "is_shop_right": True},
+    {"code": "14", "label": "Item not received", "type": "REFUND", "is_shop_right": True},
+    {"code": "15", "label": "Customer return", "type": "REFUND", "is_shop_right": True},
+    {"code": "16", "label": "Goodwill gesture", "type": "REFUND", "is_shop_right": True},
+    {"code": "19", "label": "Out of stock at the operator", "type": "CANCELATION",
+     "is_shop_right": False},
+    {"code": "20", "label": "Out of stock", "type": "CANCELATION", "is_shop_right": True},
+    {"code": "21", "label": "Customer request", "type": "CANCELATION", "is_shop_right": True},
+    {"code": "22", "label": "Unable to ship to address", "type": "CANCELATION",
+     "is_shop_right": True},
+    {"code": "30", "label": "Item damaged", "type": "INCIDENT_OPEN", "is_shop_right": False},
+    {"code": "31", "label": "Incident resolved", "type": "INCIDENT_CLOSE", "is_shop_right": False},
+    {"code": "40", "label": "Delivery question", "type": "ORDER_MESSAGING", "is_shop_right": True},
+]  # fmt: skip
+ALL_REASON_CODES = {(reason["type"], reason["code"]) for reason in REASONS}
+# what the shop may send (OR28/OR30 answer 400 to the rest)
+REASON_CODES = {(r["type"], r["code"]) for r in REASONS if r["is_shop_right"]}
 
 # Spec "Maximum usage" per operation: (calls, window seconds) pairs, all must hold.
+# "OF52" is a differential export (once a minute), "OF52:full" one without last_request_date
+# (once a day). IV01 and SBC11 are "once per day and as many times as there are pages": only
+# their first page counts.
 CALL_LIMITS: dict[str, list[tuple[int, int]]] = {
     "A01": [(1, 86400)],
     "SH21": [(1, 86400)],
@@ -112,8 +124,11 @@ CALL_LIMITS: dict[str, list[tuple[int, int]]] = {
     "PRI02": [(1, 60)],
     "PRI03": [(1, 60)],
     "OF52": [(1, 60)],
+    "OF52:full": [(1, 86400)],
     "OF53": [(1, 10)],
     "TL02": [(20, 60), (60, 3600)],
+    "IV01": [(1, 86400)],
+    "SBC11": [(1, 86400)],
     "RT11": [(1, 300)],
 }
 

@@ -273,6 +273,9 @@ class SandboxOfferExport(models.Model):
     tracking_id = models.CharField(max_length=36, unique=True, default=_uuid)
     export_type = models.CharField(max_length=30, default="text/csv")
     last_request_date = models.DateTimeField(null=True, blank=True)
+    include_inactive_offers = models.BooleanField(
+        default=False, help_text="Full export only: also list inactive offers."
+    )
     polls = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
 

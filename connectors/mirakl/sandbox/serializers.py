@@ -12,9 +12,17 @@ from connectors.mirakl.sandbox.models import (
     SandboxOffer,
     SandboxOrder,
     SandboxOrderLine,
+    SandboxShop,
 )
 from connectors.mirakl.sandbox.services.common import money, vat_part
-from connectors.mirakl.sandbox.services.orders import can_cancel, offer_price, tracking_url
+from connectors.mirakl.sandbox.services.finance import line_fees, line_fees_json
+from connectors.mirakl.sandbox.services.orders import (
+    can_cancel,
+    offer_default_price,
+    offer_is_active,
+    offer_price,
+    tracking_url,
+)
 
 ADDRESS_VISIBLE = {
     OrderState.SHIPPING,
@@ -34,12 +42,12 @@ def iso(value: dt.datetime | None) -> str | None:
 
 
 def _tax(amount: Decimal, rate: Decimal) -> dict:
-    return {
-        "amount": vat_part(amount, rate),
-        "code": "VAT",
-        "rate": rate,
-        "tax_calculation_rule": "PROPORTIONAL",
-    }
+    """An order line's tax; its refunds' and cancellations' taxes have no calculation rule."""
+    return {**_adjustment_tax(amount, rate), "tax_calculation_rule": "PROPORTIONAL_TO_AMOUNT"}
+
+
+def _adjustment_tax(amount: Decimal, rate: Decimal) -> dict:
+    return {"amount": vat_part(amount, rate), "code": "VAT", "rate": rate}
 
 
 def _commission_taxes(amount: Decimal) -> list[dict]:
@@ -58,8 +66,8 @@ def adjustment_json(adjustment: SandboxAdjustment, currency: str) -> dict:
         "commission_taxes": [{"amount": adjustment.commission_vat, "code": "VAT"}],
         "commission_total_amount": adjustment.commission_amount + adjustment.commission_vat,
         "created_date": iso(adjustment.created_at),
-        "taxes": [_tax(adjustment.amount, rate)],
-        "shipping_taxes": [_tax(adjustment.shipping_amount, rate)],
+        "taxes": [_adjustment_tax(adjustment.amount, rate)],
+        "shipping_taxes": [_adjustment_tax(adjustment.shipping_amount, rate)],
     }
     if adjustment.kind == SandboxAdjustment.Kind.CANCELATION:
         return common
@@ -81,7 +89,7 @@ def _line_money(line: SandboxOrderLine) -> dict:
         "price": line.price,
         "shipping_price": line.shipping_price,
         "shipping_price_unit": line.shipping_price,
-        "total_price": line.price + line.shipping_price,
+        "total_price": line.price + line.shipping_price + sum(a for _c, a in line_fees(line)),
         "commission_fee": line.commission_fee,
         "commission_vat": line.commission_vat,
         "commission_rate_vat": catalog.COMMISSION_VAT_RATE,
@@ -119,7 +127,7 @@ def line_json(line: SandboxOrderLine, currency: str) -> dict:
             adjustment_json(a, currency) for a in adjustments if a.kind == "CANCELATION"
         ],
         "refunds": [adjustment_json(a, currency) for a in adjustments if a.kind == "REFUND"],
-        "fees": [],
+        "fees": line_fees_json(line),
         "order_line_additional_fields": [],
         "created_date": iso(line.created_at),
         "last_updated_date": iso(line.updated_at),
@@ -146,7 +154,7 @@ def _totals(lines: list[dict]) -> dict:
     return {
         "price": price,
         "shipping_price": shipping,
-        "total_price": price + shipping,
+        "total_price": sum((line["total_price"] for line in lines), Decimal(0)),
         "total_commission": sum((line["total_commission"] for line in lines), Decimal(0)),
     }
 
@@ -217,10 +225,13 @@ def order_json(order: SandboxOrder) -> dict:
 
 
 def _price_json(entry: dict) -> dict:
+    """An OF21 ``all_prices`` entry; a channel price carries its ``context``."""
     price = money(entry["price"])
     discount = money(entry["discount_price"]) if entry.get("discount_price") else None
     current = discount if discount is not None else price
+    channels = entry.get("channel_codes")
     return {
+        **({"context": {"channel_codes": channels}} if channels else {}),
         "price": current,
         "unit_origin_price": price,
         "unit_discount_price": discount,
@@ -239,7 +250,8 @@ def _price_json(entry: dict) -> dict:
 
 def offer_json(offer: SandboxOffer, currency: str, now: dt.datetime) -> dict:
     prices = [_price_json(entry) for entry in offer.prices]
-    price = offer_price(offer) if offer.prices else None
+    default = offer_default_price(offer)
+    price = offer_price(offer) if default is not None else None
     return {
         "offer_id": offer.pk,
         "shop_sku": offer.shop_sku,
@@ -252,12 +264,12 @@ def offer_json(offer: SandboxOffer, currency: str, now: dt.datetime) -> dict:
         "category_label": offer.category_code.replace("-", " ").title(),
         "description": offer.product_title,
         "state_code": offer.state_code,
-        "active": offer.active and offer.quantity > 0 and price is not None,
+        "active": offer_is_active(offer),
         "quantity": offer.quantity,
         "price": price,
         "total_price": price + Decimal("3.95") if price is not None else None,
         "all_prices": prices,
-        "applicable_pricing": prices[0] if prices else None,
+        "applicable_pricing": _price_json(default) if default is not None else None,
         "currency_iso_code": currency,
         "channels": ["JL-UK"],
         "fulfillment": {"center": {"code": "DEFAULT"}},
@@ -272,4 +284,41 @@ def offer_json(offer: SandboxOffer, currency: str, now: dt.datetime) -> dict:
         "min_shipping_type": "STD",
         "min_shipping_zone": "UK",
         "shipping_deadline": iso(now + dt.timedelta(days=2)),
+    }
+
+
+def export_price_json(entry: dict) -> dict:
+    """An OF54 ``prices[]`` entry: no ``context`` for the default price, channels otherwise."""
+    origin = money(entry["price"])
+    discount = money(entry["discount_price"]) if entry.get("discount_price") else None
+    volume: dict = {"quantity_threshold": 1, "unit_origin_price": origin}
+    out: dict = {"origin_price": origin}
+    if entry.get("channel_codes"):
+        out["context"] = {"channel_codes": entry["channel_codes"]}
+    if discount is not None:
+        volume["unit_discount_price"] = discount
+        out["discount_price"] = discount
+        for key in ("discount_start_date", "discount_end_date"):
+            if entry.get(key):
+                out[key] = entry[key]
+    return {**out, "volume_prices": [volume]}
+
+
+def export_offer_json(offer: SandboxOffer, shop: SandboxShop) -> dict:
+    """One offer of an OF54 JSON chunk, with the spec's export fields only (no ``price``)."""
+    return {
+        "offer_id": offer.pk,
+        "shop_sku": offer.shop_sku,
+        "product_sku": offer.product_sku,
+        "quantity": offer.quantity,
+        "prices": [export_price_json(entry) for entry in offer.prices],
+        "state_code": offer.state_code,
+        "active": offer_is_active(offer),
+        "deleted": False,
+        "currency_iso_code": shop.currency,
+        "channels": ["JL-UK"],
+        "shop_id": shop.shop_id,
+        "shop_name": shop.name,
+        "last_updated": iso(offer.last_updated),
+        "leadtime_to_ship": shop.lead_time_to_ship_days,
     }

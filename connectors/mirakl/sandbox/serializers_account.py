@@ -12,7 +12,7 @@ from connectors.mirakl.sandbox.models import (
     SandboxTransaction,
 )
 from connectors.mirakl.sandbox.serializers import iso
-from connectors.mirakl.sandbox.services.finance import balances
+from connectors.mirakl.sandbox.services.finance import balances, fee_entities
 
 SHOP_ADDRESS = {
     "street1": "171 Victoria Street",
@@ -146,7 +146,7 @@ def _features(shop: SandboxShop) -> dict:
         },
         "payment_confirmation": off,
         "pricing": {
-            "channel_pricing": "DISABLED",
+            "channel_pricing": "SINGLE",  # PRI01 `channels`: one JL-UK price beside the default
             "discount_period_required": off,
             "discount_price_creation_in_the_past_blocked": off,
             "scheduled_pricing": off,
@@ -193,6 +193,7 @@ def transaction_json(line: SandboxTransaction) -> dict:
     if line.tax_rate is not None:
         key = "shop_tax" if line.type.endswith("COMMISSION_VAT") else "order_tax"
         entities[key] = {"code": "VAT", "rate": line.tax_rate}
+    entities.update(fee_entities(line))
     cycle = line.billing_cycle
     return {
         "id": line.transaction_id,

@@ -1,8 +1,9 @@
 """Seller API paths under /sandbox/mirakl/ (so the API base is /sandbox/mirakl/api/...)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from connectors.mirakl.sandbox.views import account, finance, offers, orders
+from connectors.mirakl.sandbox.views.base import not_found
 
 app_name = "mirakl-sandbox"
 
@@ -55,4 +56,6 @@ urlpatterns = [
     path("api/returns/accept", finance.returns_accept, name="returns-accept"),
     path("api/returns/receive", finance.returns_receive, name="returns-receive"),
     path("api/returns/close", finance.returns_close, name="returns-close"),
+    # Last: every other path under /sandbox/mirakl/ is Mirakl's JSON 404.
+    re_path(r"^.*$", not_found, name="not-found"),
 ]

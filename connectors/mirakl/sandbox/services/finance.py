@@ -4,6 +4,13 @@ Signs follow the seller's balance: order and shipping amounts and refunded commi
 the seller (positive); commission, refunded order amounts and the PAYMENT payout debit it.
 Lines are PENDING when the customer is debited, PAYABLE once the order ships (refund lines are
 PAYABLE at once) and PAID when a billing cycle closes.
+
+Fees follow a fixed schedule per shipping type, so a test or the demo gets them on demand
+(``mirakl_sandbox orders create --shipping-type EXP``): on an express order the customer pays
+a service fee on the first line (OR11 ``order_lines[].fees[]``, credited to the seller as
+ORDER_FEE_AMOUNT at debit), and the operator charges the seller a handling fee on the order
+(SELLER_FEE_ON_ORDER and its VAT, SELLER_FEE_ON_ORDER_TAX), which OR11 does not show. A refund
+does not give fees back.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from connectors.mirakl.sandbox.models import (
     SandboxShop,
     SandboxTransaction,
 )
-from connectors.mirakl.sandbox.services.common import now_for, vat_part
+from connectors.mirakl.sandbox.services.common import money, now_for, vat_part
 
 COMMISSION_TYPES = (
     "COMMISSION_FEE",
@@ -31,6 +38,36 @@ COMMISSION_TYPES = (
     "REFUND_COMMISSION_FEE",
     "REFUND_COMMISSION_VAT",
 )
+# shipping type -> the fees the customer pays on the order's first line: [(code, amount)]
+ORDER_LINE_FEES: dict[str, list[tuple[str, Decimal]]] = {
+    "EXP": [("EXPRESS-SERVICE", Decimal("1.00"))],
+}
+# shipping type -> the fee the operator charges the seller per order: (code, amount excl. VAT)
+SELLER_FEES: dict[str, tuple[str, Decimal]] = {"EXP": ("EXPRESS-HANDLING", Decimal("0.55"))}
+SELLER_FEE_TYPES = ("SELLER_FEE_ON_ORDER", "SELLER_FEE_ON_ORDER_TAX")
+LIVE_LINE_EXCLUDED = ("CANCELED", "REFUSED")
+
+
+def line_fees(line: SandboxOrderLine) -> list[tuple[str, Decimal]]:
+    """The customer's fees on one order line, as OR11 shows them in ``fees[]``."""
+    if line.index != 1:
+        return []
+    return ORDER_LINE_FEES.get(line.order.shipping_type_code, [])
+
+
+def line_fees_json(line: SandboxOrderLine) -> list[dict]:
+    return [{"code": code, "amount": amount} for code, amount in line_fees(line)]
+
+
+def fee_entities(line: SandboxTransaction) -> dict:
+    """TL02 ``entities`` of a fee line: ``order_fee.code`` or the seller fee's ``fee.code``."""
+    if line.type == "ORDER_FEE_AMOUNT" and line.line is not None:
+        codes = [code for code, _amount in line_fees(line.line)]
+        return {"order_fee": {"code": codes[0]}} if codes else {}
+    if line.type in SELLER_FEE_TYPES and line.order is not None:
+        fee = SELLER_FEES.get(line.order.shipping_type_code)
+        return {"fee": {"code": fee[0]}} if fee else {}
+    return {}
 
 
 def _transaction(shop, kind, amount, now, *, line=None, state="PENDING", **extra):
@@ -68,9 +105,23 @@ def transactions_for_debit(order: SandboxOrder, now: dt.datetime) -> None:
             ("COMMISSION_FEE", -line.commission_fee, None),
             ("COMMISSION_VAT", -line.commission_vat, catalog.COMMISSION_VAT_RATE),
         ]
+        rows += [("ORDER_FEE_AMOUNT", amount, None) for _code, amount in line_fees(line)]
         for kind, value, rate in rows:
             if value or kind in ("ORDER_AMOUNT", "COMMISSION_FEE"):
                 _transaction(order.shop, kind, value, now, line=line, tax_rate=rate)
+        if line.index == 1:
+            _seller_fee_charge(order, now)
+
+
+def _seller_fee_charge(order: SandboxOrder, now: dt.datetime) -> None:
+    """The operator's fee on the order (no order line), debited with its VAT."""
+    fee = SELLER_FEES.get(order.shipping_type_code)
+    if fee is None:
+        return
+    tax = money(fee[1] * catalog.COMMISSION_VAT_RATE / 100)
+    _transaction(order.shop, "SELLER_FEE_ON_ORDER", -fee[1], now, order=order)
+    rate = catalog.COMMISSION_VAT_RATE
+    _transaction(order.shop, "SELLER_FEE_ON_ORDER_TAX", -tax, now, order=order, tax_rate=rate)
 
 
 def transactions_make_payable(order: SandboxOrder, now: dt.datetime) -> None:
@@ -80,10 +131,14 @@ def transactions_make_payable(order: SandboxOrder, now: dt.datetime) -> None:
 
 
 def transactions_void(line: SandboxOrderLine, now: dt.datetime) -> None:
-    """A cancelled line is never paid: its pending lines become NOT_APPLICABLE."""
-    SandboxTransaction.objects.filter(line=line, payment_state="PENDING").update(
-        payment_state="NOT_APPLICABLE", updated_at=now
-    )
+    """A cancelled line is never paid: its pending lines become NOT_APPLICABLE, and so do the
+    order's own (a seller fee) once no line of the order is left."""
+    pending = SandboxTransaction.objects.filter(payment_state="PENDING")
+    pending.filter(line=line).update(payment_state="NOT_APPLICABLE", updated_at=now)
+    if not line.order.lines.exclude(state__in=LIVE_LINE_EXCLUDED).exists():
+        pending.filter(order=line.order, line__isnull=True).update(
+            payment_state="NOT_APPLICABLE", updated_at=now
+        )
 
 
 def transactions_for_refund(adjustment: SandboxAdjustment, now: dt.datetime) -> None:

@@ -20,8 +20,16 @@ from connectors.mirakl.sandbox.services.common import MiraklError, money, now_fo
 
 STAGES = ["WAITING", "RUNNING", "COMPLETE"]
 STOCK_COLUMNS = ["offer-sku", "quantity", "warehouse-code", "update-delete"]
-PRICE_COLUMNS = ["offer-sku", "price", "discount-price", "discount-start-date", "discount-end-date"]
+PRICE_COLUMNS = [
+    "offer-sku",
+    "price",
+    "discount-price",
+    "discount-start-date",
+    "discount-end-date",
+    "channels",
+]
 MAX_PRICES_PER_OFFER = 50
+CHANNELS = {"JL-UK"}  # the instance's only sales channel (PC01 channel_pricing SINGLE)
 
 
 def _rows(file_text: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -140,7 +148,15 @@ def _price_error(row: dict) -> str | None:
         return "Prices must not be negative"
     if discount_price is not None and discount_price > price:
         return "The discount-price must be lower than the price"
+    unknown = sorted(set(_channels(row)) - CHANNELS)
+    if unknown:
+        return f"The channel '{unknown[0]}' does not exist"
     return None
+
+
+def _channels(row: dict) -> list[str]:
+    """Channel Pricing's ``channels`` column: codes separated by ``|``; empty = default price."""
+    return [code.strip() for code in (row.get("channels") or "").split("|") if code.strip()]
 
 
 def _price_entry(row: dict) -> dict:
@@ -150,6 +166,7 @@ def _price_entry(row: dict) -> dict:
         "discount_price": str(money(discount)) if discount else None,
         "discount_start_date": (row.get("discount-start-date") or "").strip() or None,
         "discount_end_date": (row.get("discount-end-date") or "").strip() or None,
+        "channel_codes": _channels(row),
     }
 
 

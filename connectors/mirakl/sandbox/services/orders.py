@@ -23,6 +23,7 @@ from connectors.mirakl.sandbox.services.common import MiraklError, money, now_fo
 from connectors.mirakl.sandbox.services.shops import offers_seed
 
 STAGING_SECONDS = 60
+TRACKING_ID = "{trackingId}"  # the placeholder in an SH21 tracking URL
 SHIPPING_PRICES = {"STD": Decimal("3.95"), "EXP": Decimal("6.95"), "LETTER": Decimal("0.00")}
 
 
@@ -33,11 +34,24 @@ def order_get(shop: SandboxShop, order_id: str) -> SandboxOrder:
     return order
 
 
+def offer_default_price(offer: SandboxOffer) -> dict | None:
+    """The PRI01 entry without a context (channels): the price every buyer sees by default.
+
+    Channel prices may come first in the file; the default is never found by position.
+    """
+    return next((entry for entry in offer.prices if not entry.get("channel_codes")), None)
+
+
 def offer_price(offer: SandboxOffer) -> Decimal:
-    if not offer.prices:
+    default = offer_default_price(offer)
+    if default is None:
         return Decimal("10.00")
-    first = offer.prices[0]
-    return money(first.get("discount_price") or first["price"])
+    return money(default.get("discount_price") or default["price"])
+
+
+def offer_is_active(offer: SandboxOffer) -> bool:
+    """Sellable: not deactivated, in stock and with a default price."""
+    return offer.active and offer.quantity > 0 and offer_default_price(offer) is not None
 
 
 def _random_customer(rng: random.Random, number: int) -> dict:
@@ -307,7 +321,11 @@ def orders_debit(*, shop: SandboxShop, now: dt.datetime | None = None) -> list[S
 
 @transaction.atomic
 def order_tracking_set(order: SandboxOrder, body: dict, now: dt.datetime | None = None) -> None:
-    """OR23: a registered ``carrier_code``, or ``carrier_name`` (+ ``carrier_url``)."""
+    """OR23: a registered ``carrier_code``, or ``carrier_name`` (+ optional ``carrier_url``).
+
+    The tracking number is mandatory only for a registered carrier whose tracking URL needs
+    one (the spec's words); whether the shipping type needs tracking is checked by OR24.
+    """
     now = now_for(now)
     _check_state(order, OrderState.SHIPPING, OrderState.SHIPPED, action="update its tracking")
     code = (body.get("carrier_code") or "").strip()
@@ -316,7 +334,7 @@ def order_tracking_set(order: SandboxOrder, body: dict, now: dt.datetime | None 
         carrier = catalog.CARRIERS_BY_CODE.get(code)
         if carrier is None:
             raise MiraklError(400, f"The carrier with code '{code}' does not exist")
-        if not tracking_number:
+        if not tracking_number and TRACKING_ID in (carrier.get("tracking_url") or ""):
             raise MiraklError(400, f"A tracking number is required for carrier '{code}'")
         name, url, standard = carrier["label"], "", carrier["standard_code"]
     else:
@@ -338,7 +356,10 @@ def order_tracking_set(order: SandboxOrder, body: dict, now: dt.datetime | None 
 def tracking_url(order: SandboxOrder) -> str | None:
     carrier = catalog.CARRIERS_BY_CODE.get(order.carrier_code)
     if carrier:
-        return carrier["tracking_url"].replace("{trackingId}", order.tracking_number)
+        pattern = carrier.get("tracking_url") or ""
+        if TRACKING_ID in pattern and not order.tracking_number:
+            return None
+        return pattern.replace(TRACKING_ID, order.tracking_number) or None
     return order.carrier_url or None
 
 

@@ -75,7 +75,7 @@ def _line_for(shop: SandboxShop, item: object) -> SandboxOrderLine:
     return line
 
 
-def _checked(shop, item, reason_type, allowed_states) -> tuple:
+def _checked(shop, item, reason_type, allowed_states, *, by_operator: bool = False) -> tuple:
     line = _line_for(shop, item)
     if line.state not in allowed_states:
         raise MiraklError(
@@ -93,10 +93,21 @@ def _checked(shop, item, reason_type, allowed_states) -> tuple:
         )
     if amount == 0 and shipping == 0:
         raise MiraklError(400, "Nothing to refund or cancel: amount and shipping_amount are 0")
+    return line, amount, shipping, _reason_checked(item, reason_type, by_operator)
+
+
+def _reason_checked(item: dict, reason_type: str, by_operator: bool) -> str:
+    """A reason of the type; from the shop, one it may use (RE01 ``is_shop_right``)."""
     reason = str(item.get("reason_code") or "")
-    if (reason_type, reason) not in catalog.REASON_CODES:
+    if (reason_type, reason) not in catalog.ALL_REASON_CODES:
         raise MiraklError(400, f"Unknown {reason_type.lower()} reason code '{reason}'")
-    return line, amount, shipping, reason
+    if not by_operator and (reason_type, reason) not in catalog.REASON_CODES:
+        raise MiraklError(
+            400,
+            f"The {reason_type.lower()} reason code '{reason}' is not available to the shop",
+            code="REASON_NOT_ALLOWED",
+        )
+    return reason
 
 
 def _refund_items(body: object) -> list:
@@ -108,14 +119,17 @@ def _refund_items(body: object) -> list:
 
 @transaction.atomic
 def refunds_create(
-    *, shop: SandboxShop, body: object, now: dt.datetime | None = None
+    *, shop: SandboxShop, body: object, now: dt.datetime | None = None, by_operator: bool = False
 ) -> list[SandboxAdjustment]:
-    """OR28: only on SHIPPED/RECEIVED lines, amounts at most what is left. All or nothing."""
+    """OR28: only on SHIPPED/RECEIVED lines, amounts at most what is left, a reason the shop
+    may use (the operator, ``by_operator``, may use any). All or nothing."""
     now = now_for(now)
     group = str(uuid.uuid4())
     created = []
     for item in _refund_items(body):
-        line, amount, shipping, reason = _checked(shop, item, "REFUND", REFUNDABLE)
+        line, amount, shipping, reason = _checked(
+            shop, item, "REFUND", REFUNDABLE, by_operator=by_operator
+        )
         quantity = int(item.get("quantity") or 0)
         refund = adjustment_create(
             line, Kind.REFUND, amount, shipping, quantity, reason, now, group
@@ -153,7 +167,7 @@ def order_refund_portal(
                 "reason_code": reason_code,
             }
         )
-    return refunds_create(shop=order.shop, body={"refunds": items}, now=now)
+    return refunds_create(shop=order.shop, body={"refunds": items}, now=now, by_operator=True)
 
 
 @transaction.atomic

@@ -62,7 +62,10 @@ def _items(body: object) -> list:
 def returns_transition(
     *, shop: SandboxShop, action: str, body: object, now: dt.datetime | None = None
 ) -> dict:
-    """RT21/RT25/RT27: per-item success or error, as ``{return_success, return_errors}``."""
+    """RT21/RT25/RT27: per-item success or error, as ``{return_success, return_errors}``.
+
+    An error is ``{id, message}`` with the spec example's wording, which names no state: a
+    client learns where the return is from RT11."""
     now = now_for(now)
     starts, accepted_state, refused_state = TRANSITIONS[action]
     success, errors = [], []
@@ -70,10 +73,10 @@ def returns_transition(
         return_id = str(item.get("id") or "") if isinstance(item, dict) else ""
         found = SandboxReturn.objects.filter(shop=shop, return_id=return_id).first()
         if found is None:
-            errors.append({"id": return_id, "message": f"Return '{return_id}' not found"})
+            errors.append({"id": return_id, "message": "The return does not exist."})
             continue
         if found.state not in starts:
-            errors.append({"id": return_id, "message": f"Return is in state {found.state}"})
+            errors.append({"id": return_id, "message": "Return is in invalid state"})
             continue
         accepted = item.get("accepted", True) is not False
         found.state = accepted_state if accepted else refused_state

@@ -30,7 +30,7 @@ def shipping_types_list(request, *, shop, now):
 
 @operation("RE01")
 def reasons_list(request, *, shop, now):
-    reasons = [{**reason, "is_shop_right": True} for reason in catalog.REASONS]
+    reasons = [dict(reason) for reason in catalog.REASONS]
     return api_json({"reasons": reasons, "total_count": len(reasons)})
 
 

@@ -32,7 +32,7 @@ class _Encoder(json.JSONEncoder):
         return super().default(o)
 
 
-def api_json(data: dict, status: int = 200, headers: dict | None = None) -> HttpResponse:
+def api_json(data: dict | list, status: int = 200, headers: dict | None = None) -> HttpResponse:
     """JSON with Decimal money as numbers with two decimals (``12.50``), as Mirakl prints."""
     body = _MONEY.sub(r"\1", json.dumps(data, cls=_Encoder, ensure_ascii=False))
     return HttpResponse(body, status=status, content_type="application/json", headers=headers)
@@ -64,12 +64,22 @@ def authenticate(request: HttpRequest) -> SandboxShop:
     return shop
 
 
-def operation(code: str, *, counted: Callable[[HttpRequest], bool] | None = None):
-    """Tag a handler with its spec operation code (for call limits and counters)."""
+def operation(
+    code: str,
+    *,
+    counted: Callable[[HttpRequest], bool] | None = None,
+    limit_key: Callable[[HttpRequest], str] | None = None,
+):
+    """Tag a handler with its spec operation code (for call limits and counters).
+
+    ``counted`` says whether a call counts toward the limit (e.g. not OR11's later pages);
+    ``limit_key`` names the limit when one operation has two (OF52 full vs differential).
+    """
 
     def tag(handler):
         handler.operation = code
         handler.counted = counted or (lambda request: True)
+        handler.limit_key = limit_key or (lambda request: code)
         return handler
 
     return tag
@@ -99,14 +109,20 @@ def endpoint(**handlers) -> Callable:
 def _run(handler, request: HttpRequest, kwargs: dict) -> HttpResponse:
     shop = authenticate(request)
     now = sandbox_now(SYSTEM)
-    wait = call_record(shop, handler.operation, now, counted=handler.counted(request))
+    key = handler.limit_key(request)
+    wait = call_record(shop, key, now, counted=handler.counted(request))
     if wait is not None:
-        body = error_body(
-            429, f"Too many requests: {handler.operation} exceeds its maximum call frequency"
-        )
+        body = error_body(429, f"Too many requests: {key} exceeds its maximum call frequency")
         return api_json(body, status=429, headers={"Retry-After": str(wait)})
     orders_evaluate(shop, now)
     return handler(request, shop=shop, now=now, **kwargs)
+
+
+@csrf_exempt
+@login_not_required
+def not_found(request: HttpRequest, **kwargs) -> HttpResponse:
+    """Any path the seller API does not have: Mirakl's JSON error, not Django's HTML page."""
+    return api_json(error_body(404, f"No resource found for path {request.path}"), status=404)
 
 
 def no_content() -> HttpResponse:
@@ -135,13 +151,18 @@ def date_param(params: QueryDict, name: str) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def int_param(params: QueryDict, name: str, default: int, *, low: int = 0, high=None) -> int:
+def int_param(
+    params: QueryDict, name: str, default: int, *, low: int = 0, high: int | None = None
+) -> int:
+    """An integer parameter; below ``low`` or above ``high`` is a 400 (Mirakl does not clamp)."""
     raw = params.get(name)
     if raw in (None, ""):
         return default
     if not raw.lstrip("-").isdigit() or int(raw) < low:
         raise MiraklError(400, f"Invalid value '{raw}' for parameter {name}")
-    return min(int(raw), high) if high else int(raw)
+    if high is not None and int(raw) > high:
+        raise MiraklError(400, f"The maximum value of the parameter {name} is {high}: '{raw}'")
+    return int(raw)
 
 
 def list_param(params: QueryDict, name: str, *, limit: int = 100) -> list[str]:
@@ -161,7 +182,7 @@ def bool_param(params: QueryDict, name: str) -> bool | None:
 
 
 def offset_page(request: HttpRequest, items: QuerySet | list) -> tuple[list, int, dict]:
-    """``max`` (default 10, at most 100), ``offset``, ``paginate=false``; Link header."""
+    """``max`` (default 10, at most 100, more is a 400), ``offset``, ``paginate=false``."""
     total = len(items) if isinstance(items, list) else items.count()
     if bool_param(request.GET, "paginate") is False:
         return list(items), total, {}

@@ -39,6 +39,16 @@ TL02_DATES = {
 }
 
 
+def _first_offset_page(request) -> bool:
+    """IV01: once a day "and as many times as there are pages", so later pages are free."""
+    return request.GET.get("offset", "0") in ("", "0")
+
+
+def _first_seek_page(request) -> bool:
+    """SBC11: the same, for seek paging (a ``page_token`` asks for a later page)."""
+    return not request.GET.get("page_token")
+
+
 def _filtered(items, params, lists: dict[str, str], dates: dict[str, str]):
     for name, lookup in lists.items():
         values = list_param(params, name)
@@ -73,7 +83,7 @@ def transactions_list(request, *, shop, now):
     return api_json(page)
 
 
-@operation("SBC11")
+@operation("SBC11", counted=_first_seek_page)
 def billing_cycles_list(request, *, shop, now):
     params, state = seek_params(request)
     cycles = _filtered(
@@ -95,7 +105,7 @@ def billing_cycles_list(request, *, shop, now):
     return api_json(page)
 
 
-@operation("IV01")
+@operation("IV01", counted=_first_offset_page)
 def invoices_list(request, *, shop, now):
     kind = request.GET.get("type") or "AUTO_INVOICE"
     if kind not in ("ALL", "AUTO_INVOICE", "MANUAL_INVOICE", "MANUAL_CREDIT"):

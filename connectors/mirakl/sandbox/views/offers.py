@@ -9,11 +9,20 @@ import json
 from django.http import HttpResponse
 from django.urls import reverse
 
-from connectors.mirakl.sandbox.models import SandboxImport, SandboxOfferExport
-from connectors.mirakl.sandbox.serializers import iso, offer_json
+from connectors.mirakl.sandbox.models import (
+    SandboxImport,
+    SandboxOffer,
+    SandboxOfferExport,
+    SandboxShop,
+)
+from connectors.mirakl.sandbox.serializers import export_offer_json, iso, offer_json
 from connectors.mirakl.sandbox.services import MiraklError, import_create, imports_settle
 from connectors.mirakl.sandbox.services.imports import import_poll
-from connectors.mirakl.sandbox.services.orders import offer_price
+from connectors.mirakl.sandbox.services.orders import (
+    offer_default_price,
+    offer_is_active,
+    offer_price,
+)
 from connectors.mirakl.sandbox.views.base import (
     api_json,
     date_param,
@@ -160,7 +169,16 @@ def offers_list(request, *, shop, now):
     return api_json(body, headers=headers)
 
 
-@operation("OF52")
+def _export_kind(request) -> str:
+    """OF52's two limits: a full export (no ``last_request_date``) is once a day."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return "OF52"
+    return "OF52" if isinstance(body, dict) and body.get("last_request_date") else "OF52:full"
+
+
+@operation("OF52", limit_key=_export_kind)
 def offers_export_post(request, *, shop, now):
     body = json_body(request) or {}
     if not isinstance(body, dict):
@@ -171,8 +189,15 @@ def offers_export_post(request, *, shop, now):
     since = None
     if body.get("last_request_date"):
         since = date_param({"d": body["last_request_date"]}, "d")
+    include_inactive = body.get("include_inactive_offers", False)
+    if not isinstance(include_inactive, bool):
+        raise MiraklError(400, "include_inactive_offers must be true or false")
     export = SandboxOfferExport.objects.create(
-        shop=shop, export_type=export_type, last_request_date=since, created_at=now
+        shop=shop,
+        export_type=export_type,
+        last_request_date=since,
+        include_inactive_offers=include_inactive,
+        created_at=now,
     )
     return api_json({"tracking_id": export.tracking_id})
 
@@ -196,49 +221,66 @@ def offers_export_status(request, *, shop, now, tracking_id):
     return api_json({"status": "COMPLETED", "last_updated": iso(now), "urls": [url]})
 
 
-def _export_rows(shop, export: SandboxOfferExport) -> list[dict]:
-    offers = shop.offers.all()
+def _exported(shop: SandboxShop, export: SandboxOfferExport) -> list[SandboxOffer]:
+    """Differential: every offer changed since, active or not. Full: active ones unless asked."""
+    offers = list(shop.offers.all())
     if export.last_request_date:
-        offers = offers.filter(last_updated__gt=export.last_request_date)
-    rows = []
-    for offer in offers:
-        price = offer_price(offer) if offer.prices else None
-        rows.append(
-            {
-                "offer_id": offer.pk,
-                "shop_sku": offer.shop_sku,
-                "product_sku": offer.product_sku,
-                "quantity": offer.quantity,
-                "price": price,
-                "state_code": offer.state_code,
-                "active": offer.active and offer.quantity > 0,
-                "deleted": False,
-                "currency_iso_code": shop.currency,
-                "shop_id": shop.shop_id,
-                "shop_name": shop.name,
-                "last_updated": iso(offer.last_updated),
-                "leadtime_to_ship": shop.lead_time_to_ship_days,
-            }
-        )
-    return rows
+        return [offer for offer in offers if offer.last_updated > export.last_request_date]
+    if export.include_inactive_offers:
+        return offers
+    return [offer for offer in offers if offer_is_active(offer)]
+
+
+CSV_COLUMNS = [
+    "offer-id",
+    "shop-sku",
+    "product-sku",
+    "quantity",
+    "price",
+    "origin-price",
+    "discount-price",
+    "state-code",
+    "active",
+    "deleted",
+    "currency-iso-code",
+    "shop-id",
+    "shop-name",
+    "last-updated",
+    "leadtime-to-ship",
+]
+
+
+def _csv_row(offer: SandboxOffer, shop: SandboxShop) -> list:
+    default = offer_default_price(offer) or {}
+    return [
+        offer.pk,
+        offer.shop_sku,
+        offer.product_sku,
+        offer.quantity,
+        offer_price(offer) if default else "",
+        default.get("price") or "",
+        default.get("discount_price") or "",
+        offer.state_code,
+        json.dumps(offer_is_active(offer)),
+        "false",
+        shop.currency,
+        shop.shop_id,
+        shop.name,
+        iso(offer.last_updated),
+        shop.lead_time_to_ship_days,
+    ]
 
 
 @operation("OF54")
 def offers_export_file(request, *, shop, now, tracking_id, chunk):
     export = _export(shop, tracking_id)
-    rows = _export_rows(shop, export)
+    offers = _exported(shop, export)
     if export.export_type == "application/json":
-        return api_json(rows) if rows else HttpResponse("[]", content_type="application/json")
+        return api_json([export_offer_json(offer, shop) for offer in offers])
     out = io.StringIO()
-    columns = list(rows[0]) if rows else ["offer_id", "shop_sku", "quantity", "price"]
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow([column.replace("_", "-") for column in columns])
-    writer.writerows(
-        [
-            [json.dumps(row[c]) if isinstance(row[c], bool) else row[c] for c in columns]
-            for row in rows
-        ]
-    )
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(_csv_row(offer, shop) for offer in offers)
     return HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
 
 

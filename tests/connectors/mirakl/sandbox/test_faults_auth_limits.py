@@ -11,6 +11,7 @@ from connectors.sandbox.faults import clock_advance
 from connectors.sandbox.models import SandboxFault
 
 from .conftest import MiraklClient
+from .spec import error_conforms
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,54 @@ def test_account_is_once_a_day(api, shop):
     assert api.get("/api/account").status_code == 429
     clock_advance("mirakl", 86400)
     assert api.get("/api/account").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "first_page", "next_page"),
+    [
+        ("/api/invoices", {}, {"offset": 10}),
+        ("/api/seller-billing-cycles", {}, {"page_token": "e30"}),
+    ],
+)
+def test_iv01_and_sbc11_are_once_a_day_plus_their_pages(api, shop, path, first_page, next_page):
+    services.shop_get_or_create(shop_id=shop.shop_id, enforce_call_limits=True)
+    assert api.get(path, first_page).status_code == 200
+    assert api.get(path, next_page).status_code != 429  # "as many times as there are pages"
+    limited = api.get(path, first_page)
+    assert limited.status_code == 429
+    assert 86000 < int(limited["Retry-After"]) <= 86400
+    clock_advance("mirakl", 86400)
+    assert api.get(path, first_page).status_code == 200
+
+
+def test_a_full_offer_export_is_once_a_day_a_differential_once_a_minute(api, shop):
+    services.shop_get_or_create(shop_id=shop.shop_id, enforce_call_limits=True)
+    export = "/api/offers/export/async"
+    differential = {"last_request_date": "2026-01-01T00:00:00Z"}
+    assert api.post_json(export, {}).status_code == 200
+    assert api.post_json(export, differential).status_code == 200  # its own limit
+    clock_advance("mirakl", 61)
+    assert api.post_json(export, differential).status_code == 200
+    full = api.post_json(export, {})
+    assert full.status_code == 429
+    assert "OF52:full" in full.json()["message"]
+    clock_advance("mirakl", 86400)
+    assert api.post_json(export, {}).status_code == 200
+    stats = services.call_stats(shop)
+    assert stats["OF52:full"] == {"calls": 3, "over_limit": 1, "rejected": 1}
+    assert stats["OF52"]["rejected"] == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/nope",
+        "/api/orders/ABC-1-A/nope",
+        "/anything/at/all",
+        "/api/account/",
+    ],
+)
+def test_an_unknown_route_is_mirakls_json_404(api, path):
+    response = api.get(path)
+    error_conforms(response, 404)
+    assert path in response.json()["message"]

@@ -68,8 +68,7 @@ def test_seek_pagination_walks_to_the_end_and_back(api, shop):
     assert len(second["data"]) == 4  # page_token wins over every other parameter
     back = api.get(TL02, {"page_token": second["previous_page_token"]}).json()
     assert [x["id"] for x in back["data"]] == [x["id"] for x in first["data"]]
-    assert api.get(TL02, {"limit": 2001}).status_code == 200
-    assert len(api.get(TL02, {"limit": 5000}).json()["data"]) == total
+    assert len(api.get(TL02, {"limit": 2000}).json()["data"]) == total
     assert api.get(TL02, {"page_token": "garbage!"}).status_code == 400
 
 

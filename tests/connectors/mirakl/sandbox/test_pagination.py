@@ -13,6 +13,7 @@ from connectors.sandbox.faults import sandbox_now
 from tests.support.wsgi_adapter import DjangoAppAdapter
 
 from .conftest import API_KEY
+from .spec import error_conforms
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +43,9 @@ def test_default_page_is_ten_with_total_count_and_next_link(api, make_orders):
     assert _links(last) == {"previous": {"offset": "10", "max": "10"}}
 
 
-def test_max_is_capped_at_100_and_paginate_false_returns_everything(api, make_orders):
+def test_max_goes_up_to_100_and_paginate_false_returns_everything(api, make_orders):
     make_orders(105)
-    assert len(api.get("/api/orders", {"max": 500}).json()["orders"]) == 100
+    assert len(api.get("/api/orders", {"max": 100}).json()["orders"]) == 100
     everything = api.get("/api/orders", {"paginate": "false", "max": 5})
     assert len(everything.json()["orders"]) == 105
     assert "Link" not in everything
@@ -123,3 +124,23 @@ def test_a_requests_client_can_follow_the_link_header_to_the_end(shop, make_orde
         url = response.links.get("next", {}).get("url")
     assert len(seen) == len(set(seen)) == 23
     assert len(adapter.calls) == 3
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "maximum"),
+    [
+        ("/api/orders", "max", 100),
+        ("/api/offers", "max", 100),
+        ("/api/invoices", "max", 100),
+        ("/api/sellerpayment/transactions_logs", "limit", 2000),
+        ("/api/seller-billing-cycles", "limit", 1000),
+        ("/api/returns", "limit", 100),
+        ("/api/offers/pricing/imports", "limit", 100),
+    ],
+)
+def test_a_page_size_above_the_maximum_is_a_400_not_clamped(api, path, name, maximum):
+    assert api.get(path, {name: maximum}).status_code == 200
+    too_big = api.get(path, {name: maximum + 1})
+    error_conforms(too_big, 400)
+    message = too_big.json()["message"]
+    assert name in message and str(maximum) in message
