@@ -237,6 +237,7 @@ def demo_rejected_stock_retry(integration: Integration) -> int:
 
 def demo_tick(*, rng: random.Random | None = None) -> dict[str, int]:
     """One step of the demo world: a new order, debits, and dispatches from the warehouse."""
+    from connectors.mirakl.sandbox.models import SandboxOrder
     from connectors.mirakl.sandbox.services import billing_cycle_close, shops
     from connectors.mirakl.sandbox.services import orders as mirakl_orders
 
@@ -262,8 +263,16 @@ def demo_tick(*, rng: random.Random | None = None) -> dict[str, int]:
             {"sku": sku, "quantity": rng.randint(1, 2)}
             for sku in rng.sample(skus, k=min(2, len(skus)))
         ]
+        # every fourth order is express: it carries a customer fee and the operator's seller
+        # fee (sandbox finance.py), so finance sees fee lines and a variance that names them
+        express = SandboxOrder.objects.filter(shop=shop).count() % 4 == 3
         counts["placed"] = len(
-            mirakl_orders.orders_create(shop=shop, count=1, lines=lines[: rng.randint(1, 2)])
+            mirakl_orders.orders_create(
+                shop=shop,
+                count=1,
+                lines=lines[: rng.randint(1, 2)],
+                shipping_type_code="EXP" if express else "STD",
+            )
         )
     counts["debited"] = len(mirakl_orders.orders_debit(shop=shop))
     _seed, ship, _stock = SOURCES[integration.source_kind]

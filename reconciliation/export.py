@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 
 from integration_hub.models import Integration
 from integration_hub.tabular import cell_safe
+from reconciliation.matching import NOT_SETTLED
 from reconciliation.models import OrderReconciliation, Payout, TransactionLine
 from reconciliation.types import JOURNAL_COLUMNS, PAYOUT, types_in_journal
 
@@ -32,10 +33,13 @@ PAYOUT_HEADER = [
     "Integration", "Billing cycle", "Date", "Currency", "Transferred to seller",
     "Sum of lines", "Variance", "Status", "Open items", "Pay-out state", "Pay-out reference",
 ]  # fmt: skip
+# Settled net = Sales + Shipping + Commission + VAT on commission + Refunds + Order fees + Other
+# fees: every line bound to the order. Columns are a contract: new ones go at the end.
 ORDER_HEADER = [
     "Integration", "Order ID", "Customer order number", "Currency", "Expected net",
     "Settled net", "Variance", "Status", "Sales", "Shipping", "Commission",
-    "VAT on commission", "Refunds", "Other fees", "Write-off reason",
+    "VAT on commission", "Refunds", "Other fees", "Write-off reason", "Order fees",
+    "Expected order fees", "Not predicted by the order",
 ]  # fmt: skip
 TRANSACTION_HEADER = [
     "Integration", "Transaction ID", "Date", "Type", "Category", "Amount", "Currency",
@@ -130,16 +134,37 @@ def _orders_sheet(workbook, integration, cycle_id) -> int:
         "integration__name", "order__marketplace_order_id", "order__commercial_id", "currency",
         "expected_net", "settled_net", "variance", "status", "settled_sales", "settled_shipping",
         "settled_commission", "settled_commission_vat", "settled_refunds", "settled_other",
-        "write_off_reason",
+        "write_off_reason", "settled_order_fees", "expected_order_fees", "settled_other_kinds",
     )  # fmt: skip
-    for name, order_id, number, cur, *money, status, s, sh, c, cv, r, o, reason in columns.iterator(
-        chunk_size=CHUNK
-    ):
+    for (
+        name,
+        order_id,
+        number,
+        cur,
+        *money,
+        status,
+        s,
+        sh,
+        c,
+        cv,
+        r,
+        o,
+        reason,
+        f,
+        ef,
+        kinds,
+    ) in columns.iterator(chunk_size=CHUNK):
         out.append([
             name, order_id, number, cur, *[out.money(v, cur) for v in money], status,
-            *[out.money(v, cur) for v in (s, sh, c, cv, r, o)], reason,
+            *[out.money(v, cur) for v in (s, sh, c, cv, r, o)], reason, out.money(f, cur),
+            out.money(ef, cur), other_kinds_text(kinds),
         ])  # fmt: skip
     return out.rows
+
+
+def other_kinds_text(kinds: dict | None) -> str:
+    """``{"SELLER_FEE_ON_ORDER": "-0.55"}`` as "SELLER_FEE_ON_ORDER -0.55" (types sorted)."""
+    return "; ".join(f"{kind} {amount}" for kind, amount in sorted((kinds or {}).items()))
 
 
 def _transactions_sheet(workbook, integration, cycle_id) -> int:
@@ -164,6 +189,7 @@ def _transactions_sheet(workbook, integration, cycle_id) -> int:
 def journal_rows(integration: Integration | None = None, cycle_id: str = "") -> list[dict]:
     """Per billing cycle: the sums an accountant posts (sales ... fees) and the payout."""
     lines = _scoped(TransactionLine.objects.exclude(billing_cycle_id=""), integration)
+    lines = lines.exclude(payment_state=NOT_SETTLED)  # as the payout check: never paid out
     if cycle_id:
         lines = lines.filter(billing_cycle_id=cycle_id)
     sums = {

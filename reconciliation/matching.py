@@ -5,9 +5,12 @@ sums and writes what changed.
 
 Expected (what the order says, prices include tax as on the John Lewis Marketplace):
 sales = line prices, shipping = shipping prices, commission = -commission fee, commission VAT
-= -VAT on commission, refunds = -(refunded amount + refunded shipping); a refund gives the
-commission and its VAT back. Settled: the order's lines per bucket (see ``types.py``); fees
-that are not the order's own figures ("other") are shown but explained at payout level.
+= -VAT on commission, refunds = -(refunded amount + refunded shipping), order fees = the fees
+the customer paid on the lines minus the fees refunded; a refund gives the commission and its
+VAT back. Settled net: every line bound to the order, whatever its type (TL02 ``amount``, which
+is credited minus debited). The lines of kinds the order cannot predict (seller fees,
+penalties, tax the operator remits ...) are ``settled_other`` and listed per type in
+``settled_other_kinds``: they are in the variance, so finance sees the money and why.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from django.utils import timezone
 from exceptions_queue.services import exception_clear, exception_record
 from integration_hub.models import Integration, Order, OrderLine
 from reconciliation.models import (
+    ExpectedFee,
     ExpectedRefund,
     LineStatus,
     OrderReconciliation,
@@ -38,9 +42,11 @@ from reconciliation.types import (
     COMMISSION_VAT,
     ORDER_BUCKETS,
     ORDER_CATEGORIES,
+    ORDER_FEES,
     REFUNDS,
     SALES,
     SHIPPING,
+    order_bucket_types,
     types_in_bucket,
 )
 
@@ -49,6 +55,7 @@ ZERO = Decimal("0.00")
 VOID_LINE_STATES = ("REFUSED", "CANCELED")
 SHIPPED_STATES = ("SHIPPED", "TO_COLLECT", "RECEIVED", "CLOSED")
 NOT_SETTLED = "NOT_APPLICABLE"  # a cancelled line's pending money is never paid
+PAYMENT_TYPE = "PAYMENT"  # the transfer itself: a debit of the amount paid out
 QUEUED_ORDER_STATUSES = (OrderStatus.VARIANCE, OrderStatus.UNSETTLED)
 QUEUED_LINE_STATUSES = (LineStatus.UNMATCHED, LineStatus.UNKNOWN)
 ORDER_FIELDS = [
@@ -57,6 +64,7 @@ ORDER_FIELDS = [
     "expected_net",
     *[f"settled_{b}" for b in ORDER_BUCKETS],
     "settled_other",
+    "settled_other_kinds",
     "settled_net",
     "variance",
     "status",
@@ -266,6 +274,7 @@ def _zero_values() -> dict:
     values = {f"expected_{b}": ZERO for b in ORDER_BUCKETS}
     values.update({f"settled_{b}": ZERO for b in ORDER_BUCKETS})
     values.update(expected_net=ZERO, settled_other=ZERO, settled_net=ZERO, variance=ZERO)
+    values["settled_other_kinds"] = {}
     return values
 
 
@@ -280,8 +289,9 @@ def _order_values(expected, settled, options: Options, now, state, shipped_at) -
             return {**values, "status": OrderStatus.UNSETTLED, "variance": -values["expected_net"]}
         return None
     values.update({k: v for k, v in settled.items() if k != "total"})
-    values["settled_net"] = sum((values[f"settled_{b}"] for b in ORDER_BUCKETS), ZERO)
-    values["settled_other"] = settled["total"] - values["settled_net"]
+    values["settled_net"] = settled["total"]  # every line, the ones the order cannot predict too
+    predicted = sum((values[f"settled_{b}"] for b in ORDER_BUCKETS), ZERO)
+    values["settled_other"] = values["settled_net"] - predicted
     values["variance"] = values["settled_net"] - values["expected_net"]
     matched = abs(values["variance"]) <= options.tolerance
     values["status"] = OrderStatus.MATCHED if matched else OrderStatus.VARIANCE
@@ -293,7 +303,7 @@ def _money(value) -> Decimal:
 
 
 def _expected_sums(scope: dict) -> dict[int, dict[str, Decimal]]:
-    """Per order: the expected buckets from its lines and its refunds (two GROUP BYs)."""
+    """Per order: the expected buckets from its lines, refunds and fees (three GROUP BYs)."""
     lines = (
         OrderLine.objects.filter(**scope)
         .exclude(state__in=VOID_LINE_STATES)
@@ -315,6 +325,16 @@ def _expected_sums(scope: dict) -> dict[int, dict[str, Decimal]]:
         }
         for row in lines
     }
+    _expected_refunds_add(sums, scope)
+    _expected_fees_add(sums, scope)
+    return sums
+
+
+def _add(target: dict, key: str, amount: Decimal) -> None:
+    target[key] = target.get(key, ZERO) + amount
+
+
+def _expected_refunds_add(sums: dict, scope: dict) -> None:
     refunds = (
         ExpectedRefund.objects.filter(**scope)
         .values("order_id")
@@ -323,22 +343,31 @@ def _expected_sums(scope: dict) -> dict[int, dict[str, Decimal]]:
             shipping=Sum("shipping_amount"),
             commission=Sum("commission"),
             vat=Sum("commission_vat"),
+            fees=Sum("fees"),
         )
     )
     for row in refunds:
         target = sums.setdefault(row["order_id"], {})
         target[f"expected_{REFUNDS}"] = -(_money(row["amount"]) + _money(row["shipping"]))
-        target[f"expected_{COMMISSION}"] = target.get(f"expected_{COMMISSION}", ZERO) + _money(
-            row["commission"]
-        )
-        target[f"expected_{COMMISSION_VAT}"] = target.get(
-            f"expected_{COMMISSION_VAT}", ZERO
-        ) + _money(row["vat"])
-    return sums
+        _add(target, f"expected_{COMMISSION}", _money(row["commission"]))
+        _add(target, f"expected_{COMMISSION_VAT}", _money(row["vat"]))
+        _add(target, f"expected_{ORDER_FEES}", -_money(row["fees"]))
+
+
+def _expected_fees_add(sums: dict, scope: dict) -> None:
+    """The fees the customer paid on the order's lines (refused and cancelled lines aside)."""
+    fees = (
+        ExpectedFee.objects.filter(**scope)
+        .exclude(order_line__state__in=VOID_LINE_STATES)
+        .values("order_id")
+        .annotate(amount=Sum("amount"))
+    )
+    for row in fees:
+        _add(sums.setdefault(row["order_id"], {}), f"expected_{ORDER_FEES}", _money(row["amount"]))
 
 
 def settled_annotations() -> dict:
-    """Sum(amount) per bucket, for any queryset of transaction lines."""
+    """Sum(amount) per bucket, and over every line (``total``), for any queryset of lines."""
     annotations = {
         f"settled_{bucket}": Sum("amount", filter=Q(type__in=types_in_bucket(bucket)))
         for bucket in ORDER_BUCKETS
@@ -347,15 +376,31 @@ def settled_annotations() -> dict:
     return annotations
 
 
-def _settled_sums(integration, scope: dict) -> dict[int, dict[str, Decimal]]:
-    rows = (
+def settled_lines(integration: Integration, **scope):
+    """The lines that count toward an order's settled net: all of them except money that is
+    never paid (NOT_APPLICABLE) and lines finance wrote off."""
+    return (
         TransactionLine.objects.filter(integration=integration, **scope)
         .exclude(payment_state=NOT_SETTLED)
         .exclude(match_status=LineStatus.WRITTEN_OFF)
-        .values("order_id")
-        .annotate(**settled_annotations())
     )
-    return {row.pop("order_id"): {k: _money(v) for k, v in row.items()} for row in rows}
+
+
+def _settled_sums(integration, scope: dict) -> dict[int, dict[str, Decimal]]:
+    lines = settled_lines(integration, **scope)
+    rows = lines.values("order_id").annotate(**settled_annotations())
+    sums = {row.pop("order_id"): {k: _money(v) for k, v in row.items()} for row in rows}
+    other = (
+        lines.exclude(type__in=order_bucket_types())
+        .values("order_id", "type")
+        .annotate(amount=Sum("amount"))
+        .order_by("order_id", "type")
+    )
+    for row in other:
+        if row["order_id"] in sums:
+            kinds = sums[row["order_id"]].setdefault("settled_other_kinds", {})
+            kinds[row["type"]] = str(_money(row["amount"]))
+    return sums
 
 
 def _order_queue(integration: Integration, row: OrderReconciliation) -> None:
@@ -371,6 +416,7 @@ def _order_queue(integration: Integration, row: OrderReconciliation) -> None:
             message = (
                 f"Order {order.commercial_id}: settled {row.currency} {row.settled_net}, "
                 f"expected {row.expected_net} (variance {row.variance})."
+                f"{_not_predicted_note(row.settled_other_kinds)}"
             )
         exception_record(
             integration=integration,
@@ -393,6 +439,15 @@ def _order_queue(integration: Integration, row: OrderReconciliation) -> None:
         queued = False
     OrderReconciliation.objects.filter(pk=row.pk).update(queued=queued)
     row.queued = queued
+
+
+def _not_predicted_note(kinds: dict[str, str]) -> str:
+    """Why settled differs although every predicted line may be there: the kinds of money
+    bound to the order that the order itself does not carry."""
+    if not kinds:
+        return ""
+    listed = ", ".join(f"{kind} {amount}" for kind, amount in sorted(kinds.items()))
+    return f" Not predicted by the order: {listed}."
 
 
 def order_reconcile(order: Order, *, now: dt.datetime | None = None) -> OrderReconciliation | None:
@@ -418,20 +473,25 @@ def order_reconcile(order: Order, *, now: dt.datetime | None = None) -> OrderRec
 def payouts_check(
     integration: Integration, *, options: Options, cycle_ids: list[str] | None = None
 ) -> dict[str, int]:
-    """Per billing cycle: the sum of its lines (the PAYMENT line aside) vs the transfer.
+    """Per billing cycle: every line of the cycle (orders, fees, subscriptions, reserve ...,
+    the PAYMENT line aside) must add up to the amount transferred, and the PAYMENT line (a debit
+    of the transfer) must be that amount too; otherwise the payout is a variance.
 
     ``cycle_ids``: only these cycles (a manual action re-checks the payouts it touched)."""
-    lines = TransactionLine.objects.filter(integration=integration).exclude(billing_cycle_id="")
+    lines = (
+        TransactionLine.objects.filter(integration=integration)
+        .exclude(billing_cycle_id="")
+        .exclude(payment_state=NOT_SETTLED)
+    )
     payouts = Payout.objects.filter(integration=integration)
     if cycle_ids is not None:
         lines = lines.filter(billing_cycle_id__in=cycle_ids)
         payouts = payouts.filter(cycle_id__in=cycle_ids)
     totals = {
         row["billing_cycle_id"]: row
-        for row in lines.exclude(type="PAYMENT")
-        .values("billing_cycle_id")
-        .annotate(
-            total=Sum("amount"),
+        for row in lines.values("billing_cycle_id").annotate(
+            total=Sum("amount", filter=~Q(type=PAYMENT_TYPE)),
+            paid=Sum("amount", filter=Q(type=PAYMENT_TYPE)),
             open_lines=Count("pk", filter=Q(match_status__in=QUEUED_LINE_STATUSES)),
             currency=Max("currency"),
             first=Min("date_created"),
@@ -471,15 +531,28 @@ def _payouts_from_lines(integration: Integration, totals: dict) -> None:
     )
 
 
+def payout_tie_out(
+    transfer: Decimal | None, total: Decimal | None, paid: Decimal | None, tolerance: Decimal
+) -> tuple[str, Decimal | None, str]:
+    """(status, variance, why) of one payout from its transfer, the sum of its lines and its
+    PAYMENT line. A transfer with no line at all is a variance: money nothing explains yet."""
+    if transfer is None:
+        return PayoutStatus.OPEN, None, ""
+    variance = (total or ZERO) - transfer
+    if abs(variance) > tolerance:
+        return PayoutStatus.VARIANCE, variance, f"its lines add up to {total or ZERO}"
+    if paid is not None and abs(-paid - transfer) > tolerance:
+        return PayoutStatus.VARIANCE, -paid - transfer, f"its PAYMENT line says {-paid}"
+    return PayoutStatus.MATCHED, variance, ""
+
+
 def _payout_status(payout: Payout, row: dict, open_orders: int, options: Options) -> str:
-    total = _money(row.get("total")) if row else None
+    total = _money(row["total"]) if row.get("total") is not None else None
+    paid = _money(row["paid"]) if row.get("paid") is not None else None
+    if total is None and row:
+        total = ZERO  # the cycle has only its PAYMENT line
     previous = payout.status
-    if payout.amount_to_seller is None or total is None:
-        status, variance = PayoutStatus.OPEN, None
-    else:
-        variance = total - payout.amount_to_seller
-        ok = abs(variance) <= options.tolerance
-        status = PayoutStatus.MATCHED if ok else PayoutStatus.VARIANCE
+    status, variance, why = payout_tie_out(payout.amount_to_seller, total, paid, options.tolerance)
     open_items = (row.get("open_lines") or 0) + open_orders
     Payout.objects.filter(pk=payout.pk).update(
         lines_total=total,
@@ -496,7 +569,7 @@ def _payout_status(payout: Payout, row: dict, open_orders: int, options: Options
             subject_type="payout",
             subject_id=payout.cycle_id,
             message=f"Payout {payout.cycle_id}: the marketplace transferred {payout.currency} "
-            f"{payout.amount_to_seller}, its lines add up to {total} (variance {variance}).",
+            f"{payout.amount_to_seller}, {why} (variance {variance}).",
             payload={"payout_id": payout.pk},
         )
     elif status != PayoutStatus.VARIANCE and previous == PayoutStatus.VARIANCE:

@@ -199,6 +199,9 @@ class ExpectedRefund(models.Model):
     shipping_amount = models.DecimalField(**MONEY, default=0)
     commission = models.DecimalField(**MONEY, default=0)
     commission_vat = models.DecimalField(**MONEY, default=0)
+    fees = models.DecimalField(
+        **MONEY, default=0, help_text="Order fees refunded with it (refunds[].fees[])."
+    )
     state = models.CharField(max_length=30, blank=True)
 
     class Meta:
@@ -212,6 +215,24 @@ class ExpectedRefund(models.Model):
         return f"{self.refund_id} {self.amount}"
 
 
+class ExpectedFee(models.Model):
+    """A fee the customer paid on an order line (OR11 ``order_lines[].fees[]``), which the
+    marketplace credits to the seller as ORDER_FEE_AMOUNT; matching expects it."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=100)
+    amount = models.DecimalField(**MONEY, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["order_line", "code"], name="expectedfee_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.amount}"
+
+
 class OrderReconciliation(models.Model):
     """One order: what it says it is worth (expected) vs what was settled for it."""
 
@@ -223,14 +244,23 @@ class OrderReconciliation(models.Model):
     expected_commission = models.DecimalField(**MONEY, default=0)
     expected_commission_vat = models.DecimalField(**MONEY, default=0)
     expected_refunds = models.DecimalField(**MONEY, default=0)
+    expected_order_fees = models.DecimalField(**MONEY, default=0)
     expected_net = models.DecimalField(**MONEY, default=0)
     settled_sales = models.DecimalField(**MONEY, default=0)
     settled_shipping = models.DecimalField(**MONEY, default=0)
     settled_commission = models.DecimalField(**MONEY, default=0)
     settled_commission_vat = models.DecimalField(**MONEY, default=0)
     settled_refunds = models.DecimalField(**MONEY, default=0)
-    settled_other = models.DecimalField(**MONEY, default=0)
-    settled_net = models.DecimalField(**MONEY, default=0)
+    settled_order_fees = models.DecimalField(**MONEY, default=0)
+    settled_other = models.DecimalField(
+        **MONEY, default=0, help_text="Lines bound to the order that the order does not predict."
+    )
+    settled_other_kinds = models.JSONField(
+        default=dict, blank=True, help_text="settled_other per transaction type, e.g. penalties."
+    )
+    settled_net = models.DecimalField(
+        **MONEY, default=0, help_text="Every line bound to the order: credited minus debited."
+    )
     variance = models.DecimalField(**MONEY, default=0)
     status = models.CharField(max_length=12, choices=OrderStatus.choices, db_index=True)
     write_off_reason = models.CharField(max_length=500, blank=True)

@@ -8,10 +8,15 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from integration_hub.models import Order, OrderLine
-from reconciliation.matching import NOT_SETTLED, VOID_LINE_STATES, settled_annotations
+from reconciliation.matching import (
+    NOT_SETTLED,
+    VOID_LINE_STATES,
+    settled_annotations,
+    settled_lines,
+)
 from reconciliation.models import (
+    ExpectedFee,
     ExpectedRefund,
-    LineStatus,
     OrderReconciliation,
     Payout,
     TransactionLine,
@@ -19,7 +24,6 @@ from reconciliation.models import (
 from reconciliation.types import (
     COMMISSION,
     COMMISSION_VAT,
-    ORDER_BUCKETS,
     REFUNDS,
     SALES,
     SHIPPING,
@@ -44,29 +48,26 @@ def payout_lines(payout: Payout):
 
 def order_line_breakdown(order: Order) -> list[dict]:
     """Per order line: expected vs settled net (lines the marketplace did not tie to a line of
-    the order are shown on their own row), so finance sees which line is short."""
+    the order, such as seller fees, are shown on their own row), so finance sees which line is
+    short."""
     settled = {
         row.pop("order_line_id"): row
-        for row in TransactionLine.objects.filter(order=order)
-        .exclude(payment_state=NOT_SETTLED)
-        .exclude(match_status=LineStatus.WRITTEN_OFF)
+        for row in settled_lines(order.integration, order=order)
         .values("order_line_id")
         .annotate(**settled_annotations())
     }
-    refunds = {
-        row.pop("order_line_id"): row
-        for row in ExpectedRefund.objects.filter(order=order)
-        .values("order_line_id")
-        .annotate(
-            total=Sum(F("amount") + F("shipping_amount") - F("commission") - F("commission_vat"))
-        )
-    }
+    refunds = _per_line(
+        ExpectedRefund.objects.filter(order=order),
+        F("amount") + F("shipping_amount") + F("fees") - F("commission") - F("commission_vat"),
+    )
+    fees = _per_line(ExpectedFee.objects.filter(order=order), F("amount"))
     rows = []
     for line in OrderLine.objects.filter(order=order).order_by("line_index"):
         expected = ZERO
         if line.state not in VOID_LINE_STATES:
             expected = line.price + line.shipping_price - line.commission_fee - line.commission_vat
-        expected -= (refunds.get(line.pk) or {}).get("total") or ZERO
+            expected += fees.get(line.pk, ZERO)
+        expected -= refunds.get(line.pk, ZERO)
         rows.append(
             _breakdown_row(line.offer_sku, line.marketplace_line_id, expected, settled.get(line.pk))
         )
@@ -75,8 +76,13 @@ def order_line_breakdown(order: Order) -> list[dict]:
     return rows
 
 
+def _per_line(rows, amount) -> dict[int, Decimal]:
+    sums = rows.values("order_line_id").annotate(total=Sum(amount))
+    return {row["order_line_id"]: row["total"] or ZERO for row in sums}
+
+
 def _breakdown_row(sku: str, label: str, expected: Decimal, settled: dict | None) -> dict:
-    net = sum(((settled or {}).get(f"settled_{b}") or ZERO for b in ORDER_BUCKETS), ZERO)
+    net = (settled or {}).get("total") or ZERO  # every line, whatever its type
     return {
         "sku": sku,
         "line": label,

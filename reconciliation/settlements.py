@@ -21,6 +21,6 @@ def settlements_pass(integration: Integration, run: RunRecorder, *, client=None)
     transaction_lines_pull(integration, client, run)
     billing_cycles_pull(integration, client, run)
     invoices_pull(integration, client, run)
-    run.add("refunds read", expected_refunds_sync(integration))
+    run.add("refunds and fees read", expected_refunds_sync(integration))
     for name, count in reconcile(integration).items():
         run.add(name, count)

@@ -1,9 +1,13 @@
 """Every TL02 transaction type the spec lists, classified for matching and for the journal.
 
-``category`` says what a line is (the order's sale, its tax, commission ...); ``bucket`` where it
-counts when an order is matched (sales, shipping, commission, commission_vat, refunds, or other:
-fees that are explained by their type at payout level); ``journal`` the column of the Journal
-sheet an accountant posts. A type the spec does not list is kept and flagged (``known`` False).
+``category`` says what a line is (the order's sale, its tax, commission ...); ``bucket`` the
+column of the order's breakdown it is shown in (sales, shipping, commission, commission_vat,
+refunds, order_fees: what the OR11 order itself predicts; other: what it cannot predict, such as
+seller fees, penalties, tax the operator remits, manual entries); ``journal`` the column of the
+Journal sheet an accountant posts. An order's settled net is every line bound to it, whatever
+its bucket; its expected net predicts the order buckets only, so an "other" line bound to an
+order is always a variance that names its type. A type the spec does not list is kept and
+flagged (``known`` False).
 """
 
 from __future__ import annotations
@@ -19,18 +23,19 @@ class TypeInfo:
     known: bool = True
 
 
-SALES, SHIPPING, COMMISSION, COMMISSION_VAT, REFUNDS, OTHER = (
+SALES, SHIPPING, COMMISSION, COMMISSION_VAT, REFUNDS, ORDER_FEES, OTHER = (
     "sales",
     "shipping",
     "commission",
     "commission_vat",
     "refunds",
+    "order_fees",
     "other",
 )
 FEES, PAYOUT = "fees", "payout"
 
-# Buckets that an order's own figures predict; "other" is explained at payout level.
-ORDER_BUCKETS = (SALES, SHIPPING, COMMISSION, COMMISSION_VAT, REFUNDS)
+# Buckets that an order's own figures predict (OR11 prices, commission, refunds, line fees[]).
+ORDER_BUCKETS = (SALES, SHIPPING, COMMISSION, COMMISSION_VAT, REFUNDS, ORDER_FEES)
 JOURNAL_COLUMNS = (SALES, SHIPPING, COMMISSION, COMMISSION_VAT, REFUNDS, FEES, PAYOUT)
 
 
@@ -87,10 +92,11 @@ TRANSACTION_TYPES: dict[str, TypeInfo] = {
     "REFUND_PURCHASE_ORDER_SHIPPING_AMOUNT_TAX": _info("purchase", OTHER),
     "PURCHASE_FEE_COMMISSION_FEE": _info("purchase", OTHER),
     "REFUND_PURCHASE_FEE_COMMISSION_FEE": _info("purchase", OTHER),
-    # fees and penalties
-    "ORDER_FEE_AMOUNT": _info("order_fee", OTHER),
+    # fees and penalties the operator charges the seller (not in the OR11 order)
+    # the fees the customer paid on an order line (OR11 order_lines[].fees[]) and their refunds
+    "ORDER_FEE_AMOUNT": _info("order_fee", ORDER_FEES, FEES),
+    "REFUND_ORDER_FEE_AMOUNT": _info("order_fee", ORDER_FEES, FEES),
     "OPERATOR_REMITTED_ORDER_FEE_AMOUNT": _info("order_fee", OTHER),
-    "REFUND_ORDER_FEE_AMOUNT": _info("order_fee", OTHER),
     "OPERATOR_REMITTED_REFUND_ORDER_FEE_AMOUNT": _info("order_fee", OTHER),
     "SELLER_FEE_ON_ORDER": _info("seller_fee", OTHER),
     "SELLER_FEE_ON_ORDER_TAX": _info("seller_fee", OTHER),
@@ -116,6 +122,11 @@ def type_info(transaction_type: str) -> TypeInfo:
 
 def types_in_bucket(bucket: str) -> list[str]:
     return [name for name, info in TRANSACTION_TYPES.items() if info.bucket == bucket]
+
+
+def order_bucket_types() -> list[str]:
+    """Every type an order's own figures predict; any other type bound to an order is not."""
+    return [name for name, info in TRANSACTION_TYPES.items() if info.bucket in ORDER_BUCKETS]
 
 
 def types_in_journal(column: str) -> list[str]:
