@@ -53,5 +53,5 @@ class CancellationAdmin(admin.ModelAdmin):
 
 @admin.register(MarketplaceReason)
 class MarketplaceReasonAdmin(admin.ModelAdmin):
-    list_display = ["code", "label", "type", "integration", "refreshed_at"]
-    list_filter = ["integration", "type"]
+    list_display = ["code", "label", "type", "is_shop_right", "integration", "refreshed_at"]
+    list_filter = ["integration", "type", "is_shop_right"]

@@ -200,12 +200,16 @@ class Cancellation(models.Model):
 
 
 class MarketplaceReason(models.Model):
-    """A reason code of the marketplace (RE01): refunds and cancellations must carry one."""
+    """A reason code of the marketplace (RE01): refunds and cancellations must carry one the
+    shop may use (``is_shop_right``); the others are the operator's."""
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="+")
     code = models.CharField(max_length=40)
     label = models.CharField(max_length=200)
     type = models.CharField(max_length=30)
+    is_shop_right = models.BooleanField(
+        default=False, help_text="RE01: the shop may use it (OR28/OR30 refuse the others)."
+    )
     refreshed_at = models.DateTimeField()
 
     class Meta:

@@ -19,12 +19,14 @@ def returns_for_list() -> QuerySet[Return]:
 
 
 def order_panel(order: Order) -> dict:
-    """Everything the order page shows about returns, refunds and cancellations."""
+    """Everything the order page shows about returns, refunds and cancellations. Only lines
+    the marketplace says can be refunded (``can_refund``) or cancelled (``can_cancel``) are
+    offered in the forms."""
     lines = list(order.lines.all())
     refundable = []
     for line in lines:
         goods, shipping = allocation.left_on(line)
-        if line.state in REFUNDABLE_STATES and (goods > 0 or shipping > 0):
+        if line.can_refund and line.state in REFUNDABLE_STATES and (goods > 0 or shipping > 0):
             refundable.append({"line": line, "goods_left": goods, "shipping_left": shipping})
     return {
         "returns": list(
@@ -41,5 +43,9 @@ def order_panel(order: Order) -> dict:
         ),
         "refundable": refundable,
         "shipping_left": sum((r["shipping_left"] for r in refundable), Decimal("0")),
-        "cancellable": [line for line in lines if line.state in NOT_SHIPPED and line.quantity],
+        "cancellable": [line for line in lines if _cancellable(line)],
     }
+
+
+def _cancellable(line) -> bool:
+    return line.can_cancel and line.state in NOT_SHIPPED and bool(line.quantity)

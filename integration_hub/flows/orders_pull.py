@@ -178,7 +178,7 @@ def _order_upsert_locked(integration: Integration, dto: OrderDTO) -> str:
     values = {field.name: getattr(order, field.attname) for field in Order._meta.concrete_fields}
     _columns_check(Order, values, f"order {dto.order_id}")
     order.save()
-    _lines_apply(order, dto.lines)
+    _lines_apply(order, dto.lines, can_cancel=dto.can_cancel)
     if created:
         order_event_add(
             order,
@@ -227,7 +227,7 @@ def _postcode_key(postcode: str) -> str:
     return "".join((postcode or "").split()).upper()[:20]
 
 
-def _lines_apply(order: Order, lines: tuple[OrderLineDTO, ...]) -> None:
+def _lines_apply(order: Order, lines: tuple[OrderLineDTO, ...], *, can_cancel: bool) -> None:
     for line in lines:
         defaults = {
             "line_index": line.order_line_index,
@@ -242,6 +242,8 @@ def _lines_apply(order: Order, lines: tuple[OrderLineDTO, ...]) -> None:
             "commission_fee": line.commission_fee,
             "commission_vat": _tax_sum(line.commission_taxes),
             "state": line.order_line_state,
+            "can_refund": line.can_refund,
+            "can_cancel": can_cancel,
         }
         key = {"marketplace_line_id": line.order_line_id}
         _columns_check(OrderLine, {**key, **defaults}, f"order {order} line {line.order_line_id}")

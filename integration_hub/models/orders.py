@@ -92,6 +92,10 @@ class OrderLine(models.Model):
     commission_fee = models.DecimalField(**MONEY, default=0)
     commission_vat = models.DecimalField(**MONEY, default=0)
     state = models.CharField(max_length=40)
+    # What the marketplace last said (OR11): the line's ``can_refund``, and the order's
+    # ``can_cancel`` (OR11 gives it per order). The returns flows offer and send nothing else.
+    can_refund = models.BooleanField(default=False)
+    can_cancel = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["order", "line_index"]

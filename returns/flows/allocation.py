@@ -3,16 +3,18 @@
 The marketplace wants amounts and taxes per order line (OR28, OR30), while sources often
 report a refund as a total plus quantities. Amounts are split in proportion to each line's
 value and the rounding remainder goes on the last line, so the lines always add up to the
-total. Prices are tax included: a line's tax is its share of the line's tax.
+total. Prices are tax included: a line's tax is its share of the line's tax, sent under each
+of the line's tax codes (OR11 ``taxes[]``/``shipping_taxes[]``) in proportion to that code.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
 
+from connectors.mirakl import dtos
 from integration_hub.models import OrderLine
 from returns.models import Refund, RefundLine, Work
 
@@ -96,14 +98,54 @@ def shares_for(
     return shares
 
 
-def tax_code_of(line: OrderLine) -> str:
-    """The tax code the marketplace gave the line (OR11 ``taxes[].code``), else VAT."""
+def _raw_line(line: OrderLine) -> dict:
     for raw_line in (line.order.raw or {}).get("order_lines") or []:
-        if raw_line.get("order_line_id") == line.marketplace_line_id:
-            for tax in raw_line.get("taxes") or []:
-                if tax.get("code"):
-                    return str(tax["code"])
-    return "VAT"
+        if isinstance(raw_line, dict) and raw_line.get("order_line_id") == line.marketplace_line_id:
+            return raw_line
+    return {}
+
+
+def line_taxes(line: OrderLine, field: str = "taxes") -> list[tuple[str, Decimal]]:
+    """The line's taxes by code as OR11 last gave them (``taxes`` or ``shipping_taxes``),
+    amounts of the same code added up."""
+    by_code: dict[str, Decimal] = {}
+    for tax in _raw_line(line).get(field) or []:
+        if not isinstance(tax, dict) or not tax.get("code"):
+            continue
+        try:
+            amount = Decimal(str(tax.get("amount") or 0))
+        except ArithmeticError:
+            continue
+        by_code[str(tax["code"])] = by_code.get(str(tax["code"]), ZERO) + amount
+    return list(by_code.items())
+
+
+def taxes_split(total: Decimal, taxes: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
+    """``total`` (the refunded or cancelled tax) over the line's tax codes, in proportion to
+    each code's amount; the parts add up to ``total`` exactly, and a whole line's tax gives
+    each code its own amount. Zero parts are left out; no known code: all under VAT."""
+    if not total:
+        return []
+    if not taxes:
+        return [("VAT", total)]
+    weights = [max(amount, ZERO) for _code, amount in taxes]
+    whole = sum(weights, ZERO)
+    if whole == 0:
+        weights, whole = [Decimal(1)] * len(taxes), Decimal(len(taxes))
+    largest = weights.index(max(weights))
+    # rounded down, the remainder on the largest code: no part can turn negative
+    parts = [(total * weight / whole).quantize(CENT, rounding=ROUND_DOWN) for weight in weights]
+    parts[largest] = total - sum(parts[:largest] + parts[largest + 1 :], ZERO)
+    return [(code, part) for (code, _amount), part in zip(taxes, parts, strict=True) if part]
+
+
+def tax_amounts(line: OrderLine, total: Decimal, field: str) -> tuple[dtos.TaxAmount, ...]:
+    """What OR28/OR30 send as ``taxes`` or ``shipping_taxes`` for ``total`` on ``line``: one
+    entry per tax code. Shipping without its own codes falls back to the goods' codes."""
+    taxes = line_taxes(line, field)
+    if not taxes and field == "shipping_taxes":
+        taxes = line_taxes(line, "taxes")
+    return tuple(dtos.TaxAmount(code, amount) for code, amount in taxes_split(total, taxes))
 
 
 def refund_lines_create(refund: Refund, shares: list[LineShare], ids: dict | None = None) -> None:

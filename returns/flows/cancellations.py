@@ -154,8 +154,9 @@ def cancellation_from_hub(
     *, order: Order, quantities: dict[OrderLine, int], reason_code: str, actor
 ) -> Cancellation:
     """Ops cancel unshipped lines from the order page; raises ValueError on bad input."""
-    if not reason_code:
-        raise ValueError("choose a cancellation reason")
+    refusal = common.reason_refusal(order.integration, "CANCELATION", reason_code)
+    if refusal:
+        raise ValueError(refusal)
     quantities = {line: q for line, q in quantities.items() if q}
     if not quantities:
         raise ValueError("nothing to cancel: give a quantity on at least one line")
@@ -163,6 +164,7 @@ def cancellation_from_hub(
     if shipped:
         names = ", ".join(f"{line.offer_sku} ({line.state})" for line in shipped)
         raise ValueError(f"only lines not shipped yet can be cancelled: {names}")
+    cancellable_check(list(quantities))
     too_many = [line for line, q in quantities.items() if q > line.quantity]
     if too_many:
         raise ValueError(f"more than ordered on {', '.join(x.offer_sku for x in too_many)}")
@@ -175,6 +177,18 @@ def cancellation_from_hub(
         actor=actor,
     )
     return cancellation
+
+
+def cancellable_check(lines: list[OrderLine]) -> None:
+    """Raise ValueError naming the lines the marketplace says cannot be cancelled now (OR11
+    ``can_cancel`` false): OR30 would refuse them."""
+    refused = [line for line in lines if not line.can_cancel]
+    if refused:
+        names = ", ".join(f"{line.marketplace_line_id} ({line.offer_sku})" for line in refused)
+        raise ValueError(f"the marketplace says these lines cannot be cancelled now: {names}")
+
+
+CANCEL_HINT = "stock"  # the source cannot fulfil: "Out of stock" where RE01 has it
 
 
 # --- OR30 -----------------------------------------------------------------------------------
@@ -192,9 +206,23 @@ def cancel_send_run(job: OutboundJob) -> None:
     client = marketplace_client_for(cancellation.integration)
     if cancellation.attempted_at and _cancel_adopt(cancellation, client):
         return
+    _reason_settle(cancellation, client)
     Cancellation.objects.filter(pk=cancellation.pk).update(attempted_at=timezone.now())
     created = client.order_lines_cancel(cancelations=_requests(cancellation))
     _cancel_done(cancellation, {c.order_line_id: c.cancelation_id for c in created}, False)
+
+
+def _reason_settle(cancellation: Cancellation, client) -> None:
+    """A cancellation the hub decided on its own carries a reason the shop may use."""
+    integration = cancellation.integration
+    if cancellation.origin != Origin.SOURCE:
+        return
+    if common.reason_usable(integration, "CANCELATION", cancellation.reason_code):
+        return
+    cancellation.reason_code = common.shop_reason_require(
+        integration, client, "CANCELATION", hint=CANCEL_HINT
+    )
+    Cancellation.objects.filter(pk=cancellation.pk).update(reason_code=cancellation.reason_code)
 
 
 def _requests(cancellation: Cancellation) -> list[dtos.CancelationRequest]:
@@ -205,7 +233,6 @@ def _requests(cancellation: Cancellation) -> list[dtos.CancelationRequest]:
     for entry in cancellation.lines:
         line = lines[entry["line_id"]]
         amount, shipping = Decimal(entry["amount"]), Decimal(entry["shipping_amount"])
-        code = allocation.tax_code_of(line)
         tax = allocation.cents(amount * line.tax_amount / line.price) if line.price else 0
         ship_tax = (
             allocation.cents(shipping * line.shipping_tax_amount / line.shipping_price)
@@ -219,8 +246,8 @@ def _requests(cancellation: Cancellation) -> list[dtos.CancelationRequest]:
                 amount=amount,
                 shipping_amount=shipping,
                 reason_code=cancellation.reason_code,
-                taxes=(dtos.TaxAmount(code, tax),) if tax else (),
-                shipping_taxes=(dtos.TaxAmount(code, ship_tax),) if ship_tax else (),
+                taxes=allocation.tax_amounts(line, Decimal(tax), "taxes"),
+                shipping_taxes=allocation.tax_amounts(line, Decimal(ship_tax), "shipping_taxes"),
                 currency_iso_code=cancellation.order.currency,
             )
         )
@@ -347,6 +374,13 @@ def cancel_give_up(job: OutboundJob, error: Exception) -> None:
             f"Order {order.commercial_id}: {_describe(cancellation)} was cancelled on the "
             f"marketplace but not in the source: {error}. {todo.capitalize()}, so it is not "
             "shipped."
+        )
+    elif isinstance(error, common.NoShopReason):
+        message = (
+            f"Order {order.commercial_id}: cancelling {_describe(cancellation)} on the "
+            f"marketplace was not sent: {error}. Ask the marketplace to enable a cancellation "
+            "reason for the shop (or cancel on the marketplace by hand and resolve this item), "
+            "then retry: RE01 is read again."
         )
     else:
         message = (

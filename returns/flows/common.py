@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from connectors.base import PermanentError
 from exceptions_queue.services import exception_clear, exception_record
 from integration_hub.flows.events import HUB, order_event_add
 from integration_hub.models import Integration, Order, Product
@@ -98,7 +99,7 @@ def reasons_refresh_due(integration: Integration, *, now: dt.datetime | None = N
 
 
 def reasons_refresh(integration: Integration, client) -> int:
-    """Store the marketplace's reason codes (RE01); returns how many there are."""
+    """Store the marketplace's reason codes (RE01) with ``is_shop_right``; returns how many."""
     now = timezone.now()
     reasons = client.reasons_list()
     for reason in reasons:
@@ -106,16 +107,27 @@ def reasons_refresh(integration: Integration, client) -> int:
             integration=integration,
             type=reason.type,
             code=reason.code,
-            defaults={"label": reason.label, "refreshed_at": now},
+            defaults={
+                "label": reason.label,
+                "is_shop_right": reason.is_shop_right,
+                "refreshed_at": now,
+            },
         )
     MarketplaceReason.objects.filter(integration=integration, refreshed_at__lt=now).delete()
     return len(reasons)
 
 
+def _shop_reasons(integration: Integration, reason_type: str):
+    """The reasons of ``reason_type`` the shop may use: OR28/OR30 answer 400 to the others."""
+    return MarketplaceReason.objects.filter(
+        integration=integration, type=reason_type, is_shop_right=True
+    )
+
+
 def reason_code_for(integration: Integration, reason_type: str, *, hint: str = "") -> str:
-    """A reason code of ``reason_type`` (REFUND, CANCELATION): one whose label mentions
-    ``hint`` if there is one, else the first. Empty when RE01 was never read."""
-    reasons = MarketplaceReason.objects.filter(integration=integration, type=reason_type)
+    """A reason code of ``reason_type`` (REFUND, CANCELATION) the shop may use: one whose label
+    mentions ``hint`` if there is one, else the first. Empty when there is none."""
+    reasons = _shop_reasons(integration, reason_type)
     if hint:
         hinted = reasons.filter(label__icontains=hint).first()
         if hinted:
@@ -124,6 +136,51 @@ def reason_code_for(integration: Integration, reason_type: str, *, hint: str = "
     return first.code if first else ""
 
 
+def reason_usable(integration: Integration, reason_type: str, code: str) -> bool:
+    """False for a code RE01 lists as the operator's only (``is_shop_right`` false) or empty.
+    A code RE01 does not list is left to the marketplace to judge."""
+    if not code:
+        return False
+    listed = MarketplaceReason.objects.filter(
+        integration=integration, type=reason_type, code=code
+    ).first()
+    return listed is None or listed.is_shop_right
+
+
+def reason_refusal(integration: Integration, reason_type: str, code: str) -> str:
+    """Why a person may not send ``code`` on a ``reason_type`` call; "" when they may."""
+    what = "cancellation" if reason_type == "CANCELATION" else reason_type.lower()
+    if not code:
+        return f"choose a {what} reason"
+    if not reason_usable(integration, reason_type, code):
+        return (
+            f"reason {code} is the marketplace's own: the shop may not use it (RE01), "
+            "choose another"
+        )
+    return ""
+
+
 def reason_choices(integration: Integration, reason_type: str) -> list[tuple[str, str]]:
-    reasons = MarketplaceReason.objects.filter(integration=integration, type=reason_type)
-    return [(r.code, f"{r.code} {r.label}") for r in reasons]
+    """The reasons a person may pick on the order page: only those the shop may use."""
+    return [(r.code, f"{r.code} {r.label}") for r in _shop_reasons(integration, reason_type)]
+
+
+class NoShopReason(PermanentError):
+    """RE01 lists no reason of the type the shop may use: nothing can be sent."""
+
+
+def shop_reason_require(
+    integration: Integration, client, reason_type: str, *, hint: str = ""
+) -> str:
+    """A usable reason code for an automatic call; RE01 is read again once when there is none
+    (the marketplace may have enabled one since). Raises :class:`NoShopReason`."""
+    code = reason_code_for(integration, reason_type, hint=hint)
+    if not code:
+        reasons_refresh(integration, client)
+        code = reason_code_for(integration, reason_type, hint=hint)
+    if not code:
+        raise NoShopReason(
+            f"the marketplace (RE01) lists no {reason_type.lower()} reason the shop may use "
+            "(is_shop_right)"
+        )
+    return code

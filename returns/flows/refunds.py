@@ -121,8 +121,9 @@ def refund_from_hub(
     note: str = "",
 ) -> Refund:
     """Ops refund lines (and shipping) from the order page; raises ValueError on bad input."""
-    if not reason_code:
-        raise ValueError("choose a refund reason")
+    refusal = common.reason_refusal(order.integration, "REFUND", reason_code)
+    if refusal:
+        raise ValueError(refusal)
     shares = []
     for line, quantity in quantities.items():
         goods = (amounts or {}).get(line)
@@ -146,7 +147,7 @@ def refund_from_hub(
 
 
 def _shipping_added(order, shares, quantities, shipping) -> list[allocation.LineShare]:
-    lines = list(quantities) or list(order.lines.all())
+    lines = list(quantities) or [line for line in order.lines.all() if line.can_refund]
     spread = allocation.shares_for({line: 0 for line in lines}, Decimal("0"), shipping)
     by_line = {s.line.pk: s for s in shares}
     for part in spread:
@@ -165,6 +166,22 @@ def _refundable_check(order: Order, shares: list[allocation.LineShare]) -> None:
         raise ValueError(
             f"the marketplace refunds shipped lines only: {names}; cancel unshipped lines instead"
         )
+    refundable_check([s.line for s in shares])
+
+
+def refundable_check(lines: list[OrderLine]) -> None:
+    """Raise ValueError naming the lines the marketplace says cannot be refunded (OR11
+    ``can_refund`` false): OR28 would refuse them."""
+    refused = [line for line in lines if not line.can_refund]
+    if refused:
+        names = ", ".join(f"{line.marketplace_line_id} ({line.offer_sku})" for line in refused)
+        raise ValueError(f"the marketplace says these lines cannot be refunded: {names}")
+
+
+def refund_reason_hint(order: Order) -> str:
+    """What the label of an automatic refund's reason should mention: "return" when the
+    order has a return (RE01's "Customer return"), else nothing in particular."""
+    return "return" if order.hub_returns.exists() else ""
 
 
 # --- OR28 -----------------------------------------------------------------------------------
@@ -180,26 +197,39 @@ def refund_send_run(job: OutboundJob) -> None:
     client = marketplace_client_for(refund.integration)
     if refund.attempted_at and _refund_adopt(refund, client):
         return
+    _reason_settle(refund, client)
     Refund.objects.filter(pk=refund.pk).update(attempted_at=timezone.now())
     created = client.orders_refund(refunds=_refund_requests(refund))
     _refund_done(refund, {c.order_line_id: c.refund_id for c in created}, adopted=False)
 
 
+def _reason_settle(refund: Refund, client) -> None:
+    """A refund the hub decided on its own carries a reason the shop may use, picked again
+    when it has none or its reason is the operator's (RE01 changed); ops' choice stays."""
+    if refund.origin != Origin.SOURCE:
+        return
+    if common.reason_usable(refund.integration, "REFUND", refund.reason_code):
+        return
+    hint = refund_reason_hint(refund.order)
+    refund.reason_code = common.shop_reason_require(refund.integration, client, "REFUND", hint=hint)
+    Refund.objects.filter(pk=refund.pk).update(reason_code=refund.reason_code)
+
+
 def _refund_requests(refund: Refund) -> list[dtos.RefundRequest]:
     requests = []
     for line in refund.lines.select_related("order_line__order"):
-        code = allocation.tax_code_of(line.order_line)
+        order_line = line.order_line
         requests.append(
             dtos.RefundRequest(
-                order_line_id=line.order_line.marketplace_line_id,
+                order_line_id=order_line.marketplace_line_id,
                 amount=line.amount,
                 shipping_amount=line.shipping_amount,
                 reason_code=refund.reason_code,
                 quantity=line.quantity or None,
-                taxes=(dtos.TaxAmount(code, line.tax_amount),) if line.tax_amount else (),
-                shipping_taxes=(dtos.TaxAmount(code, line.shipping_tax_amount),)
-                if line.shipping_tax_amount
-                else (),
+                taxes=allocation.tax_amounts(order_line, line.tax_amount, "taxes"),
+                shipping_taxes=allocation.tax_amounts(
+                    order_line, line.shipping_tax_amount, "shipping_taxes"
+                ),
                 currency_iso_code=refund.currency,
             )
         )
@@ -323,6 +353,12 @@ def refund_give_up(job: OutboundJob, error: Exception) -> None:
         todo = "record it in the source by hand" if manual else "fix the cause, then retry"
         what = f"The marketplace refund {_describe(refund)} on order {refund.order.commercial_id}"
         message = f"{what} could not be recorded in the source: {error}. {todo.capitalize()}."
+    elif isinstance(error, common.NoShopReason):
+        message = (
+            f"The refund {_describe(refund)} on order {refund.order.commercial_id} was not sent: "
+            f"{error}. Ask the marketplace to enable a refund reason for the shop (or refund on "
+            "the marketplace by hand and resolve this item), then retry: RE01 is read again."
+        )
     else:
         message = (
             f"The refund {_describe(refund)} on order {refund.order.commercial_id} was not taken "

@@ -35,6 +35,8 @@ OVERLAP = dt.timedelta(minutes=5)
 MAX_PAGES = 20
 AUTHORISE, ACCEPT, CLOSE = "return_authorise", "return_accept", "return_close"
 FINAL_STATES = ("CLOSED", "CANCELED", "REFUSED")
+PROGRESS = ("WAITING_ACCEPTANCE", "IN_PROGRESS", "RECEIVED", "CLOSED")  # RT11, in order
+TARGETS = {"RT21": "IN_PROGRESS", "RT25": "RECEIVED", "RT27": "CLOSED"}
 
 
 # --- RT11 -----------------------------------------------------------------------------------
@@ -205,13 +207,25 @@ def return_accept_run(job: OutboundJob) -> None:
 
     ret = Return.objects.select_related("order", "integration").get(pk=job.payload["pk"])
     client = marketplace_client_for(ret.integration)
-    if _transition(ret, client, "RT21"):
+    moved, _state = _transition(ret, client, "RT21")
+    if moved:
         Return.objects.filter(pk=ret.pk).update(marketplace_state="IN_PROGRESS")
         _event(ret, HUB, "return_accepted", f"Return {ret} accepted on the marketplace (RT21)")
 
 
-def _transition(ret: Return, client, operation: str) -> bool:
-    """Run RT21/RT25/RT27 for one return; True if it moved now, False if it had already."""
+def _reached(state: str, operation: str) -> bool:
+    """The return is where ``operation`` takes it, or further along (RT11 states)."""
+    target = TARGETS[operation]
+    return state in PROGRESS and PROGRESS.index(state) >= PROGRESS.index(target)
+
+
+def _transition(ret: Return, client, operation: str) -> tuple[bool, str]:
+    """Run RT21/RT25/RT27 for one return: (True, new state) if it moved now, (False, state)
+    if it was there already; raises PermanentError otherwise.
+
+    A per-return error carries only an id and a free-text message (spec), so whether the
+    return is already there is decided from its state read back with RT11, never the wording.
+    """
     from connectors.mirakl.dtos import ReturnDecision
 
     if operation == "RT21":
@@ -223,12 +237,23 @@ def _transition(ret: Return, client, operation: str) -> bool:
     else:
         result = client.returns_close(return_ids=[ret.marketplace_return_id])
     if ret.marketplace_return_id in result.success_ids:
-        return True
+        return True, TARGETS[operation]
+    state = _state_read_back(ret, client)
+    if _reached(state, operation):
+        return False, state
     message = "; ".join(m for _id, m in result.errors) or "no answer for this return"
-    already = {"RT21": ("IN_PROGRESS", "RECEIVED", "CLOSED"), "RT25": ("RECEIVED", "CLOSED")}
-    if any(f"state {state}" in message for state in already.get(operation, ("CLOSED",))):
-        return False
-    raise PermanentError(f"{operation} refused for return {ret}: {message}")
+    where = f"it is {state}" if state else "RT11 does not list it"
+    raise PermanentError(f"{operation} refused for return {ret}: {message} ({where})")
+
+
+def _state_read_back(ret: Return, client) -> str:
+    """The return's state as RT11 shows it now (stored on the row), "" when it is not listed.
+    RT11 has a call budget: when it is spent the job waits (CallDeferred) and runs again."""
+    for dto in client.returns_list(order_commercial_ids=[ret.commercial_id]):
+        if dto.id == ret.marketplace_return_id:
+            Return.objects.filter(pk=ret.pk).update(marketplace_state=dto.state)
+            return dto.state
+    return ""
 
 
 # --- received and inspected in the source -> RT25 + RT27 ------------------------------------
@@ -293,17 +318,21 @@ def _received_event(ret: Return, receipt: SourceReturnReceipt) -> None:
 
 
 def return_close_run(job: OutboundJob) -> None:
-    """Outbox handler: RT21 if still waiting, RT25 then RT27; each skipped if already done."""
+    """Outbox handler: RT21 if still waiting, RT25 then RT27; each skipped when the state
+    (stored from RT11, or read back after a refused call) shows it done already."""
     from integration_hub.clients import marketplace_client_for
 
     ret = Return.objects.select_related("order", "integration").get(pk=job.payload["pk"])
     if ret.step == ReturnStep.CLOSED:
         return
     client = marketplace_client_for(ret.integration)
-    if ret.marketplace_state == "WAITING_ACCEPTANCE":
-        _transition(ret, client, "RT21")
-    _transition(ret, client, "RT25")
-    _transition(ret, client, "RT27")
+    state = ret.marketplace_state
+    if state == "WAITING_ACCEPTANCE":
+        _moved, state = _transition(ret, client, "RT21")
+    if not _reached(state, "RT25"):
+        _moved, state = _transition(ret, client, "RT25")
+    if not _reached(state, "RT27"):
+        _transition(ret, client, "RT27")
     Return.objects.filter(pk=ret.pk).update(
         step=ReturnStep.CLOSED, marketplace_state="CLOSED", work=Work.DONE, error=""
     )

@@ -254,7 +254,13 @@ def _quantities(integration: Integration, order: Order, item: SourceRefund):
 
 
 def _as_cancellation(order: Order, key: str, quantities: dict[OrderLine, int]) -> str:
-    reason = common.reason_code_for(order.integration, "CANCELATION", hint="stock")
+    try:
+        cancellations.cancellable_check(list(quantities))
+    except ValueError as error:
+        return _refused(order, key, "cancellation", f"{error}. Cancel them")
+    reason = common.reason_code_for(
+        order.integration, "CANCELATION", hint=cancellations.CANCEL_HINT
+    )
     cancellations.cancellation_record(
         order=order,
         origin=Origin.SOURCE,
@@ -267,22 +273,14 @@ def _as_cancellation(order: Order, key: str, quantities: dict[OrderLine, int]) -
 
 def _as_refund(order: Order, key: str, item: SourceRefund, quantities) -> str:
     goods = item.amount - item.shipping_amount
-    if not quantities:  # an amount without lines: spread over every shipped line
-        quantities = {line: 0 for line in order.lines.filter(state__in=SHIPPED)}
+    if not quantities:  # an amount without lines: spread over every refundable shipped line
+        quantities = {line: 0 for line in order.lines.filter(state__in=SHIPPED, can_refund=True)}
     try:
+        refunds.refundable_check(list(quantities))
         shares = allocation.shares_for(quantities, goods, item.shipping_amount)
     except ValueError as error:
-        common.failure_record(
-            integration=order.integration,
-            order=order,
-            subject_type="refund",
-            subject_id=key,
-            message=f"Refund {item.refund_id} made in the source for order "
-            f"{order.commercial_id} cannot be sent to the marketplace: {error}. Refund the "
-            "difference on the marketplace by hand, then resolve this item.",
-        )
-        return "refused"
-    hint = "return" if order.hub_returns.exists() else ""
+        return _refused(order, key, "refund", f"{error}. Refund what is due")
+    hint = refunds.refund_reason_hint(order)
     refunds.refund_integrity_safe_record(
         order=order,
         origin=Origin.SOURCE,
@@ -292,3 +290,17 @@ def _as_refund(order: Order, key: str, item: SourceRefund, quantities) -> str:
         source_refund_id=item.refund_id,
     )
     return "refunds"
+
+
+def _refused(order: Order, key: str, what: str, why_todo: str) -> str:
+    """A source refund the marketplace would refuse: one item, nothing sent (fail closed)."""
+    common.failure_record(
+        integration=order.integration,
+        order=order,
+        subject_type=what,
+        subject_id=key,
+        message=f"The {what} {key.removeprefix('source:')} made in the source for order "
+        f"{order.commercial_id} cannot be sent to the marketplace: {why_todo} on the "
+        "marketplace by hand, then resolve this item.",
+    )
+    return "refused"
