@@ -1,9 +1,12 @@
 """Dispatches: learn shipments from the source, map the carrier, confirm on the marketplace.
 
 A shipment is confirmed with OR23 (tracking, with an approved carrier code) and then OR24
-(ship), each its own outbox job. An unmapped carrier or a missing tracking number holds the
-dispatch and raises an exception; nothing is sent on a guess. Held dispatches are planned
-again on every pass, so fixing the mapping releases them by itself.
+(ship), each its own outbox job. An unmapped carrier holds the dispatch and raises an
+exception; nothing is sent on a guess. A shipment without a tracking number is held only when
+its shipping type (SH12) makes tracking mandatory, or is unknown; otherwise it is confirmed
+with OR23 carrying the carrier code alone, or, when the carrier's SH21 tracking URL needs a
+number (the spec then makes OR23's tracking number mandatory), with OR24 alone. Held
+dispatches are planned again on every pass, so fixing the mapping releases them by itself.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from connectors.base import PermanentError, Shipment
+from connectors.base import ConnectorError, PermanentError, Shipment, TransientError
 from exceptions_queue.services import exception_clear, exception_record
 from integration_hub.flows.events import HUB, MARKETPLACE, SOURCE, order_event_add
 from integration_hub.flows.orders_pull import cursor_get, cursor_set, order_upsert
@@ -32,6 +35,7 @@ from integration_hub.services.runs import RunRecorder
 CURSOR = "dispatch.shipments"
 SHIPPED_STATES = {"SHIPPED", "TO_COLLECT", "RECEIVED", "CLOSED"}
 FINAL_STATUSES = {HubStatus.CONFIRMED, HubStatus.CLOSED, HubStatus.CANCELLED, HubStatus.REFUSED}
+TRACKING_ID = "{trackingId}"  # where an SH21 tracking URL takes the tracking number
 
 
 def carrier_code_for(
@@ -130,10 +134,39 @@ def _shipment_apply(order: Order, shipment: Shipment) -> None:
 
 
 def dispatch_plan(order: Order) -> str:
-    """Queue OR23 for a dispatched order, or hold it with the exception that says why."""
-    integration = order.integration
+    """Queue the confirmation of a dispatched order, or hold it with the exception that says
+    why: OR23 (then OR24), or OR24 alone for an untracked shipment whose carrier OR23 would
+    refuse without a tracking number."""
     if order.marketplace_state in SHIPPED_STATES:
         return _order_confirmed(order, "the marketplace already shows it shipped")
+    carrier = _carrier_or_hold(order)
+    if carrier is None:
+        return "held_unmapped_carrier"
+    if not _tracking_or_hold(order):
+        return "held_missing_tracking"
+    Order.objects.filter(pk=order.pk).update(carrier_code=carrier.code)
+    if order.tracking_number or not carrier_needs_tracking_number(carrier):
+        outbound_job_enqueue(
+            integration=order.integration,
+            kind="order_tracking",
+            identity_key=f"order_tracking:{order.pk}",
+            payload={"order_id": order.pk, "carrier_code": carrier.code},
+        )
+    else:
+        order_event_add(
+            order,
+            source=HUB,
+            kind="tracking_skipped",
+            message=f"No tracking number, which carrier {carrier.code} needs for OR23: "
+            "confirming the shipment with OR24 alone",
+        )
+        _order_ship_enqueue(order)
+    return "queued"
+
+
+def _carrier_or_hold(order: Order) -> MarketplaceCarrier | None:
+    """The approved carrier; without one, the carrier's ``unmapped_carrier`` item is raised."""
+    integration = order.integration
     carrier = carrier_code_for(integration, order.carrier_name, order.carrier_service)
     subject = carrier_subject(order.carrier_name, order.carrier_service)
     if carrier is None:
@@ -148,7 +181,7 @@ def dispatch_plan(order: Order) -> str:
                 f"(latest: order {order.commercial_id}) are held until it is mapped."
             ),
         )
-        return "held_unmapped_carrier"
+        return None
     exception_clear(
         integration=integration,
         kind="unmapped_carrier",
@@ -156,42 +189,68 @@ def dispatch_plan(order: Order) -> str:
         subject_id=subject,
         note=f"mapped to {carrier.code}",
     )
+    return carrier
+
+
+def _tracking_or_hold(order: Order) -> bool:
+    """False (and ``missing_tracking`` raised) when tracking is missing but mandatory."""
     if not order.tracking_number and _tracking_required(order):
         exception_record(
-            integration=integration,
+            integration=order.integration,
             kind="missing_tracking",
             subject_type="order",
             subject_id=order.marketplace_order_id,
             order=order,
             due_by=order.shipping_deadline,
-            message=(
-                f"Order {order.commercial_id} was dispatched with {order.carrier_name} without a "
-                "tracking number, which its shipping type requires. Add it in the source."
-            ),
+            message=_missing_tracking_message(order),
         )
-        return "held_missing_tracking"
+        return False
     exception_clear(
-        integration=integration,
+        integration=order.integration,
         kind="missing_tracking",
         subject_type="order",
         subject_id=order.marketplace_order_id,
-        note="tracking number present",
+        note="tracking number present" if order.tracking_number else "tracking not mandatory",
     )
-    Order.objects.filter(pk=order.pk).update(carrier_code=carrier.code)
+    return True
+
+
+def _missing_tracking_message(order: Order) -> str:
+    why = (
+        "which its shipping type requires"
+        if _shipping_type_of(order)
+        else f"and its shipping type {order.shipping_type_code!r} is not known (SH12), so "
+        "tracking counts as required"
+    )
+    return (
+        f"Order {order.commercial_id} was dispatched with {order.carrier_name} without a "
+        f"tracking number, {why}. Add it in the source."
+    )
+
+
+def carrier_needs_tracking_number(carrier: MarketplaceCarrier) -> bool:
+    """OR23 wants a tracking number for a registered carrier whose tracking URL needs one."""
+    return TRACKING_ID in carrier.tracking_url
+
+
+def _order_ship_enqueue(order: Order) -> None:
     outbound_job_enqueue(
-        integration=integration,
-        kind="order_tracking",
-        identity_key=f"order_tracking:{order.pk}",
-        payload={"order_id": order.pk, "carrier_code": carrier.code},
+        integration=order.integration,
+        kind="order_ship",
+        identity_key=f"order_ship:{order.pk}",
+        payload={"order_id": order.pk},
     )
-    return "queued"
+
+
+def _shipping_type_of(order: Order) -> ShippingType | None:
+    return ShippingType.objects.filter(
+        integration=order.integration, code=order.shipping_type_code
+    ).first()
 
 
 def _tracking_required(order: Order) -> bool:
     """Unknown shipping types count as requiring tracking (fail closed)."""
-    shipping_type = ShippingType.objects.filter(
-        integration=order.integration, code=order.shipping_type_code
-    ).first()
+    shipping_type = _shipping_type_of(order)
     return shipping_type is None or shipping_type.mandatory_tracking
 
 
@@ -239,7 +298,8 @@ def _marketplace_state_refresh(client, order: Order) -> str:
 
 
 def order_tracking_run(job: OutboundJob) -> None:
-    """Outbox handler: OR23 with the approved carrier code, then queue OR24."""
+    """Outbox handler: OR23 with the approved carrier code (and the tracking number, if the
+    source gave one), then queue OR24."""
     from integration_hub.clients import marketplace_client_for
 
     order = Order.objects.select_related("integration").get(pk=job.payload["order_id"])
@@ -250,25 +310,26 @@ def order_tracking_run(job: OutboundJob) -> None:
         return
     if state != "SHIPPING":
         raise PermanentError(f"the marketplace order is {state}, not SHIPPING")
+    carrier_code = job.payload["carrier_code"]
     client.order_tracking_update(
         order.marketplace_order_id,
-        carrier_code=job.payload["carrier_code"],
-        tracking_number=order.tracking_number,
+        carrier_code=carrier_code,
+        tracking_number=order.tracking_number or None,
     )
     with transaction.atomic():
         order_event_add(
             order,
             source=MARKETPLACE,
             kind="tracking_sent",
-            message=f"Tracking {order.tracking_number} sent with carrier "
-            f"{job.payload['carrier_code']} (OR23)",
+            message=_tracking_sent_message(order.tracking_number, carrier_code),
         )
-        outbound_job_enqueue(
-            integration=order.integration,
-            kind="order_ship",
-            identity_key=f"order_ship:{order.pk}",
-            payload={"order_id": order.pk},
-        )
+        _order_ship_enqueue(order)
+
+
+def _tracking_sent_message(tracking_number: str, carrier_code: str) -> str:
+    if tracking_number:
+        return f"Tracking {tracking_number} sent with carrier {carrier_code} (OR23)"
+    return f"Carrier {carrier_code} sent with no tracking number (OR23)"
 
 
 def order_ship_run(job: OutboundJob) -> None:
@@ -283,10 +344,32 @@ def order_ship_run(job: OutboundJob) -> None:
         if _marketplace_state_refresh(client, order) not in SHIPPED_STATES:
             raise
     Order.objects.filter(pk=order.pk).update(marketplace_state="SHIPPED")
-    _order_confirmed(order, f"shipped on the marketplace (OR24) at {timezone.now():%H:%M}")
+    untracked = "" if order.tracking_number else ", no tracking number"
+    _order_confirmed(
+        order, f"shipped on the marketplace (OR24{untracked}) at {timezone.now():%H:%M}"
+    )
+
+
+def dispatch_failure_message(order: Order, error: Exception) -> str:
+    """Say who stopped the confirmation: the marketplace answered with an error status, the
+    hub itself did not send (a connector error without a status), the hub crashed (anything
+    else, possibly after a call went through), or transient failures ran out of attempts."""
+    if isinstance(error, TransientError):
+        return (
+            f"The dispatch of order {order.commercial_id} could not be confirmed after "
+            f"repeated attempts: {error}"
+        )
+    if not isinstance(error, ConnectorError):
+        return (
+            f"The hub failed while confirming the dispatch of order {order.commercial_id}: {error}"
+        )
+    if error.status is not None:
+        return f"The marketplace refused the dispatch of order {order.commercial_id}: {error}"
+    return f"The hub did not send the dispatch of order {order.commercial_id}: {error}"
 
 
 def dispatch_give_up(job: OutboundJob, error: Exception) -> None:
+    """Outbox give-up: free the order for planning again and raise ``dispatch_rejected``."""
     order = Order.objects.select_related("integration").get(pk=job.payload["order_id"])
     Order.objects.filter(pk=order.pk).update(carrier_code="")
     exception_record(
@@ -297,7 +380,7 @@ def dispatch_give_up(job: OutboundJob, error: Exception) -> None:
         order=order,
         due_by=order.shipping_deadline,
         payload={"order_id": order.pk},
-        message=f"The marketplace refused the dispatch of order {order.commercial_id}: {error}",
+        message=dispatch_failure_message(order, error),
         detail=getattr(error, "detail", "") or str(error),
     )
     order_event_add(

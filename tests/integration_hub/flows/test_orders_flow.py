@@ -505,7 +505,7 @@ def test_marketplace_refusing_the_tracking_raises_dispatch_rejected(hub, monkeyp
     map_carrier(hub, "DPD", "DPD")
 
     def refuse(self, order_id, **kwargs):
-        raise PermanentError("400: the tracking number is not valid for this carrier")
+        raise PermanentError("400: the tracking number is not valid for this carrier", status=400)
 
     original = MiraklClient.order_tracking_update
     monkeypatch.setattr(MiraklClient, "order_tracking_update", refuse)
