@@ -64,10 +64,12 @@ KINDS: dict[str, Kind] = {
              "time, so it will not be picked and shipped. Ops owns it. Check the order's timeline "
              "and any linked exception; retry creates it (never twice). Resolves itself once the "
              "order exists in the source."),
-        Kind("dispatch_rejected", "Dispatch refused by marketplace", OPS, HIGH,
-             "The marketplace refused the tracking or ship confirmation (wrong state, unknown "
-             "carrier, bad tracking number). Ops owns it. Read the marketplace's message, correct "
-             "the carrier mapping or tracking, then retry."),
+        Kind("dispatch_rejected", "Dispatch not confirmed", OPS, HIGH,
+             "The dispatch confirmation (OR23 tracking, OR24 ship) did not go through: the "
+             "marketplace refused it (wrong state, unknown carrier, bad tracking number) or the "
+             "hub did not send it (the order is no longer SHIPPING, no carrier to name); the "
+             "message says which. Ops owns it. Correct the carrier mapping or tracking, then "
+             "retry."),
         Kind("shipped_not_confirmed", "Shipped but not confirmed", OPS, HIGH,
              "The source dispatched the order but the marketplace still does not show it shipped, "
              "which hurts the seller's late-shipment rate. Ops owns it. Look for a linked carrier "
@@ -115,6 +117,13 @@ KINDS: dict[str, Kind] = {
              "A system kept failing (timeouts, 5xx, rate limits) after every retry. Tech owns it. "
              "Check the system's status page; the hub keeps retrying and resolves this item when "
              "calls succeed."),
+        Kind("shop_setting_conflict", "Shop setting blocks a flow", TECH, HIGH,
+             "A setting of the marketplace shop (A01 model, PC01 platform settings) changes what "
+             "the hub would send, so the hub sends nothing rather than wrong data. For a DROPSHIP "
+             "shop, PRI01's price is the purchase (wholesale) price, not the selling price the "
+             "source holds, so no price is pushed. Tech owns it with the operator. Confirm the "
+             "shop's model with John Lewis; once A01 reports another model (Test connection, or "
+             "the daily read) the next pass sends again and this item resolves itself."),
         Kind("internal_error", "Internal error", TECH, HIGH,
              "The hub hit an unexpected error. Tech owns it. The technical detail holds the "
              "error; fix or report it, then retry."),

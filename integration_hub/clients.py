@@ -7,10 +7,18 @@ objects, so tests can swap the HTTP transport in one spot (:func:`http_session`)
 from __future__ import annotations
 
 import requests
+from django.conf import settings
 
 from connectors.base import ConfigError, SourceConnector
+from connectors.mirakl import spec_check
 from connectors.mirakl.client import MiraklClient
-from connectors.mirakl.limiter import CallLimiter
+from connectors.mirakl.limiter import (
+    PARTNER_RULES,
+    CallLimiter,
+    Rule,
+    call_limits_parse,
+    rules_tighten,
+)
 from connectors.registry import source_class_for
 from integration_hub.models import CallLimitMode, Integration
 
@@ -27,13 +35,34 @@ def marketplace_client_for(integration: Integration) -> MiraklClient:
     api_key = integration.marketplace_api_key
     if not api_key:
         raise ConfigError(f"integration {integration.name} has no marketplace API key")
-    mode = "off" if integration.call_limit_mode == CallLimitMode.OFF else "on"
     return MiraklClient(
         integration.marketplace_url,
         api_key,
         shop_id=integration.shop_id or None,
-        limiter=CallLimiter(integration.name, mode=mode, margin_seconds=LIMIT_MARGIN_SECONDS),
+        limiter=call_limiter_for(integration),
         session=http_session(),
+        request_validator=_request_validator(),
+    )
+
+
+def _request_validator():
+    return spec_check.request_check if settings.HUB_MIRAKL_VALIDATE_REQUESTS else None
+
+
+def call_limiter_for(integration: Integration) -> CallLimiter:
+    """The spec's maximums, tightened by the External Partner persona and the integration's
+    own limits (which can only tighten: see ``connectors/mirakl/limiter.py``)."""
+    mode = "off" if integration.call_limit_mode == CallLimitMode.OFF else "on"
+    tighten: dict[str, tuple[Rule, ...]] = {}
+    if integration.call_limit_mode == CallLimitMode.PARTNER:
+        tighten = dict(PARTNER_RULES)
+    try:
+        own = call_limits_parse(integration.mirakl_call_limits or {})
+    except ValueError as error:
+        raise ConfigError(f"integration {integration.name}: call limits: {error}") from None
+    tighten = rules_tighten(tighten, own)
+    return CallLimiter(
+        integration.name, mode=mode, tighten=tighten, margin_seconds=LIMIT_MARGIN_SECONDS
     )
 
 

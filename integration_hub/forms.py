@@ -84,6 +84,7 @@ INTEGRATION_FIELDS = [
     "shop_id",
     "default_buffer",
     "call_limit_mode",
+    "mirakl_call_limits",
     "products_enabled",
     "stock_enabled",
     "prices_enabled",
@@ -99,6 +100,40 @@ INTEGRATION_FIELDS = [
     "stock_stale_minutes",
     "shipped_not_confirmed_minutes",
 ]
+
+
+class CallLimitsField(forms.CharField):
+    """``OP = CALLS/WINDOW`` per line (``OR11 = 1/15m``) <-> ``{"OR11": "1/15m"}``; each rule
+    must tighten the spec's maximum (checked by the limiter's parser, errors name the line)."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "spellcheck": "false"})
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return "\n".join(f"{op} = {rule}" for op, rule in value.items())
+        return value
+
+    def to_python(self, value) -> dict[str, str]:
+        if isinstance(value, dict):
+            return value
+        limits: dict[str, str] = {}
+        for line in (value or "").splitlines():
+            if not line.strip():
+                continue
+            op, sep, rule = line.partition("=")
+            if not sep or not op.strip() or not rule.strip():
+                raise forms.ValidationError(f"{line.strip()!r}: write OPERATION = CALLS/WINDOW")
+            code, colon, variant = op.strip().partition(":")
+            limits[f"{code.upper()}{colon}{variant.lower()}"] = rule.strip()
+        return limits
+
+    def validate(self, value: dict[str, str]) -> None:
+        from connectors.mirakl.limiter import call_limits_parse
+
+        try:
+            call_limits_parse(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class IntegrationForm(forms.ModelForm):
@@ -118,6 +153,14 @@ class IntegrationForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
         help_text="One KEY=VALUE per line (e.g. access_token=..., webhook_secret=...). "
         "Keys you enter replace the stored ones; keys you leave out are kept.",
+    )
+
+    mirakl_call_limits = CallLimitsField(
+        label="Stricter call limits",
+        required=False,
+        help_text="Optional, one per line: OPERATION = CALLS/WINDOW, e.g. OR11 = 1/15m or "
+        "TL02 = 10/1m, 30/1h. Only stricter than Mirakl's maximum; the External Partner mode "
+        "already sets OR11 = 1/15m.",
     )
 
     class Meta:

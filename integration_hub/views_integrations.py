@@ -102,8 +102,8 @@ def integration_test(request: HttpRequest, name: str) -> HttpResponse:
     connection_check_request(integration=integration, user=request.user)
     messages.info(
         request,
-        "Connection test queued: the worker calls the marketplace (A01) and the source. "
-        "The result appears below.",
+        "Connection test queued: the worker calls the marketplace (A01 account, PC01 "
+        "platform settings) and the source. The result appears below.",
     )
     return redirect("integration-detail", name=integration.name)
 

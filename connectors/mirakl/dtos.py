@@ -265,6 +265,7 @@ class PlatformConfiguration:
     platform_models: dict[str, bool]  # {"marketplace": .., "drop_ship": .., "one_creditor": ..}
     timezone: str = ""
     platform_name: str = ""
+    dropship_retail_pricing: bool = False  # features.dropship.retail_pricing_enabled
     raw: dict = _raw()
 
 

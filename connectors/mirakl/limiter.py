@@ -22,13 +22,19 @@ chaos soak caught exactly that). The hub's clients use 2 s; the default is 0.
 
 ``acquire(op)`` sleeps when the wait is at most ``max_wait_seconds``; otherwise it raises
 :class:`CallDeferred` (a TransientError with ``retry_after``) so the caller's outbox
-reschedules the work: deferred, never dropped. ``mode="off"`` disables limiting (sandboxes,
-tests). Calls are always counted in-process (``granted`` and :data:`CALL_COUNTS`).
+reschedules the work: deferred, never dropped; its message says when, in words. ``mode="off"``
+disables limiting (sandboxes, tests). ``rules`` replaces an operation's rules; ``tighten`` adds
+rules on top of them (a call must pass every rule, so it can never loosen the spec): that is
+how an integration's own limits and the External Partner persona (:data:`PARTNER_RULES`) are
+applied. Calls are always counted in-process (``granted`` and :data:`CALL_COUNTS`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import math
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -58,14 +64,17 @@ class Rule:
 # Operations missing here are event-driven in the spec ("at each new order", "at each refund",
 # "on each page view") or publish nothing (PC01, OF54, RT21/RT25/RT27): they are not limited.
 # "OR11" is the update-date poll (spec: asynchronous, once per minute; the "External Partner"
-# persona is every 15 minutes); look-ups by order id are "OR11:ids", which the spec treats as
-# synchronous ("at each order page display") and so has no limit. "OF52:full" is a full export
-# (no last_request_date: once per day); "OF52" a differential one (once per minute).
+# persona is every 15 minutes, see PARTNER_RULES). Look-ups by order id are "OR11:ids": the
+# spec's "Synchronous: at each order page display" publishes no number, so the hub reads it
+# as a brisk person opening an order page every two seconds (30 a minute); every batch of
+# 100 ids is one call. "OF52:full" is a full export (no last_request_date: once per day);
+# "OF52" a differential one (once per minute).
 DEFAULT_RULES: dict[str, tuple[Rule, ...]] = {
     "A01": (Rule(1, DAY),),
     "SH21": (Rule(1, DAY),),
     "SH12": (Rule(1, DAY),),
     "OR11": (Rule(1, MINUTE),),
+    "OR11:ids": (Rule(30, MINUTE),),
     "OF24": (Rule(1, MINUTE),),
     "STO01": (Rule(1, MINUTE),),
     "STO02": (Rule(1, 15),),
@@ -82,7 +91,118 @@ DEFAULT_RULES: dict[str, tuple[Rule, ...]] = {
     "RT11": (Rule(1, 5 * MINUTE),),
 }
 
+# The spec's "External Partner" persona (partner API keys): only OR11 differs, its poll may
+# run every 15 minutes at most (the look-up by ids stays "at each order page display").
+PARTNER_RULES: dict[str, tuple[Rule, ...]] = {"OR11": (Rule(1, 15 * MINUTE),)}
+
+# Operations the client calls that the spec does not limit; a per-integration rule may still
+# tighten them.
+UNLIMITED_OPERATIONS = frozenset(
+    {"PC01", "RE01", "OR21", "OR23", "OR24", "OR28", "OR29", "OR30", "OF21", "OF54"}
+    | {"RT21", "RT25", "RT27", "ST01", "ST11", "ST23", "ST24"}
+)
+KNOWN_OPERATIONS = frozenset(DEFAULT_RULES) | UNLIMITED_OPERATIONS
+
+_UNITS = {"s": 1, "m": MINUTE, "h": HOUR, "d": DAY}
+_RULE_RE = re.compile(r"^(\d+)\s*/\s*(\d+)\s*([smhd]?)$")
 _MIN_WAIT = 0.05
+
+
+def rules_parse(text: str) -> tuple[Rule, ...]:
+    """``"1/900"``, ``"1/15m"`` or ``"10/60, 30/1h"`` -> rules; ValueError says what is wrong."""
+    rules = []
+    for part in str(text).split(","):
+        match = _RULE_RE.match(part.strip().lower())
+        if not match:
+            raise ValueError(
+                f"{part.strip()!r} is not CALLS/WINDOW (e.g. 1/900 for once every 900 seconds, "
+                "1/15m, 20/1h)"
+            )
+        calls, window = int(match[1]), int(match[2]) * _UNITS[match[3] or "s"]
+        if calls < 1 or not 1 <= window <= 7 * DAY:
+            raise ValueError(f"{part.strip()!r}: at least 1 call, in a window of 1 s to 7 days")
+        rules.append(Rule(calls, window))
+    return tuple(rules)
+
+
+def rule_text(rule: Rule) -> str:
+    """``Rule(1, 900)`` -> ``"1/15m"`` (the shortest exact unit)."""
+    for unit, seconds in (("d", DAY), ("h", HOUR), ("m", MINUTE)):
+        if rule.window % seconds == 0:
+            return f"{rule.calls}/{rule.window // seconds}{unit}"
+    return f"{rule.calls}/{rule.window}s"
+
+
+def call_limits_parse(limits: Mapping[str, str]) -> dict[str, tuple[Rule, ...]]:
+    """Per-integration limits ``{"OR11": "1/15m"}`` -> rules, refusing any that do not tighten.
+
+    A rule only ever adds to the spec's maximum (see :func:`rules_tighten`), so a looser one
+    would silently change nothing: it is refused with the spec's figure instead.
+    """
+    if not isinstance(limits, Mapping):
+        raise ValueError('call limits must map an operation to its rule, e.g. {"OR11": "1/15m"}')
+    parsed: dict[str, tuple[Rule, ...]] = {}
+    for op, text in limits.items():
+        if op not in KNOWN_OPERATIONS:
+            raise ValueError(
+                f"unknown operation {op!r}; use one of {', '.join(sorted(KNOWN_OPERATIONS))}"
+            )
+        try:
+            rules = rules_parse(text)
+        except ValueError as error:
+            raise ValueError(f"{op}: {error}") from None
+        for rule in rules:
+            ceiling = _covering_rule(DEFAULT_RULES.get(op, ()), rule)
+            if ceiling is not None:
+                raise ValueError(
+                    f"{op}: {rule_text(rule)} does not tighten Mirakl's maximum of "
+                    f"{rule_text(ceiling)}; a per-integration limit can only be stricter"
+                )
+        parsed[op] = rules
+    return parsed
+
+
+def _covering_rule(spec: tuple[Rule, ...], rule: Rule) -> Rule | None:
+    """The spec rule that already allows no more than ``rule`` does (so it adds nothing)."""
+    for ceiling in spec:
+        if ceiling.window >= rule.window and ceiling.calls <= rule.calls:
+            return ceiling
+    return None
+
+
+def rules_tighten(
+    base: Mapping[str, tuple[Rule, ...]], extra: Mapping[str, tuple[Rule, ...]]
+) -> dict[str, tuple[Rule, ...]]:
+    """Every rule of ``base`` plus every rule of ``extra``: a call must pass all of them, so the
+    result is never looser than ``base``. Of two rules with one window the stricter stays
+    (their slots would share keys)."""
+    merged = {op: tuple(rules) for op, rules in base.items()}
+    for op, rules in extra.items():
+        by_window = {rule.window: rule for rule in merged.get(op, ())}
+        for rule in rules:
+            kept = by_window.get(rule.window)
+            by_window[rule.window] = rule if kept is None or rule.calls < kept.calls else kept
+        merged[op] = tuple(sorted(by_window.values(), key=lambda r: r.window))
+    return merged
+
+
+def wait_words(seconds: float, *, now: float | None = None) -> str:
+    """When a wait of ``seconds`` ends, for people: "06:13 UTC tomorrow" (rounded up)."""
+    start = dt.datetime.fromtimestamp(time.time() if now is None else now, dt.UTC)
+    end = start + dt.timedelta(seconds=seconds)
+    if end.second or end.microsecond:
+        end = end.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    days = (end.date() - start.date()).days
+    clock = f"{end:%H:%M} UTC"
+    if days == 0:
+        return (
+            f"{clock} today"
+            if seconds >= 15 * MINUTE
+            else f"{clock} (in {math.ceil(seconds / MINUTE)} min)"
+        )
+    if days == 1:
+        return f"{clock} tomorrow"
+    return f"{clock} on {end.day} {end:%b}"
 
 
 class CallDeferred(TransientError):
@@ -98,6 +218,7 @@ class CallLimiter:
         *,
         mode: str = "on",
         rules: Mapping[str, tuple[Rule, ...]] | None = None,
+        tighten: Mapping[str, tuple[Rule, ...]] | None = None,
         max_wait_seconds: float = 30,
         margin_seconds: float = 0.0,
         cache=None,
@@ -108,7 +229,7 @@ class CallLimiter:
             raise ValueError(f"limiter mode must be 'on' or 'off', not {mode!r}")
         self.scope = scope
         self.mode = mode
-        self.rules = {**DEFAULT_RULES, **(rules or {})}
+        self.rules = rules_tighten({**DEFAULT_RULES, **(rules or {})}, tighten or {})
         self.max_wait_seconds = max_wait_seconds
         self.margin_seconds = margin_seconds
         self._cache = cache
@@ -138,7 +259,9 @@ class CallLimiter:
             if waited + wait > self.max_wait_seconds:
                 logger.info("mirakl %s deferred %.1fs (scope %s)", op, wait, self.scope)
                 raise CallDeferred(
-                    f"Mirakl {op}: call budget spent, retry in {wait:.0f}s", retry_after=wait
+                    f"Mirakl {op}: call budget spent; next call allowed after "
+                    f"{wait_words(wait, now=self._clock())}",
+                    retry_after=wait,
                 )
             self._sleep(wait)
             waited += wait

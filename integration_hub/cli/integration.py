@@ -22,6 +22,7 @@ OPTION_NAMES = {
     "marketplace_credentials": "--marketplace-key",
     "shop_id": "--shop-id",
     "default_buffer": "--buffer",
+    "mirakl_call_limits": "--call-limit",
 }
 
 
@@ -45,6 +46,14 @@ def register(subparsers) -> None:
     add.add_argument("--shop-id", default="")
     add.add_argument("--buffer", type=int, default=0, help="default safety buffer per SKU")
     add.add_argument("--call-limits", choices=CallLimitMode.values, default=CallLimitMode.SPEC)
+    add.add_argument(
+        "--call-limit",
+        action="append",
+        default=[],
+        metavar="OP=CALLS/WINDOW",
+        help="a stricter limit for one Mirakl operation, e.g. OR11=1/15m (repeatable; never "
+        "looser than the spec's maximum)",
+    )
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=integration_add)
 
@@ -74,6 +83,7 @@ def integration_add(command, options) -> None:
             shop_id=options["shop_id"],
             default_buffer=options["buffer"],
             call_limit_mode=options["call_limits"],
+            mirakl_call_limits=_call_limits_parse(options["call_limit"]),
         )
     except ValidationError as error:
         raise usage_error(validation_message(error, OPTION_NAMES)) from None
@@ -81,6 +91,18 @@ def integration_add(command, options) -> None:
         json_dump(command, integration_summary(integration))
     else:
         command.stdout.write(f"integration {integration.name} added ({integration.source_kind})")
+
+
+def _call_limits_parse(pairs: list[str]) -> dict[str, str]:
+    limits = {}
+    for pair in pairs:
+        op, sep, rule = pair.partition("=")
+        if not sep or not op.strip() or not rule.strip():
+            raise usage_error(
+                f"--call-limit expects OP=CALLS/WINDOW (e.g. OR11=1/15m), not {pair!r}"
+            )
+        limits[op.strip()] = rule.strip()
+    return limits
 
 
 def integration_list(command, options) -> None:
@@ -111,6 +133,8 @@ def integration_show(command, options) -> None:
     for key, value in summary.items():
         if isinstance(value, list):
             value = ", ".join(value) or "-"
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k}={v}" for k, v in value.items()) or "-"
         command.stdout.write(f"{key:<20} {value}")
 
 

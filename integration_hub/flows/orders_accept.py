@@ -4,6 +4,11 @@ An order is accepted automatically when every line maps to a known SKU with enou
 stock: source stock minus the SKU's buffer minus what other accepted orders, not yet in the
 source, already took. Anything else is held for ops (an exception with the acceptance deadline
 as due date) or, for short lines when the integration says so, refused line by line.
+
+When the marketplace takes no partial acceptance for the shop (it answered OR21 with
+ORDER_PARTIAL_ACCEPTANCE_DISABLED once; PC01 does not publish it) no mixed decision is ever
+sent: an order with some short lines is held for ops instead, and ops must accept or refuse
+every line.
 """
 
 from __future__ import annotations
@@ -29,7 +34,12 @@ from integration_hub.models import (
 from integration_hub.models.outbox import OPEN_JOB_STATUSES
 from integration_hub.services.outbox import outbound_job_enqueue
 from integration_hub.services.runs import RunRecorder
+from integration_hub.services.shop_settings import (
+    shop_partial_acceptance_disabled,
+    shop_partial_acceptance_learn,
+)
 
+PARTIAL_ACCEPTANCE_DISABLED = "ORDER_PARTIAL_ACCEPTANCE_DISABLED"
 NOT_YET_IN_SOURCE = [HubStatus.ACCEPTED, HubStatus.TO_INJECT]
 
 
@@ -95,6 +105,13 @@ def order_decide(order: Order) -> str:
     if short and integration.short_stock_policy == ShortStockPolicy.HOLD:
         names = ", ".join(f"{line.offer_sku} ({why})" for line, why in short)
         return _order_hold(order, f"not enough sellable stock for {names}")
+    if short and len(short) < len(lines) and shop_partial_acceptance_disabled(integration):
+        names = ", ".join(f"{line.offer_sku} ({why})" for line, why in short)
+        return _order_hold(
+            order,
+            f"{names} cannot be accepted and the marketplace takes no partial acceptance for "
+            "this shop: accept every line or refuse the whole order",
+        )
     decisions = {line.marketplace_line_id: True for line in lines}
     for line, _why in short:
         decisions[line.marketplace_line_id] = False
@@ -171,13 +188,20 @@ def order_decision_queue(order: Order, decisions: dict[str, bool], *, actor) -> 
     if set(decisions) != line_ids:
         raise ValueError("every line of the order must be decided, and only its lines")
     accepted = sum(decisions.values())
+    if 0 < accepted < len(decisions) and shop_partial_acceptance_disabled(order.integration):
+        raise ValueError(
+            "the marketplace takes no partial acceptance for this shop "
+            "(ORDER_PARTIAL_ACCEPTANCE_DISABLED): accept every line or refuse every line"
+        )
     status = HubStatus.ACCEPTED if accepted else HubStatus.REFUSED
     Order.objects.filter(pk=order.pk).update(hub_status=status)
     for line_id, ok in decisions.items():
-        if not ok:
-            OrderLine.objects.filter(order=order, marketplace_line_id=line_id).update(
-                state="REFUSED"
-            )
+        # A line refused by an earlier decision the marketplace never took is accepted now.
+        lines = OrderLine.objects.filter(order=order, marketplace_line_id=line_id)
+        if ok:
+            lines.filter(state="REFUSED").update(state="WAITING_ACCEPTANCE")
+        else:
+            lines.update(state="REFUSED")
     outbound_job_enqueue(
         integration=order.integration,
         kind="order_accept",
@@ -227,7 +251,10 @@ def order_accept_run(job: OutboundJob) -> None:
     client = marketplace_client_for(order.integration)
     try:
         client.order_accept(order.marketplace_order_id, decisions=job.payload["decisions"])
-    except PermanentError:
+    except PermanentError as error:
+        if error.code == PARTIAL_ACCEPTANCE_DISABLED:
+            shop_partial_acceptance_learn(order.integration)
+            raise  # never split the order ourselves: give-up holds it for ops
         current = next(iter(client.orders_list(order_ids=[order.marketplace_order_id])), None)
         if current is None or current.order_state in ("STAGING", "WAITING_ACCEPTANCE"):
             raise
@@ -241,6 +268,12 @@ def order_accept_run(job: OutboundJob) -> None:
 def order_accept_give_up(job: OutboundJob, error: Exception) -> None:
     order = Order.objects.select_related("integration").get(pk=job.payload["order_id"])
     Order.objects.filter(pk=order.pk).update(hub_status=HubStatus.HELD)
+    why = f"{error}"
+    if getattr(error, "code", "") == PARTIAL_ACCEPTANCE_DISABLED:
+        why = (
+            "the marketplace takes no partial acceptance for this shop, and the decision "
+            "refused some lines only. Accept every line or refuse every line"
+        )
     exception_record(
         integration=order.integration,
         kind="acceptance_deadline",
@@ -249,7 +282,7 @@ def order_accept_give_up(job: OutboundJob, error: Exception) -> None:
         order=order,
         due_by=order.acceptance_deadline,
         message=(
-            f"The marketplace did not take the decision for order {order.commercial_id}: {error}. "
+            f"The marketplace did not take the decision for order {order.commercial_id}: {why}. "
             "Decide it again on the order page before the deadline."
         ),
         detail=str(error),
@@ -265,9 +298,9 @@ def decisions_verify(integration: Integration, client, run: RunRecorder, now: dt
     """Send again a decision the marketplace never recorded (OR21 answered, not taken).
 
     Without this an order the hub accepted would wait unseen until the marketplace refused it
-    at its deadline (the chaos soak found exactly that). OR11 by order ids has no call limit;
-    OR21 on an order already decided is recognised by its handler, so a stale look-up costs
-    nothing but the call.
+    at its deadline (the chaos soak found exactly that). OR11 by order ids is one "OR11:ids"
+    call per 100 orders; OR21 on an order already decided is recognised by its handler, so a
+    stale look-up costs nothing but the call.
     """
     from integration_hub.flows.orders_pull import order_upsert
 

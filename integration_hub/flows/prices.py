@@ -2,10 +2,11 @@
 
 PRI01 is delete-and-replace: the file holds every price an offer keeps, so a discount set by
 hand in the Mirakl back office is removed by the next push of that offer. The hub owns the
-offer price (the source's selling price); it sends no discounts. Each push writes a price
-ledger row per SKU; a SKU counts as priced only when PRI02 says the import completed and
-PRI03's error report does not name it. A rejected SKU becomes a `price_import_error` item
-(owned by merchandising) whose retry sends it again.
+offer price (the source's selling price); it sends no discounts, and nothing at all to a
+DROPSHIP shop, whose PRI01 price means the purchase price (`shop_setting_conflict`). Each
+push writes a price ledger row per SKU; a SKU counts as priced only when PRI02 says the
+import completed and PRI03's error report does not name it. A rejected SKU becomes a
+`price_import_error` item (owned by merchandising) whose retry sends it again.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from integration_hub.models import (
     Validation,
 )
 from integration_hub.services.runs import RunRecorder
+from integration_hub.services.shop_settings import shop_is_dropship
 
 Outcome = StockLedgerEntry.Outcome
 
@@ -54,8 +56,40 @@ def price_plan(integration: Integration):
     )
 
 
+def price_push_blocked(integration: Integration, run: RunRecorder) -> bool:
+    """True (and one open item) while the shop is DROPSHIP: there PRI01's ``price`` is the
+    purchase (wholesale) price and retail prices are rows of their own (``price-type``), so
+    the source's selling price would land as the wrong price. The item clears itself once A01
+    reports another model."""
+    if not shop_is_dropship(integration):
+        exception_clear(
+            integration=integration,
+            kind="shop_setting_conflict",
+            subject_type="integration",
+            subject_id=integration.name,
+            note="the shop is no longer DROPSHIP: prices are sent again",
+        )
+        return False
+    exception_record(
+        integration=integration,
+        kind="shop_setting_conflict",
+        subject_type="integration",
+        subject_id=integration.name,
+        message=(
+            "Prices not sent: the marketplace reports this shop as DROPSHIP (A01 model). On a "
+            "DROPSHIP shop PRI01's price is the purchase (wholesale) price the operator pays, "
+            "not the selling price the hub takes from the source, so the hub sends no price "
+            "import rather than a wrong one. Confirm the shop model with John Lewis."
+        ),
+    )
+    run.add("price_push_refused_dropship")
+    return True
+
+
 def price_push(integration: Integration, client, run: RunRecorder) -> None:
     """Send every changed price in one PRI01 import (the spec allows one a minute)."""
+    if price_push_blocked(integration, run):
+        return
     plan = list(price_plan(integration).only("pk", "offer_sku", "price", "currency"))
     if not plan:
         return

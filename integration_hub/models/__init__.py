@@ -8,7 +8,12 @@ from integration_hub.models.carriers import (
     normalize_carrier,
 )
 from integration_hub.models.catalog import Product, Validation
-from integration_hub.models.connection import ConnectionCheck
+from integration_hub.models.connection import (
+    ConnectionCheck,
+    MarketplaceShop,
+    PartialAcceptance,
+    ShopModel,
+)
 from integration_hub.models.integration import (
     CallLimitMode,
     Flow,
@@ -38,15 +43,18 @@ __all__ = [
     "JobStatus",
     "MarketplaceCarrier",
     "MarketplaceImport",
+    "MarketplaceShop",
     "Order",
     "OrderEvent",
     "OrderLine",
     "OutboundJob",
+    "PartialAcceptance",
     "PersonalDataAccess",
     "PriceLedgerEntry",
     "Product",
     "RunOutcome",
     "ShippingType",
+    "ShopModel",
     "ShortStockPolicy",
     "StockLedgerEntry",
     "SyncCursor",

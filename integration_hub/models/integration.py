@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -8,7 +9,18 @@ from integration_hub.crypto import EncryptedJSONField
 
 class CallLimitMode(models.TextChoices):
     SPEC = "spec", "Mirakl's published maximum call frequencies"
+    PARTNER = "partner", "Mirakl's External Partner maximums (partner keys: OR11 every 15 min)"
     OFF = "off", "No call limits (sandboxes and tests only)"
+
+
+def call_limits_validate(value) -> None:
+    """Per-integration limits may only tighten the spec's maximums (see the limiter)."""
+    from connectors.mirakl.limiter import call_limits_parse
+
+    try:
+        call_limits_parse(value)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
 
 
 class ShortStockPolicy(models.TextChoices):
@@ -53,6 +65,13 @@ class Integration(models.Model):
     )
     call_limit_mode = models.CharField(
         max_length=10, choices=CallLimitMode.choices, default=CallLimitMode.SPEC
+    )
+    mirakl_call_limits = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[call_limits_validate],
+        help_text='Stricter limits per Mirakl operation, e.g. {"OR11": "1/15m"}; never looser '
+        "than the spec's maximum.",
     )
     products_enabled = models.BooleanField(default=True)
     stock_enabled = models.BooleanField(default=True)

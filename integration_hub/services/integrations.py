@@ -37,6 +37,7 @@ def integration_create(
     shop_id: str = "",
     default_buffer: int = 0,
     call_limit_mode: str = CallLimitMode.SPEC,
+    mirakl_call_limits: dict[str, str] | None = None,
 ) -> Integration:
     """Validate and save a new integration; raises ``ValidationError`` with per-field messages."""
     if source_kind not in SOURCE_KINDS:
@@ -62,6 +63,7 @@ def integration_create(
         shop_id=shop_id,
         default_buffer=default_buffer,
         call_limit_mode=call_limit_mode,
+        mirakl_call_limits=mirakl_call_limits or {},
     )
     integration.full_clean()
     integration.save()
@@ -92,6 +94,7 @@ def integration_summary(integration: Integration) -> dict:
         "shop_id": integration.shop_id,
         "default_buffer": integration.default_buffer,
         "call_limits": integration.call_limit_mode,
+        "stricter_call_limits": dict(integration.mirakl_call_limits or {}),
         "paused": integration.paused,
         "flows": integration.enabled_flows(),
         "created_at": integration.created_at.isoformat(),

@@ -3,12 +3,22 @@
 import pytest
 
 from connectors.base import ConfigError
-from connectors.mirakl.dtos import Account
+from connectors.mirakl.dtos import Account, PlatformConfiguration
 from integration_hub.models import ConnectionCheck, Integration
 from integration_hub.services import connection_checks
 from tests.integration_hub.factories import MARKETPLACE_SECRET, SOURCE_SECRET, integration_make
 
 pytestmark = pytest.mark.django_db
+
+PLATFORM = PlatformConfiguration(
+    order_acceptance="NOT_AUTOMATIC",
+    multi_shipment=False,
+    returns={},
+    order_tax_mode="TAX_INCLUDED",
+    disable_seller_alternative_carrier=False,
+    shipping_and_billing_details_before_acceptance=False,
+    platform_models={},
+)
 
 NEW = {
     "name": "brand-x",
@@ -103,6 +113,9 @@ class FakeMirakl:
         return Account(
             shop_id=2001, shop_name="Acme", shop_state="OPEN", currency_iso_code="GBP", model=""
         )
+
+    def platform_configuration_get(self):
+        return PLATFORM
 
 
 class FakeSource:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 
 import pytest
 import responses
@@ -11,7 +12,17 @@ import time_machine
 from django.core.cache.backends.locmem import LocMemCache
 
 from connectors.base import TransientError
-from connectors.mirakl.limiter import CALL_COUNTS, DEFAULT_RULES, CallDeferred, CallLimiter, Rule
+from connectors.mirakl.limiter import (
+    CALL_COUNTS,
+    DEFAULT_RULES,
+    PARTNER_RULES,
+    CallDeferred,
+    CallLimiter,
+    Rule,
+    call_limits_parse,
+    rules_tighten,
+    wait_words,
+)
 from tests.connectors.mirakl.fixtures import BASE, make_client, order
 
 START = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
@@ -59,8 +70,15 @@ def test_defaults_are_the_specs_maximum_call_frequencies():
     )
     assert DEFAULT_RULES["RT11"] == (Rule(1, 300),)
     assert DEFAULT_RULES["OF53"] == (Rule(1, 10),)
-    for event_driven in ("OR21", "OR23", "OR24", "OR28", "OR29", "OR30", "OR11:ids", "OF54"):
+    for event_driven in ("OR21", "OR23", "OR24", "OR28", "OR29", "OR30", "OF54"):
         assert event_driven not in DEFAULT_RULES
+
+
+def test_every_or11_call_takes_a_slot_a_look_up_by_ids_too():
+    """The spec's synchronous OR11 ("at each order page display") has no number: the hub's
+    reading is 30 a minute, and it is a rule like any other."""
+    assert DEFAULT_RULES["OR11:ids"] == (Rule(30, 60),)
+    assert PARTNER_RULES["OR11"] == (Rule(1, 900),)
 
 
 def test_one_slot_per_minute_waits_for_the_slot_to_expire(clock, cache):
@@ -242,3 +260,83 @@ def test_a_margin_keeps_each_slot_beyond_its_window(clock, cache):
     clock.shift(60)  # the window is over, the margin is not
     limiter.acquire("STO01")
     assert limiter._sleep == [2.0]
+
+
+@responses.activate
+def test_or11_look_ups_by_ids_are_limited_one_slot_per_batch(clock, cache):
+    ids = [f"{n}-A" for n in range(150)]
+    responses.get(
+        f"{BASE}/api/orders", json={"orders": [order(i) for i in ids[:100]], "total_count": 100}
+    )
+    responses.get(
+        f"{BASE}/api/orders", json={"orders": [order(i) for i in ids[100:]], "total_count": 50}
+    )
+    limiter = make_limiter(cache, clock, max_wait_seconds=0, tighten={"OR11:ids": (Rule(2, 60),)})
+    client = make_client(limiter=limiter)
+
+    assert len(list(client.orders_list(order_ids=ids))) == 150
+    assert limiter.granted["OR11:ids"] == 2  # one per batch of 100
+    with pytest.raises(CallDeferred):
+        list(client.orders_list(order_ids=ids[:1]))
+    assert len(responses.calls) == 2
+
+
+def test_tighten_adds_rules_and_never_loosens(clock, cache):
+    limiter = make_limiter(
+        cache, clock, max_wait_seconds=0, tighten={"OR11": (Rule(1, 900),), "OR21": (Rule(1, 5),)}
+    )
+    assert limiter.rules["OR11"] == (Rule(1, 60), Rule(1, 900))
+    limiter.acquire("OR11")
+    clock.shift(61)  # the spec's minute is over; the integration's 15 minutes are not
+    with pytest.raises(CallDeferred) as caught:
+        limiter.acquire("OR11")
+    assert caught.value.retry_after == 900 - 61
+    limiter.acquire("OR21")
+    with pytest.raises(CallDeferred):
+        limiter.acquire("OR21")
+    assert rules_tighten({"TL02": (Rule(20, 60), Rule(60, 3600))}, {"TL02": (Rule(30, 60),)}) == {
+        "TL02": (Rule(20, 60), Rule(60, 3600))
+    }
+    assert rules_tighten({"TL02": (Rule(20, 60),)}, {"TL02": (Rule(5, 60),)}) == {
+        "TL02": (Rule(5, 60),)
+    }
+
+
+def test_call_limits_parse_reads_units_and_several_rules():
+    assert call_limits_parse({"OR11": "1/15m", "TL02": "10/60, 30/1h", "OR21": "2/10s"}) == {
+        "OR11": (Rule(1, 900),),
+        "TL02": (Rule(10, 60), Rule(30, 3600)),
+        "OR21": (Rule(2, 10),),
+    }
+
+
+@pytest.mark.parametrize(
+    ("limits", "message"),
+    [
+        ({"OR11": "1/30"}, "OR11: 1/30s does not tighten Mirakl's maximum of 1/1m"),
+        ({"A01": "2/1d"}, "does not tighten Mirakl's maximum of 1/1d"),
+        ({"OR11": "every 15 minutes"}, "is not CALLS/WINDOW"),
+        ({"OR11": "0/60"}, "at least 1 call"),
+        ({"OR99": "1/60"}, "unknown operation 'OR99'"),
+        (["OR11"], "must map an operation"),
+    ],
+)
+def test_call_limits_parse_refuses_what_would_not_tighten(limits, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        call_limits_parse(limits)
+
+
+def test_a_deferral_says_when_in_words(clock, cache):
+    limiter = make_limiter(cache, clock, max_wait_seconds=0)
+    limiter.acquire("A01")
+    with pytest.raises(CallDeferred) as caught:
+        limiter.acquire("A01")
+    assert "retry in" not in str(caught.value)
+    assert (
+        str(caught.value)
+        == "Mirakl A01: call budget spent; next call allowed after 12:00 UTC tomorrow"
+    )
+    now = START.timestamp()
+    assert wait_words(30.5, now=now) == "12:01 UTC (in 1 min)"
+    assert wait_words(3600, now=now) == "13:00 UTC today"
+    assert wait_words(3 * 86400, now=now) == "12:00 UTC on 25 Nov"
