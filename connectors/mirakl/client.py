@@ -36,7 +36,9 @@ class MiraklClient(PagingMixin, OffersMixin):
     shop's key (seller back-office: user menu > API key); ``shop_id`` is sent on every call
     when set. ``limiter`` is a :class:`connectors.mirakl.limiter.CallLimiter` (None: no
     limit). ``session`` lets tests mount a transport adapter. ``sleep``/``clock`` are
-    injectable for tests.
+    injectable for tests. ``request_validator`` judges each request before it is sent
+    (:func:`connectors.mirakl.spec_check.request_check`; None follows
+    ``spec_check.enabled_by_default``).
 
     Raises only TransientError (incl. CallDeferred, OutcomeUnknownError), PermanentError
     (incl. ParseErrors) and ConfigError.
@@ -55,6 +57,7 @@ class MiraklClient(PagingMixin, OffersMixin):
         max_wait_seconds: float = 30,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        request_validator: Callable[..., None] | None = None,
     ) -> None:
         self._http = MiraklHttp(
             base_url,
@@ -67,6 +70,7 @@ class MiraklClient(PagingMixin, OffersMixin):
             max_wait_seconds=max_wait_seconds,
             sleep=sleep,
             clock=clock,
+            request_validator=request_validator,
         )
 
     def __repr__(self) -> str:
@@ -125,8 +129,8 @@ class MiraklClient(PagingMixin, OffersMixin):
         Poll with ``start_update_date`` (Mirakl subtracts a safety delta itself, so expect
         duplicates and dedupe on order_id + last_updated_date). ``order_ids`` are sent as csv
         in batches of at most 100 (Mirakl rejects more). A poll is one limiter call ("OR11",
-        once a minute) however many pages it takes; a look-up by ids is "OR11:ids", which the
-        spec treats as synchronous and does not limit.
+        once a minute) however many pages it takes; a look-up by ids is "OR11:ids" (the spec's
+        synchronous use, "at each order page display"), one limiter call per batch.
         """
         filters = [
             ("order_state_codes", ",".join(order_state_codes) if order_state_codes else None),
@@ -150,7 +154,6 @@ class MiraklClient(PagingMixin, OffersMixin):
                 [("order_ids", batch), *filters],
                 "orders",
                 limit_as="OR11:ids",
-                charge=start == 0,
             )
 
     def order_accept(self, order_id: str, *, decisions: Mapping[str, bool]) -> None:
@@ -176,7 +179,7 @@ class MiraklClient(PagingMixin, OffersMixin):
         self,
         order_id: str,
         *,
-        tracking_number: str,
+        tracking_number: str | None = None,
         carrier_code: str | None = None,
         carrier_name: str | None = None,
         carrier_url: str | None = None,
@@ -185,24 +188,27 @@ class MiraklClient(PagingMixin, OffersMixin):
         """OR23 ``PUT /api/orders/{order_id}/tracking``.
 
         A registered carrier (SH21) is named by ``carrier_code``; an unregistered one by
-        ``carrier_name`` + ``carrier_url`` (the tracking URL). ``tracking_url`` is not a field
-        of OR23 and is never sent. Idempotent (same data twice is harmless).
+        ``carrier_name``, with its tracking URL as the optional ``carrier_url``. The spec
+        requires no field: ``tracking_number`` is mandatory only for a registered carrier
+        whose SH21 tracking URL needs one (the caller knows the carrier), so it is sent only
+        when given. ``tracking_url`` is not a field of OR23 and is never sent. Refused before
+        any call (PermanentError without a status) when no carrier is named or both kinds
+        are. Idempotent (same data twice is harmless).
         """
-        if not tracking_number:
-            raise PermanentError(f"OR23 refused for {order_id}: no tracking number")
         if carrier_code and (carrier_name or carrier_url):
-            raise PermanentError(f"OR23 refused for {order_id}: carrier_code or name+url, not both")
-        if not carrier_code and not (carrier_name and carrier_url):
             raise PermanentError(
-                f"OR23 refused for {order_id}: need carrier_code, or carrier_name and carrier_url"
+                f"OR23 not sent for {order_id}: carrier_code, or carrier_name (+ carrier_url), "
+                "not both"
             )
-        body = {"tracking_number": tracking_number}
-        if carrier_code:
-            body["carrier_code"] = carrier_code
-        else:
-            body.update(carrier_name=carrier_name, carrier_url=carrier_url)
+        if not (carrier_code or carrier_name):
+            raise PermanentError(f"OR23 not sent for {order_id}: need carrier_code or carrier_name")
+        body = {"carrier_code": carrier_code} if carrier_code else {"carrier_name": carrier_name}
+        if carrier_url:
+            body["carrier_url"] = carrier_url
         if carrier_standard_code:
             body["carrier_standard_code"] = carrier_standard_code
+        if tracking_number:
+            body["tracking_number"] = tracking_number
         self._http.call(
             "OR23", "PUT", f"/api/orders/{_seg(order_id)}/tracking", json_body=body, expect="none"
         )

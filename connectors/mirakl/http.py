@@ -17,6 +17,8 @@ which operation, path and body. Rules applied to every call:
   have reached Mirakl raises :class:`OutcomeUnknownError`: the caller must look the order up
   before sending again.
 * The API key never appears in messages, reprs or logs.
+* An optional ``request_validator`` (:mod:`connectors.mirakl.spec_check`) judges each request
+  to the instance before it goes out; a refusal is a PermanentError and nothing is sent.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import requests
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from connectors.base import ConfigError, ConnectorError, PermanentError, TransientError
+from connectors.mirakl import spec_check
 from connectors.mirakl.limiter import CallDeferred
 
 logger = logging.getLogger("connectors.mirakl")
@@ -115,6 +118,7 @@ class MiraklHttp:
         max_wait_seconds: float = 30,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        request_validator: Callable[..., None] | None = None,
     ) -> None:
         if not base_url:
             raise ConfigError("the Mirakl base URL is missing")
@@ -131,6 +135,8 @@ class MiraklHttp:
         self.max_wait_seconds = max_wait_seconds
         self._sleep = sleep
         self._clock = clock
+        # None: spec_check.request_check when spec_check.enabled_by_default (the tests), else off
+        self.request_validator = request_validator
         self.request_counts: Counter[str] = Counter()
 
     def __repr__(self) -> str:
@@ -200,14 +206,16 @@ class MiraklHttp:
             ) from exc
 
     def _send(self, op, method, path, params, json_body, files) -> requests.Response:
-        url, headers = self._target(path)
+        url, headers, on_instance = self._target(path)
         query = [(k, _query_value(v)) for k, v in params if v is not None]
-        if self.shop_id not in (None, ""):
+        if on_instance and self.shop_id not in (None, ""):
             query.append(("shop_id", str(self.shop_id)))
         data = None
         if json_body is not None:
             data = json_dumps(json_body).encode()
             headers["Content-Type"] = "application/json"
+        if on_instance:
+            self._request_check(op, method, url, query, json_body, files)
         self.request_counts[op] += 1
         started = time.monotonic()
         where = f"Mirakl {op} {method} {urlsplit(url).path}"
@@ -234,18 +242,32 @@ class MiraklHttp:
         logger.log(level, "%s -> %s in %.2fs", where, response.status_code, elapsed)
         return response
 
-    def _target(self, path: str) -> tuple[str, dict[str, str]]:
+    def _request_check(self, op, method, url, query, json_body, files) -> None:
+        """The request as it will go out, judged before sending (SpecViolation if refused)."""
+        validator = self.request_validator
+        if validator is None and spec_check.enabled_by_default:
+            validator = spec_check.request_check
+        if validator is not None:
+            validator(method, url, query, json_body, files, op=op, base_url=self.base_url)
+
+    def _target(self, path: str) -> tuple[str, dict[str, str], bool]:
+        """The URL, its headers, and whether it is on the configured instance.
+
+        Download links (OF54) are absolute URLs. The key and ``shop_id`` go only to the
+        configured instance: same scheme and host as ``base_url`` (so https, unless the
+        configured URL itself is http, which only a sandbox is). Any other URL, a presigned
+        storage link or a plain-http link to the instance's host, gets neither.
+        """
         headers = {"Accept": "application/json"}
         if path.startswith(("http://", "https://")):
             url = path
-            # Download links (OF54) normally point at the instance; never hand our key to
-            # another host (a presigned storage URL needs none).
-            if urlsplit(url).netloc != urlsplit(self.base_url).netloc:
-                return url, headers
+            target, base = urlsplit(url), urlsplit(self.base_url)
+            if (target.scheme, target.netloc.lower()) != (base.scheme, base.netloc.lower()):
+                return url, headers, False
         else:
             url = self.base_url + path
         headers["Authorization"] = self.__api_key
-        return url, headers
+        return url, headers, True
 
     def _read(self, op, method, path, response, expect, idempotent) -> Any:
         status = response.status_code

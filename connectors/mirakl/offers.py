@@ -99,8 +99,13 @@ class OffersMixin:
 
         Without ``last_request_date`` it is a full export (once a day, limiter "OF52:full");
         with it a differential one (once a minute). Mirakl answers a duplicate request with
-        the same tracking id, so retries are safe.
+        the same tracking id, so retries are safe. ``include_inactive_offers`` is for full
+        exports only: the spec says the call fails with it in differential mode.
         """
+        if include_inactive_offers is not None and last_request_date is not None:
+            raise PermanentError(
+                "OF52 not sent: include_inactive_offers cannot be used with last_request_date"
+            )
         body: dict[str, Any] = {"export_type": "application/json"}
         if last_request_date is not None:
             body["last_request_date"] = format_datetime(last_request_date)

@@ -390,6 +390,7 @@ def platform_configuration(value: dict) -> dtos.PlatformConfiguration:
         platform_models={k: bool(v) for k, v in models.items()},
         timezone=text(value, "timezone"),
         platform_name=text(value, "platform_name"),
+        dropship_retail_pricing=flag(obj(features, "dropship"), "retail_pricing_enabled"),
         raw=value,
     )
 
@@ -442,10 +443,14 @@ def import_status(value: dict) -> dtos.ImportStatus:
 
 
 def offer(value: dict) -> dtos.Offer:
-    """An offer from OF21 (``price``, ``discount``) or an OF54 JSON export chunk (``prices[]``;
-    the first entry is the default price, the others are channel/customer specific)."""
+    """An offer from OF21 (``price``, ``discount``) or an OF54 JSON export chunk (``prices[]``).
+
+    In OF54 the default price is the entry **without** ``context`` (the spec: context "is not
+    returned for the default price"); entries with a context are channel, customer or scheduled
+    prices, in no promised order. An offer with no default entry has no default price.
+    """
     if "prices" in value:
-        default = (objects(value, "prices") or [{}])[0]
+        default = next((p for p in objects(value, "prices") if not p.get("context")), {})
         discount_from, discount_to = (
             default.get("discount_start_date"),
             default.get("discount_end_date"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,6 +13,7 @@ import responses
 
 from connectors.base import PermanentError
 from connectors.mirakl import dtos
+from connectors.mirakl.client import MiraklClient
 from tests.connectors.mirakl.fixtures import API_KEY, BASE, load_raw, make_client
 
 UTC = dt.UTC
@@ -237,7 +239,7 @@ def test_of52_of53_of54_export_cycle():
     client = make_client()
 
     tracking_id = client.offers_export_create(
-        last_request_date=dt.datetime(2026, 11, 21, 8, 0, tzinfo=UTC), items_per_chunk=1000
+        last_request_date=dt.datetime(2026, 11, 21, 8, 0, tzinfo=UTC), items_per_chunk=10000
     )
     status = client.offers_export_status(tracking_id)
     offers = list(client.offers_export_read(status))
@@ -245,7 +247,7 @@ def test_of52_of53_of54_export_cycle():
     assert json.loads(responses.calls[0].request.body) == {
         "export_type": "application/json",
         "last_request_date": "2026-11-21T08:00:00Z",
-        "items_per_chunk": 1000,
+        "items_per_chunk": 10000,  # the spec minimum
     }
     assert status.status == "COMPLETED" and len(status.urls) == 2
     assert [(o.shop_sku, o.quantity, o.price, o.deleted) for o in offers] == [
@@ -306,3 +308,87 @@ def test_of54_discount_outside_its_window_is_not_the_price():
 
     assert (old.price, old.origin_price, old.discount_price) == (Decimal(9), Decimal(9), Decimal(5))
     assert (soon.price, soon.discount_price) == (Decimal(8), Decimal(4))
+
+
+def _spec_of54_chunk() -> list:
+    path = Path(__file__).parents[2] / "contracts/mirakl/of54_export_chunk.json"
+    return json.loads(path.read_text(), parse_float=Decimal)["value"]
+
+
+@responses.activate
+def test_of54_default_price_is_the_entry_without_context_wherever_it_sits():
+    """The spec's own OF54 example: prices[] holds channel and customer prices besides the
+    default one, which is the entry without ``context``, not necessarily the first."""
+    chunk = _spec_of54_chunk()
+    prices = chunk[0]["prices"]
+    chunk[0]["prices"] = [*prices[1:], prices[0]]  # the default one last
+    url = f"{BASE}/api/offers/export/async/file/x?file=2.json"
+    responses.get(url, body=json.dumps(chunk, default=str), content_type="application/json")
+
+    (offer,) = make_client().offers_export_download(url)
+
+    assert offer.shop_sku == "sku-2003"
+    assert (offer.price, offer.origin_price, offer.discount_price) == (
+        Decimal("69.99"),
+        Decimal("69.99"),
+        None,
+    )
+
+
+@responses.activate
+def test_of54_without_a_default_price_has_no_price():
+    url = f"{BASE}/api/offers/export/async/file/x?file=3.json"
+    channel_only = {"context": {"channel_codes": ["FR"]}, "origin_price": 5}
+    responses.get(url, json=[{"shop_sku": "CH", "prices": [channel_only], "quantity": 1}])
+
+    (offer,) = make_client().offers_export_download(url)
+
+    assert offer.price is None and offer.origin_price is None
+
+
+@responses.activate
+def test_of54_never_sends_the_key_over_plain_http_to_the_instance_host():
+    url = "http://jl-test.mirakl.net/api/offers/export/async/file/x?file=0.json"
+    responses.get(url, json=[])
+
+    assert make_client(shop_id=2042).offers_export_download(url) == []
+
+    sent = responses.calls[0].request
+    assert "Authorization" not in sent.headers
+    assert "shop_id" not in sent.url
+
+
+@responses.activate
+def test_of54_foreign_url_gets_neither_key_nor_shop_id():
+    url = "https://storage.example.com/exports/0.json?signature=abc"
+    responses.get(url, json=[])
+
+    make_client(shop_id=2042).offers_export_download(url)
+
+    sent = responses.calls[0].request
+    assert "Authorization" not in sent.headers
+    assert sent.url == url
+
+
+@responses.activate
+def test_of54_on_a_configured_http_instance_is_authenticated():
+    """Only a sandbox is configured over http; its own links carry the key."""
+    base = "http://127.0.0.1:8000/sandbox/mirakl"
+    url = f"{base}/api/offers/export/async/file/x"
+    responses.get(url, json=[])
+
+    MiraklClient(base, API_KEY, shop_id=7, sleep=lambda s: None).offers_export_download(url)
+
+    sent = responses.calls[0].request
+    assert sent.headers["Authorization"] == API_KEY
+    assert "shop_id=7" in sent.url
+
+
+@responses.activate
+def test_of52_differential_export_refuses_include_inactive_offers():
+    # OF52 spec: include_inactive_offers "cannot be used in differential mode otherwise the
+    # call fails"; refused before any request
+    since = dt.datetime(2026, 11, 21, 8, 0, tzinfo=dt.UTC)
+    with pytest.raises(PermanentError, match="include_inactive_offers"):
+        make_client().offers_export_create(last_request_date=since, include_inactive_offers=False)
+    assert not responses.calls

@@ -136,7 +136,7 @@ def test_or11_parses_the_waiting_acceptance_order_exactly():
             code="VAT",
             amount=Decimal("39.83"),
             rate=Decimal("20"),
-            tax_calculation_rule="PROPORTIONAL",
+            tax_calculation_rule="PROPORTIONAL_TO_AMOUNT",
         ),
     )
     assert first.commission_taxes == (dtos.Tax("VAT", Decimal("1.44"), Decimal("20")),)
@@ -276,18 +276,46 @@ def test_or23_unregistered_carrier_sends_name_and_url():
     assert "tracking_url" not in sent
 
 
+@responses.activate
+@pytest.mark.parametrize("tracking_number", [None, ""])
+def test_or23_registered_carrier_without_tracking_sends_the_code_alone(tracking_number):
+    """The spec requires no OR23 field; the tracking number only for some carriers."""
+    responses.put(f"{BASE}/api/orders/9911-A/tracking", status=204)
+
+    make_client().order_tracking_update(
+        "9911-A", carrier_code="RM", tracking_number=tracking_number
+    )
+
+    assert body(responses.calls[0]) == {"carrier_code": "RM"}
+
+
+@responses.activate
+def test_or23_unregistered_carrier_needs_only_its_name():
+    """carrier_url is optional for an unregistered carrier, and so is the tracking number."""
+    responses.put(f"{BASE}/api/orders/9911-A/tracking", status=204)
+
+    make_client().order_tracking_update("9911-A", carrier_name="Bike Couriers")
+
+    assert body(responses.calls[0]) == {"carrier_name": "Bike Couriers"}
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"carrier_code": "RM", "tracking_number": ""}, "no tracking number"),
-        ({"carrier_name": "X", "tracking_number": "1"}, "need carrier_code"),
+        ({}, "need carrier_code or carrier_name"),
+        ({"tracking_number": "1"}, "need carrier_code or carrier_name"),
+        ({"carrier_url": "https://x.example/1", "tracking_number": "1"}, "need carrier_code"),
+        ({"carrier_code": "", "carrier_name": "", "tracking_number": "1"}, "need carrier_code"),
         ({"carrier_code": "RM", "carrier_name": "X", "tracking_number": "1"}, "not both"),
+        ({"carrier_code": "RM", "carrier_url": "https://x.example/1"}, "not both"),
     ],
 )
 def test_or23_fails_closed_on_incomplete_carrier_data(kwargs, message):
-    with responses.RequestsMock() as mock, pytest.raises(PermanentError, match=message):
+    with responses.RequestsMock() as mock, pytest.raises(PermanentError, match=message) as error:
         make_client().order_tracking_update("1-A", **kwargs)
     assert len(mock.calls) == 0
+    assert error.value.status is None  # refused by the hub, not by the marketplace
+    assert "not sent" in str(error.value)
 
 
 @responses.activate

@@ -39,6 +39,8 @@ def in_process(monkeypatch):
         return s
 
     monkeypatch.setattr(clients, "http_session", session)
+    # the hub's own switch, as in production: every Mirakl request is judged by the spec
+    monkeypatch.setattr(settings, "HUB_MIRAKL_VALIDATE_REQUESTS", True)
     cache.clear()
     return adapter
 
