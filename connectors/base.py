@@ -4,7 +4,8 @@ Every client in this package raises only these errors, so the flows can decide w
 without knowing which system failed:
 
 * :class:`TransientError` - timeouts, connection errors, 429 and 5xx. Safe to retry later;
-  ``retry_after`` (seconds) says when, if the remote system told us.
+  ``retry_after`` (seconds) says when, if the remote system told us. Its subclass
+  :class:`OutcomeUnknownError` says a write may have been done: look before sending it again.
 * :class:`PermanentError` - the remote system understood the request and refused it
   (other 4xx, a business rule). Retrying the same request will fail the same way.
 * :class:`ConfigError` - the hub is not allowed in (401/403) or is missing configuration
@@ -47,8 +48,14 @@ class TransientError(ConnectorError):
     """A failure that may succeed when retried later (timeout, connection, 429, 5xx)."""
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs) -> None:
+        # ``nothing_done``: the remote certainly did not act (429, 503, connect timeout).
+        self.nothing_done: bool = kwargs.pop("nothing_done", False)
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
+
+
+class OutcomeUnknownError(TransientError):
+    """A write failed after it may have reached the remote system; look it up before resending."""
 
 
 class PermanentError(ConnectorError):
@@ -327,7 +334,7 @@ class SourceReturnRef:
 class ReturnReceiptLine:
     sku: str
     received: int
-    sellable: int
+    sellable: int | None  # None: the source reports received units, not where they went
 
 
 @dataclass(frozen=True)

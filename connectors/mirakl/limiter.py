@@ -106,6 +106,9 @@ KNOWN_OPERATIONS = frozenset(DEFAULT_RULES) | UNLIMITED_OPERATIONS
 _UNITS = {"s": 1, "m": MINUTE, "h": HOUR, "d": DAY}
 _RULE_RE = re.compile(r"^(\d+)\s*/\s*(\d+)\s*([smhd]?)$")
 _MIN_WAIT = 0.05
+# How long the slot of a failed call stays taken in a long window (A01, SH21, IV01 ...): the
+# next try waits this long, not a day. Mirakl may count failed calls too, so not zero.
+FAILED_CALL_HOLD = 300.0
 
 
 def rules_parse(text: str) -> tuple[Rule, ...]:
@@ -248,12 +251,16 @@ class CallLimiter:
             self._cache = caches["default"]
         return self._cache
 
-    def acquire(self, op: str) -> None:
-        """Take one call of ``op``: return at once, sleep until a slot frees, or defer."""
+    def acquire(self, op: str) -> tuple[str, ...]:
+        """Take one call of ``op``: return at once, sleep until a slot frees, or defer.
+
+        Returns the slots taken, for :meth:`give_back` when the call then fails.
+        """
         rules = self.rules.get(op, ()) if self.mode == "on" else ()
         waited = 0.0
+        taken: tuple[str, ...] = ()
         while rules:
-            wait = self._try_take(op, rules)
+            wait, taken = self._try_take(op, rules)
             if wait <= 0:
                 break
             if waited + wait > self.max_wait_seconds:
@@ -267,17 +274,29 @@ class CallLimiter:
             waited += wait
         self.granted[op] += 1
         CALL_COUNTS[(self.scope, op)] += 1
+        return taken
 
-    def _try_take(self, op: str, rules: tuple[Rule, ...]) -> float:
-        """Take a slot in every rule and return 0, or release what was taken and return the wait."""
+    def give_back(self, slots: tuple[str, ...], *, after: float = FAILED_CALL_HOLD) -> None:
+        """A call that failed (5xx, timeout, 429) did not do its work: its slots in windows
+        longer than ``after`` free themselves ``after`` seconds from now instead of at the end
+        of the window, so one failed A01 or SH21 does not spend the day's budget. Slots of
+        shorter windows keep their hold (the next call waits that long anyway)."""
+        now = self._clock()
+        for key in slots:
+            window = int(key.rsplit(":", 2)[1])
+            if window > after:
+                self.cache.set(key, now + after, timeout=after)
+
+    def _try_take(self, op: str, rules: tuple[Rule, ...]) -> tuple[float, tuple[str, ...]]:
+        """Take a slot in every rule: (0, the slots), or release what was taken: (wait, ())."""
         taken: list[str] = []
         for rule in sorted(rules, key=lambda r: r.window):
             key, wait = self._take_slot(op, rule)
             if key is None:
                 self.cache.delete_many(taken)
-                return wait
+                return wait, ()
             taken.append(key)
-        return 0.0
+        return 0.0, tuple(taken)
 
     def _take_slot(self, op: str, rule: Rule) -> tuple[str | None, float]:
         now = self._clock()

@@ -36,7 +36,11 @@ def marketplace_reference_refresh(integration: Integration, client) -> dict[str,
     now = timezone.now()
     counts: dict[str, int] = {}
     if _carriers_due(integration, now=now):
-        counts.update(carriers_refresh(integration, client, now=now))
+        try:
+            counts.update(carriers_refresh(integration, client, now=now))
+        except (TransientError, PermanentError) as error:  # orders are pulled all the same
+            logger.warning("integration %s: carriers not read: %s", integration, error)
+            counts["carriers_failed"] = 1
     if shop_settings_due(integration, now=now):
         try:
             counts.update(shop_settings_refresh(integration, client, now=now))

@@ -15,6 +15,7 @@ from connectors.base import TransientError
 from connectors.mirakl.limiter import (
     CALL_COUNTS,
     DEFAULT_RULES,
+    FAILED_CALL_HOLD,
     PARTNER_RULES,
     CallDeferred,
     CallLimiter,
@@ -340,3 +341,50 @@ def test_a_deferral_says_when_in_words(clock, cache):
     assert wait_words(30.5, now=now) == "12:01 UTC (in 1 min)"
     assert wait_words(3600, now=now) == "13:00 UTC today"
     assert wait_words(3 * 86400, now=now) == "12:00 UTC on 25 Nov"
+
+
+def test_a_failed_call_gives_a_daily_slot_back_after_a_few_minutes(clock, cache):
+    limiter = make_limiter(cache, clock, max_wait_seconds=0)
+    slots = limiter.acquire("A01")
+
+    limiter.give_back(slots)
+
+    with pytest.raises(CallDeferred):
+        limiter.acquire("A01")  # not at once: Mirakl may count the failed call
+    clock.shift(FAILED_CALL_HOLD + 1)
+    limiter.acquire("A01")  # minutes later, not a day
+
+
+def test_give_back_leaves_short_windows_alone(clock, cache):
+    limiter = make_limiter(cache, clock, max_wait_seconds=0)
+    slots = limiter.acquire("TL02")  # 20 a minute and 60 an hour: the hour slot shortens
+    limiter.give_back(slots, after=120)
+    held = cache.get_many(list(slots))
+    minute = next(k for k in slots if ":60:" in k)
+    hour = next(k for k in slots if ":3600:" in k)
+    assert held[minute] == pytest.approx(START.timestamp() + 60)
+    assert held[hour] == pytest.approx(START.timestamp() + 120)
+
+
+@responses.activate
+def test_a_failed_a01_says_what_failed_and_does_not_block_a01_for_a_day(clock, cache):
+    """Before: the 500 spent A01's day, the retry said 'call budget spent' and every test
+    connection and pass was blocked until tomorrow."""
+    url = f"{BASE}/api/account"
+    responses.get(url, status=500, json={"status": 500, "message": "upstream down"})
+    limiter = make_limiter(cache, clock)
+    client = make_client(limiter=limiter, sleep=limiter._sleep)
+
+    with pytest.raises(TransientError) as failure:
+        client.account_get()
+
+    assert not isinstance(failure.value, CallDeferred)
+    assert "HTTP 500" in str(failure.value) and "upstream down" in str(failure.value)
+    assert failure.value.retry_after == pytest.approx(FAILED_CALL_HOLD, abs=1)
+    assert len(responses.calls) == 1  # the retry waited for the slot instead of sending
+
+    clock.shift(FAILED_CALL_HOLD + 1)
+    responses.replace(
+        responses.GET, url, json={"shop_id": 2001, "shop_name": "Acme", "shop_state": "OPEN"}
+    )
+    assert client.account_get().shop_id == 2001

@@ -146,3 +146,17 @@ def test_a_failed_platform_read_never_stops_the_orders_pass(hub, monkeypatch):
     assert Order.objects.get().hub_status == HubStatus.ACCEPTED
     shop = MarketplaceShop.objects.get(integration=hub.integration)
     assert shop.account_fetched_at and shop.platform_fetched_at is None  # A01 kept
+
+
+def test_a_failed_carrier_read_never_stops_the_orders_pass(hub, monkeypatch):
+    """Before: one failed SH21 stopped every orders pass of the day ('call budget spent')."""
+    from connectors.base import TransientError
+
+    def down(self):
+        raise TransientError("Mirakl SH21 GET /api/shipping/carriers failed with HTTP 500")
+
+    monkeypatch.setattr(MiraklClient, "carriers_list", down)
+    hub.marketplace_orders(lines=[{"sku": "SB-0001", "quantity": 1}])
+    run = orders(hub)
+    assert run.outcome == "success" and run.counts["carriers_failed"] == 1
+    assert Order.objects.get().hub_status == HubStatus.ACCEPTED
