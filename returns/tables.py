@@ -14,8 +14,8 @@ class ReturnTable(tables.Table):
     items = tables.TemplateColumn(
         "{% for line in record.lines.all %}{{ line.quantity }} x {{ line.offer_sku|default:'?' }}"
         "{% if line.received_quantity is not None %} ({{ line.received_quantity }} back, "
-        "{{ line.sellable_quantity }} sellable){% endif %}{% if not forloop.last %}, "
-        "{% endif %}{% endfor %}",
+        "{{ line.sellable_quantity|default_if_none:'?' }} sellable){% endif %}"
+        "{% if not forloop.last %}, {% endif %}{% endfor %}",
         verbose_name="Items",
         orderable=False,
     )

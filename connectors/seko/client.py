@@ -3,14 +3,17 @@
 Credentials: ``api_key`` (required; sent as the ``api_key`` query parameter, or ``token`` with
 ``key_param=token``) and ``push_secret`` (authenticates SEKO's pushes to the hub).
 Options: ``dc_code`` (required: the SEKO DC holding the brand's stock), ``integration_id``
-(SEKO's client id, checked on pushes when set), ``key_param``, ``lookback_days`` (first read
-of dispatches and stock changes, default 7), ``window_days`` (largest from/to window, default
-7), ``overlap_minutes`` (cursor overlap, default 15), ``read_attempts`` (default 3).
+(SEKO's client id, checked on pushes when set, part of the order GUIDs), ``key_param``,
+``lookback_days`` (first read of dispatches and stock changes, default 7), ``window_days``
+(largest from/to window, default 7), ``overlap_minutes`` (cursor overlap, default 15),
+``read_attempts`` (default 3), ``push_auth`` / ``push_header`` / ``push_username`` (how
+SEKO's pushes authenticate, see ``contract`` [Q9]), ``supplier_code`` (return ASN lines).
 
 SEKO is a 3PL: it knows SKUs and quantities, not prices or trustworthy titles, so products
 carry ``price=None`` and the flows take prices elsewhere. Orders go through
-``salesorders/v1/websubmit`` with a SalesOrderNumber derived from the JL order number, which
-is also the key of :meth:`order_find`; so a retried create can never make a second order.
+``salesorders/v1/websubmit`` with a SalesOrderNumber and a GUID derived from the JL order
+number; SEKO keys status and tracking by the GUID, so :meth:`order_find` needs no stored state
+and a retried create can never make a second order.
 SEKO has no refunds (the base class answers an empty page); returns go through a return ASN
 (receipts/v1) and come back as GRNs (:mod:`connectors.seko.returns`). Vendor details we could
 not confirm live in :mod:`connectors.seko.contract`.
@@ -19,6 +22,7 @@ not confirm live in :mod:`connectors.seko.contract`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 import time
@@ -84,6 +88,10 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
         if not self.dc_code:
             raise ConfigError("the SEKO option 'dc_code' is missing")
         self.integration_id = self._setting("integration_id")
+        self.push_auth = self._setting("push_auth", contract.PUSH_AUTH_DEFAULT)
+        if self.push_auth not in contract.PUSH_AUTH_MODES:
+            modes = ", ".join(contract.PUSH_AUTH_MODES)
+            raise ConfigError(f"the SEKO option 'push_auth' must be one of {modes}")
         self.clock = clock
         self.lookback = dt.timedelta(days=float(self._setting("lookback_days", "7")))
         self.window = dt.timedelta(days=float(self._setting("window_days", "7")))
@@ -104,12 +112,10 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
     # --- connection and catalogue ------------------------------------------------------------
 
     def ping(self) -> None:
-        """Look up an order number that cannot exist: any answer but 401/404 proves the key."""
-        try:
-            self.http.read(_path(contract.ORDER_STATUS_PATH, number="HUB-PING"))
-        except PermanentError as error:
-            if error.code != "not_found":
-                raise
+        """SEKO's echo service: the key works when the parameter comes back (401 otherwise)."""
+        answer = self.http.echo(_path(contract.ECHO_PATH, parameter=contract.ECHO_PARAMETER))
+        if contract.ECHO_PARAMETER not in json.dumps(answer):
+            raise TransientError("SEKO echo answered without the parameter it was sent")
 
     def products_read(self, cursor: str = "") -> Page:
         """The SKUs SEKO holds stock for in our DC (no read-back of products/v1 exists).
@@ -188,24 +194,25 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
 
     # --- orders ------------------------------------------------------------------------------
 
+    def order_guid(self, external_reference: str) -> str:
+        """The GUID this integration gives SEKO for a JL order (SEKO keys lookups by it)."""
+        return self._guid_for_number(mapping.sales_order_number(external_reference))
+
+    def _guid_for_number(self, number: str) -> str:
+        return mapping.order_guid(number, scope=f"{self.integration_id}/{self.dc_code}")
+
     def order_find(self, external_reference: str) -> SourceOrderRef | None:
-        """The order whose SalesOrderNumber we derive from the JL number, if SEKO has it."""
-        number = mapping.sales_order_number(external_reference)
+        """The order under the GUID we derive from the JL number, if SEKO has it."""
+        guid = self.order_guid(external_reference)
         try:
-            response = self.http.read(_path(contract.ORDER_STATUS_PATH, number=number))
+            response = self.http.read(_path(contract.ORDER_STATUS_PATH, guid=guid))
         except PermanentError as error:
             if error.code == "not_found":
                 return None
             raise
-        order = (mapping.list_of(response, contract.ORDER_STATUS_ITEM) or [{}])[0]
-        reference = str(order.get("SalesOrderReference") or "")
-        if reference and reference != external_reference[: contract.ORDER_REFERENCE_MAX]:
-            raise PermanentError(
-                f"SEKO order {number} belongs to reference {reference!r}, "
-                f"not {external_reference!r}",
-                code="reference_mismatch",
-            )
-        return SourceOrderRef(source_order_id=number, source_order_number=number)
+        number = mapping.sales_order_number(external_reference)
+        answered = mapping.text(response.get("GUID")) or guid
+        return SourceOrderRef(source_order_id=answered, source_order_number=number)
 
     def order_create(self, request: SourceOrderRequest) -> SourceOrderRef:
         """Submit the order once, unless SEKO already has it; a lost answer is looked up."""
@@ -218,9 +225,10 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
                 f"SEKO refuses repeated ProductCodes in one order: {', '.join(repeated)}",
                 code="repeated_product_code",
             )
-        body = mapping.order_body(request, dc_code=self.dc_code)
+        guid = self.order_guid(request.external_reference)
+        body = mapping.order_body(request, dc_code=self.dc_code, guid=guid)
         try:
-            self.http.write(_path(contract.ORDER_SUBMIT_PATH), body)
+            response = self.http.write(_path(contract.ORDER_SUBMIT_PATH), body)
         except TransientError as error:
             return self._found_or_raise(request, error)
         except PermanentError as error:
@@ -229,8 +237,11 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
             if error.code == "no_free_stock":
                 raise self._no_free_stock(error, request) from None
             raise
+        answered = mapping.text(response.get("GUID"))
+        if answered and answered.lower() != guid:
+            logger.warning("seko kept its own GUID for %s (not ours): lookups use it", guid)
         number = body["Request"]["WebSalesOrder"]["SalesOrderNumber"]
-        return SourceOrderRef(source_order_id=number, source_order_number=number)
+        return SourceOrderRef(source_order_id=answered or guid, source_order_number=number)
 
     def _found_or_raise(self, request: SourceOrderRequest, error: Exception) -> SourceOrderRef:
         """After a failed submit the order may still exist: look before reporting the failure."""
@@ -258,7 +269,8 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
         """Orders dispatched in the cursor's window (overlapping; dedupe on shipment_id).
 
         This is the gap-filling poll behind SEKO's pushes, which are dropped after 3 failed
-        deliveries. A dispatch line without tracking is completed from the tracking lookup.
+        deliveries. The list names only the dispatched orders' GUIDs: each is looked up in the
+        tracking service (courier and tracking number; service and lines come with the pushes).
         """
         start, end, has_more = self._window(cursor)
         path = _path(
@@ -268,23 +280,22 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
         )
         response = self.http.read(path, {"status": contract.DISPATCHED, "dc": self.dc_code})
         items = mapping.response_list(response, contract.DISPATCH_LIST_ITEM)
-        shipments = [
-            mapping.shipment_from(self._with_tracking(item), fallback_time=end) for item in items
-        ]
-        return Page(items=shipments, next_cursor=mapping.time_format(end), has_more=has_more)
+        guids = dict.fromkeys(mapping.text(item.get("GUID")) for item in items)
+        shipments = [self._dispatched(guid, fallback_time=end) for guid in guids if guid]
+        return Page(
+            items=[shipment for shipment in shipments if shipment is not None],
+            next_cursor=mapping.time_format(end),
+            has_more=has_more,
+        )
 
-    def _with_tracking(self, item: dict) -> dict:
-        if item.get("TrackingNumber") or not item.get("SalesOrderNumber"):
-            return item
-        path = _path(contract.ORDER_TRACKING_PATH, number=str(item["SalesOrderNumber"]))
+    def _dispatched(self, guid: str, *, fallback_time: dt.datetime) -> Shipment | None:
+        """The tracking lookup of a dispatched order's GUID (courier and tracking number)."""
         try:
-            response = self.http.read(path)
+            response = self.http.read(_path(contract.ORDER_TRACKING_PATH, guid=guid))
         except PermanentError as error:
-            number = item["SalesOrderNumber"]
-            logger.warning("seko tracking lookup skipped for %s: %s", number, error)
-            return item
-        tracking = (mapping.list_of(response, contract.TRACKING_ITEM) or [{}])[0]
-        return {**tracking, **{k: v for k, v in item.items() if v not in (None, "")}}
+            logger.warning("seko tracking lookup skipped for %s: %s", guid, error)
+            return None
+        return mapping.shipment_from(response, fallback_time=fallback_time, guid=guid)
 
     def _window(self, cursor: str) -> tuple[dt.datetime, dt.datetime, bool]:
         now = self.clock()
@@ -306,8 +317,14 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
 
     def webhook_events_parse(self, headers: Mapping[str, str], body: bytes) -> list[WebhookEvent]:
         """A verified push as one event per record (event_id = InterfaceRecordId/SequenceNumber)."""
-        secret = self.require_credential("push_secret")
-        webhooks.signature_verify(secret=secret, headers=headers, body=body)
+        webhooks.push_authenticate(
+            mode=self.push_auth,
+            secret=self.require_credential("push_secret"),
+            headers=headers,
+            body=body,
+            header=self._setting("push_header", contract.PUSH_HEADER_DEFAULT),
+            username=self._setting("push_username"),
+        )
         events = webhooks.push_events(body)
         if self.integration_id:
             for event in events:
@@ -322,7 +339,9 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
     def shipments_from_push(self, event: WebhookEvent) -> list[Shipment]:
         """The shipments a parsed push (from :meth:`webhook_parse`) reports."""
         now = self.clock()
-        return [
-            mapping.shipment_from(entry["record"], fallback_time=now)
-            for entry in event.payload.get("records", [])
-        ]
+        shipments = []
+        for entry in event.payload.get("records", []):
+            number = mapping.text(entry["record"].get("SalesOrderNumber"))
+            guid = self._guid_for_number(number) if number else ""
+            shipments.append(mapping.shipment_from(entry["record"], fallback_time=now, guid=guid))
+        return shipments

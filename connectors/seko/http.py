@@ -95,13 +95,23 @@ class SekoHttp:
         retrying = read_retrying(attempts=self.read_attempts, sleep=self.sleep)
         return retrying(self.call, "GET", path, params=params)
 
+    def echo(self, path: str) -> Any:
+        """GET a service that answers a bare JSON body (echo has no ``Response.CallStatus``)."""
+        return self.call("GET", path, envelope=False)
+
     def write(self, path: str, body: Any) -> dict:
         """One POST: never repeated blindly (the caller looks the order up instead)."""
         return self.call("POST", path, body=body)
 
     def call(
-        self, method: str, path: str, *, params: Mapping[str, str] | None = None, body: Any = None
-    ) -> dict:
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+        envelope: bool = True,
+    ) -> Any:
         what = f"{method} {path.split('?')[0]}"
         logger.debug("seko %s", what)
         data = None if body is None else json.dumps(body).encode()
@@ -117,6 +127,8 @@ class SekoHttp:
             raise TransientError(f"SEKO {what} could not connect ({kind})") from None
         if response.status_code >= 300:
             raise self._error_for(response, what)
+        if not envelope:
+            return self._json_of(response, what)
         return self._response_of(response, what)
 
     def scrub(self, text: str) -> str:
@@ -144,19 +156,25 @@ class SekoHttp:
             return TransientError(text, status=status, detail=detail, retry_after=retry_after)
         return PermanentError(text, status=status, detail=detail)
 
-    def _response_of(self, response: requests.Response, what: str) -> dict:
+    def _json_of(self, response: requests.Response, what: str, kind: str = "JSON") -> Any:
         try:
-            body = json.loads(response.content)
+            return json.loads(response.content)
         except ValueError:
-            body = None
+            raise self._malformed(response, what, kind) from None
+
+    def _malformed(self, response: requests.Response, what: str, kind: str) -> TransientError:
+        return TransientError(
+            f"SEKO {what} answered with a body that is not {kind}",
+            status=response.status_code,
+            detail=self.scrub(response.text[:200]),
+        )
+
+    def _response_of(self, response: requests.Response, what: str) -> dict:
+        body = self._json_of(response, what, "a SEKO response")
         inner = body.get("Response") if isinstance(body, Mapping) else None
         status = inner.get("CallStatus") if isinstance(inner, Mapping) else None
         if not isinstance(status, Mapping):
-            raise TransientError(
-                f"SEKO {what} answered with a body that is not a SEKO response",
-                status=response.status_code,
-                detail=self.scrub(response.text[:200]),
-            )
+            raise self._malformed(response, what, "a SEKO response")
         if str(status.get("Success")).lower() != "true":
             text = self.scrub(call_status_text(body) or "refused without a message")
             code = refusal_code(text)

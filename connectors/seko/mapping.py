@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import uuid
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,19 @@ def response_list(response: Mapping, item_key: str) -> list[dict]:
     return list_of(response.get("List"), item_key)
 
 
+def text(value: Any) -> str:
+    """A SEKO value as text: iHub's JSON renders an empty XML element as ``{}``."""
+    if value is None or isinstance(value, Mapping | list):
+        return ""
+    return str(value)
+
+
+def order_guid(number: str, *, scope: str) -> str:
+    """The GUID we give SEKO for a SalesOrderNumber: the same inputs always give the same GUID."""
+    namespace = uuid.UUID(contract.ORDER_GUID_NAMESPACE)
+    return str(uuid.uuid5(namespace, f"{scope}/{number}"))
+
+
 def sales_order_number(external_reference: str) -> str:
     """Our SalesOrderNumber for a JL order number: the same input always gives the same number.
 
@@ -51,7 +65,7 @@ def _money(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.01")))
 
 
-def order_body(request: SourceOrderRequest, *, dc_code: str) -> dict:
+def order_body(request: SourceOrderRequest, *, dc_code: str, guid: str) -> dict:
     """The ``websubmit`` request. Values with leading zeros must be strings: all are strings."""
     address = request.shipping_address
     lines = [
@@ -81,6 +95,7 @@ def order_body(request: SourceOrderRequest, *, dc_code: str) -> dict:
             "List": {"SalesOrderLineItem": lines},
             "SalesOrderHeader": {"DCCode": dc_code},
             "WebSalesOrder": {
+                "GUID": guid,
                 "SalesOrderNumber": sales_order_number(request.external_reference),
                 "SalesOrderReference": request.external_reference[: contract.ORDER_REFERENCE_MAX],
                 "SalesOrderDate": request.placed_at.astimezone(dt.UTC).strftime(
@@ -142,26 +157,27 @@ def dispatch_lines(item: Mapping) -> list[ShipmentLine]:
         item.get("List"), "SalesOrderLineItem"
     )
     return [
-        ShipmentLine(sku=str(row["ProductCode"]), quantity=int_or_zero(row.get("Quantity")))
+        ShipmentLine(sku=text(row["ProductCode"]), quantity=int_or_zero(row.get("Quantity")))
         for row in rows
-        if row.get("ProductCode")
+        if text(row.get("ProductCode"))
     ]
 
 
-def shipment_from(item: Mapping, *, fallback_time: dt.datetime) -> Shipment:
-    """A Shipment from a dispatch line, a tracking answer or a pushed record (same field names)."""
-    number = str(item.get("SalesOrderNumber") or "")
-    shipment_id = str(
-        item.get("GUID") or item.get("InterfaceRecordId") or item.get("DispatchNumber") or number
-    )
+def shipment_from(item: Mapping, *, fallback_time: dt.datetime, guid: str = "") -> Shipment:
+    """A Shipment from a tracking answer or a pushed record; ``guid`` is the order's GUID.
+
+    The tracking answer is flat (``Courier``, ``GUID``, ``TrackingNumber``) and names no
+    order reference: the hub then finds the order by its GUID (``source_order_id``).
+    """
+    guid = guid or text(item.get("GUID"))
     return Shipment(
-        shipment_id=shipment_id,
-        source_order_id=number,
-        external_reference=str(item.get("SalesOrderReference") or ""),
-        carrier_name=str(item.get("Courier") or item.get("CarrierName") or ""),
-        carrier_service=str(item.get("CourierService") or item.get("CarrierService") or ""),
-        tracking_number=str(item.get("TrackingNumber") or item.get("PrimaryTrackingNumber") or ""),
-        tracking_url=str(item.get("TrackingUrl") or item.get("PrimaryTrackingUrl") or ""),
-        shipped_at=time_parse(item.get("DispatchDate")) or fallback_time,
+        shipment_id=guid or text(item.get("InterfaceRecordId")) or text(item.get("DispatchNumber")),
+        source_order_id=guid or text(item.get("SalesOrderNumber")),
+        external_reference=text(item.get("SalesOrderReference")),
+        carrier_name=text(item.get("Courier")) or text(item.get("CarrierName")),
+        carrier_service=text(item.get("CourierService")) or text(item.get("CarrierService")),
+        tracking_number=text(item.get("TrackingNumber")) or text(item.get("PrimaryTrackingNumber")),
+        tracking_url=text(item.get("TrackingUrl")) or text(item.get("PrimaryTrackingUrl")),
+        shipped_at=time_parse(text(item.get("DispatchDate"))) or fallback_time,
         lines=dispatch_lines(item),
     )

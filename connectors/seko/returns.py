@@ -1,17 +1,20 @@
 """Returns through SEKO: an ASN announces the goods, the GRN says what came back.
 
-* return_authorise -> ``receipts/v1/submit`` with an ASNNumber derived from the marketplace
-  return id; the ASN is looked up by that number first (``receipts/v1/{number}/status``), and
-  after a lost answer or a "duplicate" refusal it is looked up again, so it is never doubled.
-* returns_read -> ``GRN/v1/{from}/{to}?dc=`` in overlapping windows (like dispatches): the
-  GRN lines of our return ASNs, grouped per ASN; units booked to Available Stock are sellable.
+* return_authorise -> ``receipts/v1/submit`` ("Load Receipts": ``Receipt``, ``ReceiptHeader``,
+  ``ReceiptLineItem``) with an ASNNumber derived from the marketplace return id. SEKO keeps ASN
+  numbers unique and offers no ASN read-back, so a repeated submit (after a lost answer) is
+  refused as a duplicate, which proves the first one arrived.
+* returns_read -> ``GRN/v1/{from}/{to}?dc=`` in overlapping windows (like dispatches): GRN
+  records of our return ASNs, matched by ``DeliveryNumber`` (SEKO's name for the ASN number).
+  A GRN gives confirmed quantities, not where the units were put away, so ``sellable`` is None.
 
 SEKO has no refunds or cancellations API the hub can use (the base class keeps them
-unsupported: manual). Every shape here is unconfirmed: see ``contract`` [Q16]-[Q20].
+unsupported: manual). Unconfirmed shapes: see ``contract`` [Q16]-[Q20].
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
 
@@ -22,7 +25,6 @@ from connectors.base import (
     SourceReturnReceipt,
     SourceReturnRef,
     SourceReturnRequest,
-    TransientError,
 )
 from connectors.seko import contract, mapping
 
@@ -45,17 +47,16 @@ class SekoReturnsMixin:
     """The optional returns part of the source contract, for :class:`SekoConnector`."""
 
     def return_authorise(self, request: SourceReturnRequest) -> SourceReturnRef:
+        """Submit the return ASN; SEKO refusing our (deterministic) ASNNumber as a duplicate
+        means an earlier submit arrived. A transient failure is raised for a later retry."""
         number = return_number(request.reference)
-        if self._receipt_exists(number):
-            return SourceReturnRef(number, number)
-        body = _receipt_body(request, number, self.dc_code)
+        body = receipt_body(
+            request, number, dc_code=self.dc_code, supplier=self._setting("supplier_code")
+        )
         try:
             self.http.write(_path(contract.RECEIPT_SUBMIT_PATH), body)
-        except TransientError:
-            if not self._receipt_exists(number):
-                raise
         except PermanentError as error:
-            if error.code != "duplicate" or not self._receipt_exists(number):
+            if error.code != "duplicate":
                 raise
         return SourceReturnRef(number, number)
 
@@ -65,65 +66,61 @@ class SekoReturnsMixin:
             contract.GRN_PATH, start=mapping.time_format(start), end=mapping.time_format(end)
         )
         response = self.http.read(path, {"dc": self.dc_code})
-        rows = mapping.response_list(response, contract.GRN_LIST_ITEM)
-        receipts = _receipts_of(rows, fallback=end)
+        records = mapping.response_list(response, contract.GRN_ITEM)
+        receipts = receipts_of(records, fallback=end)
         return Page(items=receipts, next_cursor=mapping.time_format(end), has_more=has_more)
 
-    def _receipt_exists(self, number: str) -> bool:
-        try:
-            self.http.read(_path(contract.RECEIPT_STATUS_PATH, number=number))
-        except PermanentError as error:
-            if error.code == "not_found":
-                return False
-            raise
-        return True
 
-
-def _receipt_body(request: SourceReturnRequest, number: str, dc_code: str) -> dict:
-    lines: dict[str, int] = defaultdict(int)
+def receipt_body(request: SourceReturnRequest, number: str, *, dc_code: str, supplier: str) -> dict:
+    """The "Load Receipts" request for a customer return (one line per SKU)."""
+    quantities: dict[str, int] = defaultdict(int)
     for line in request.lines:
-        lines[line.sku] += line.quantity
+        quantities[line.sku] += line.quantity
+    lines = []
+    for index, (sku, quantity) in enumerate(quantities.items(), start=1):
+        line = {"LineNumber": index, "ProductCode": sku, "Quantity": quantity}
+        lines.append({**line, "SupplierCompanyCode": supplier} if supplier else line)
+    reference = (request.rma or request.external_reference or number)[:50]
     return {
         "Request": {
-            "ASNHeader": {
-                "ASNNumber": number,
-                "ReceiptType": contract.RECEIPT_TYPE_RETURN,
-                "DCCode": dc_code,
-                "CustomerReference": (request.rma or request.external_reference)[:50],
-            },
-            "List": {
-                contract.RECEIPT_LINE_ITEM: [
-                    {"LineNumber": index, "ProductCode": sku, "Quantity": quantity}
-                    for index, (sku, quantity) in enumerate(lines.items(), start=1)
-                ]
-            },
+            "List": {contract.RECEIPT_LINE_ITEM: lines},
+            "Receipt": {"ASNNumber": number, "HBReference": reference, "IsReturn": True},
+            "ReceiptHeader": {"DCCode": dc_code},
         }
     }
 
 
-def _receipts_of(rows: list[dict], *, fallback) -> list[SourceReturnReceipt]:
-    by_asn: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    received_at = {}
-    for row in rows:
-        number = str(row.get("ASNNumber") or "")
+def receipts_of(records: list[dict], *, fallback: dt.datetime) -> list[SourceReturnReceipt]:
+    """One receipt per return ASN of ours; lots of one product are summed."""
+    received: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    received_at: dict[str, dt.datetime] = {}
+    for record in records:
+        number = mapping.text(record.get("DeliveryNumber"))
         if not number.startswith(contract.RETURN_NUMBER_PREFIX):
-            continue  # a stock delivery, not one of our returns
-        counts = by_asn[number][str(row.get("ProductCode") or "")]
-        quantity = mapping.int_or_zero(row.get("Quantity"))
-        counts[0] += quantity
-        if row.get("LocationType") == contract.SELLABLE_LOCATION_TYPE:
-            counts[1] += quantity
-        received_at[number] = mapping.time_parse(row.get("ReceivedDate")) or fallback
+            continue  # a stock delivery, or a return the DC raised itself
+        for line in mapping.response_list(record, contract.GRN_LINE_ITEM):
+            sku = mapping.text(line.get("ProductCode"))
+            received[number][sku] += mapping.int_or_zero(line.get("Quantity"))
+        received_at[number] = _grn_time(record) or received_at.get(number) or fallback
     return [
         SourceReturnReceipt(
             source_return_id=number,
             source_order_id="",
             external_reference="",
             lines=[
-                ReturnReceiptLine(sku=sku, received=got, sellable=good)
-                for sku, (got, good) in skus.items()
+                ReturnReceiptLine(sku=sku, received=quantity, sellable=None)
+                for sku, quantity in skus.items()
+                if sku and quantity > 0
             ],
             received_at=received_at[number],
         )
-        for number, skus in by_asn.items()
+        for number, skus in received.items()
     ]
+
+
+def _grn_time(record: dict) -> dt.datetime | None:
+    for key in contract.GRN_TIME_KEYS:
+        parsed = mapping.time_parse(mapping.text(record.get(key)))
+        if parsed is not None:
+            return parsed
+    return None

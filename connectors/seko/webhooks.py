@@ -3,12 +3,15 @@
 SEKO pushes up to 500 records per message in ``{"Responses": [{"Response": {<Kind>: {...}}}]}``
 (MessagePart/MessageTotal number the parts) and gives up after 3 failed deliveries, so the
 hub answers quickly and a daily shipments poll fills the gaps. Every record carries
-``InterfaceRecordId`` (a GUID) and ``SequenceNumber``: the dedupe key of a record. The
-signature scheme is ours (contract.SIGNATURE_HEADER): SEKO documents none.
+``InterfaceRecordId`` (a GUID) and ``SequenceNumber``: the dedupe key of a record. SEKO
+documents no push authentication: :func:`push_authenticate` checks whichever was agreed
+(``contract`` [Q9]).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -24,22 +27,54 @@ def push_signature(secret: str, body: bytes) -> str:
     return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def signature_verify(*, secret: str, headers: Mapping[str, str], body: bytes) -> None:
+def _header(headers: Mapping[str, str], name: str) -> str:
     lowered = {str(k).lower(): str(v) for k, v in headers.items()}
-    given = lowered.get(contract.SIGNATURE_HEADER.lower(), "").strip().lower()
-    expected = push_signature(secret, body)
-    if not given or not hmac.compare_digest(given.encode(), expected.encode()):
+    return lowered.get(name.lower(), "").strip()
+
+
+def _same(given: str, expected: str) -> bool:
+    return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def signature_verify(*, secret: str, headers: Mapping[str, str], body: bytes) -> None:
+    given = _header(headers, contract.SIGNATURE_HEADER).lower()
+    if not _same(given, push_signature(secret, body)):
         raise PermanentError("SEKO push signature is missing or wrong", code="bad_signature")
 
 
+def _basic_credentials(headers: Mapping[str, str]) -> str:
+    scheme, _, token = _header(headers, "Authorization").partition(" ")
+    if scheme.lower() != "basic":
+        return ""
+    try:
+        return base64.b64decode(token.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return ""
+
+
+def push_authenticate(
+    *, mode: str, secret: str, headers: Mapping[str, str], body: bytes, header: str, username: str
+) -> None:
+    """Refuse a push that does not carry the agreed proof: HMAC, a static header or basic auth."""
+    if mode == "hmac":
+        signature_verify(secret=secret, headers=headers, body=body)
+        return
+    if mode == "header":
+        ok = _same(_header(headers, header), secret)
+    else:
+        ok = _same(_basic_credentials(headers), f"{username}:{secret}")
+    if not ok:
+        raise PermanentError(f"SEKO push {mode} credentials are missing or wrong", code="bad_auth")
+
+
 def push_events(body: bytes) -> list[WebhookEvent]:
-    """One event per pushed record, keyed by InterfaceRecordId (else SequenceNumber)."""
+    """One event per pushed record, keyed by its kind, InterfaceRecordId and SequenceNumber."""
     events = []
     for response in _responses(body):
         for kind, topic in contract.PUSH_TOPICS.items():
             for record in list_of(response, kind):
-                event = WebhookEvent(topic=topic, event_id=_record_id(record), payload=record)
-                events.append(event)
+                event_id = _record_id(kind, record)
+                events.append(WebhookEvent(topic=topic, event_id=event_id, payload=record))
     if not events:
         raise PermanentError("SEKO push carries no record the hub handles", code="unknown_topic")
     return events
@@ -65,15 +100,21 @@ def _entry(event: WebhookEvent) -> dict:
     return {"topic": event.topic, "event_id": event.event_id, "record": dict(event.payload)}
 
 
-def _record_id(record: Mapping) -> str:
-    value = record.get("InterfaceRecordId") or record.get("SequenceNumber")
-    if value in (None, ""):
-        value = record.get("SequenceNo")
-    if value in (None, ""):
+def _record_id(kind: str, record: Mapping) -> str:
+    """``<kind>:<InterfaceRecordId>:<SequenceNumber>``: one record of one push message.
+
+    InterfaceRecordId is the GUID of the loaded record (the order's GUID, which we supply), so
+    Tracking Details and Dispatch Confirmation of one order share it; the kind and the message's
+    SequenceNumber tell them (and a later message about the same order) apart, while a replay
+    of the same message keeps all three.
+    """
+    parts = [record.get(key) for key in ("InterfaceRecordId", "SequenceNumber", "SequenceNo")]
+    parts = [str(part) for part in parts if part not in (None, "") and not isinstance(part, dict)]
+    if not parts:
         raise PermanentError(
             "SEKO push record has neither InterfaceRecordId nor SequenceNumber", code="no_event_id"
         )
-    return str(value)
+    return ":".join([kind, *parts])
 
 
 def _responses(body: bytes) -> list[Mapping]:

@@ -302,7 +302,6 @@ def return_receipt_apply(integration: Integration, receipt: SourceReturnReceipt)
 
 def _received_event(ret: Return, receipt: SourceReturnReceipt) -> None:
     got = sum(line.received for line in receipt.lines)
-    sellable = sum(line.sellable for line in receipt.lines)
     then = (
         "marking it received and closed on the marketplace"
         if ret.work == Work.QUEUED
@@ -312,8 +311,17 @@ def _received_event(ret: Return, receipt: SourceReturnReceipt) -> None:
         ret,
         SOURCE,
         "return_received",
-        f"Return {ret} received in the source: {got} unit(s) back, {sellable} sellable "
-        f"(the source put those back in stock), {got - sellable} not sellable; {then}",
+        f"Return {ret} received in the source: {got} unit(s) back, {_sellable_text(receipt, got)}; "
+        f"{then}",
+    )
+
+
+def _sellable_text(receipt: SourceReturnReceipt, got: int) -> str:
+    if any(line.sellable is None for line in receipt.lines):
+        return "the source does not say how many are sellable (see its stock)"
+    sellable = sum(line.sellable for line in receipt.lines)
+    return (
+        f"{sellable} sellable (the source put those back in stock), {got - sellable} not sellable"
     )
 
 

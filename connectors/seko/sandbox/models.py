@@ -23,6 +23,14 @@ class PushConfig(models.Model):
 
     url = models.URLField(blank=True, help_text="The hub's push endpoint; empty = store only.")
     secret = models.CharField(max_length=200, blank=True)
+    auth_mode = models.CharField(
+        max_length=10,
+        default="hmac",
+        choices=[(mode, mode) for mode in ("hmac", "header", "basic", "none")],
+        help_text="How pushes prove who sent them: agreed per client (SEKO documents none).",
+    )
+    auth_header = models.CharField(max_length=100, default="X-Seko-Push-Secret")
+    username = models.CharField(max_length=100, blank=True, help_text="For basic auth.")
     integration_id = models.CharField(max_length=100, default="JLHUB")
     rate_limit_per_minute = models.PositiveIntegerField(
         default=0, help_text="Calls per API key per minute before a 429; 0 = unlimited."
@@ -152,7 +160,8 @@ class Receipt(models.Model):
     "LocationType"}]`` (received units by the location they were booked to).
     """
 
-    asn_number = models.CharField(max_length=50, unique=True)
+    asn_number = models.CharField(max_length=100, unique=True)
+    guid = models.CharField(max_length=40, blank=True)
     receipt_type = models.CharField(max_length=20)
     customer_reference = models.CharField(max_length=50, blank=True)
     dc_code = models.CharField(max_length=100)

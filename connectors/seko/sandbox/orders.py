@@ -2,7 +2,8 @@
 
 The whole order is refused when any line fails (iHub reports the first error it finds), when
 a ProductCode repeats, or when the SalesOrderNumber exists; free stock is available stock
-minus every open order, checked at once (stock reads lag ~5 minutes behind).
+minus every open order, checked at once (stock reads lag ~5 minutes behind). The client may
+give the order's GUID (``WebSalesOrder.GUID``); otherwise iHub generates one.
 """
 
 from __future__ import annotations
@@ -43,6 +44,24 @@ def _header(request: Mapping) -> tuple[str, str, str, str]:
     return number, reference, dc_code, str(web.get("SalesOrderDate") or "")
 
 
+def _guid(request: Mapping, number: str) -> str:
+    given = str((request.get("WebSalesOrder") or {}).get("GUID") or "").strip()
+    if not given:
+        return str(uuid.uuid4())
+    try:
+        guid = str(uuid.UUID(given))
+    except ValueError:
+        raise _refuse(number, f"GUID {given} is not a valid GUID.") from None
+    if m.SalesOrder.objects.filter(guid=guid).exists():
+        raise _refuse(number, f"GUID {guid} already exists.")
+    return guid
+
+
+def status_text(order: m.SalesOrder) -> str:
+    """The order's status as iHub names it ('To Be Picked' until the DC dispatches it)."""
+    return "To Be Picked" if order.status == m.SalesOrder.RECEIVED else order.status
+
+
 def _int(value: Any) -> int:
     try:
         return int(str(value))
@@ -80,7 +99,7 @@ def order_submit(body: Any) -> m.SalesOrder:
     lines = _line_items(request.get("List"))
     _lines_check(number, lines, dc_code)
     order = m.SalesOrder.objects.create(
-        guid=str(uuid.uuid4()),
+        guid=_guid(request, number),
         sales_order_number=number,
         sales_order_reference=reference,
         dc_code=dc_code,
@@ -99,14 +118,3 @@ def order_submit(body: Any) -> m.SalesOrder:
             vat=money(line.get("VAT")),
         )
     return order
-
-
-def order_status_json(order: m.SalesOrder) -> dict:
-    return {
-        "GUID": order.guid,
-        "SalesOrderNumber": order.sales_order_number,
-        "SalesOrderReference": order.sales_order_reference,
-        "DCCode": order.dc_code,
-        "Status": order.status,
-        "SalesOrderDate": order.sales_order_date,
-    }

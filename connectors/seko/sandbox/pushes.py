@@ -1,25 +1,28 @@
 """SEKO's push messages: built on dispatch, signed, POSTed to the hub or stored for tests.
 
 Like iHub: one record per message here (iHub batches up to 500), UTC times, an increasing
-SequenceNumber per message and a GUID InterfaceRecordId per record; a message that fails
-3 deliveries is dropped. The signature header is the hub's choice (connectors.seko.contract).
+SequenceNumber per message and the order's GUID as InterfaceRecordId; a message that fails
+3 deliveries is dropped. SEKO documents no push authentication: the client's PushConfig says
+what was agreed (an HMAC of the body, a static secret header, basic auth, or nothing).
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
 import json
-import uuid
 
 import requests
 from django.db.models import Max
 
-from connectors.seko import contract
 from connectors.seko.sandbox import models as m
 
 MAX_DELIVERIES = 3
+TRACKING = "TrackingDetails"
+DISPATCH = "DispatchConfirmation"
+SIGNATURE_HEADER = "X-Seko-Signature"
 TIMEOUT = (3.0, 10.0)
 
 
@@ -36,7 +39,9 @@ def _record(kind: str, dispatch: m.Dispatch, config: m.PushConfig, sequence: int
         "MessagePart": 1,
         "MessageTotal": 1,
         "SequenceNumber": sequence,
-        "InterfaceRecordId": str(uuid.uuid4()),
+        # "If the GUID is not provided in the Load message, this will be automatically
+        # generated": the loaded order's GUID, shared by both pushes of one dispatch
+        "InterfaceRecordId": order.guid,
         "SalesOrderNumber": order.sales_order_number,
         "SalesOrderReference": order.sales_order_reference,
         "DispatchNumber": dispatch.dispatch_number,
@@ -44,7 +49,7 @@ def _record(kind: str, dispatch: m.Dispatch, config: m.PushConfig, sequence: int
         "TrackingNumber": dispatch.tracking_number,
         "TrackingUrl": dispatch.tracking_url,
     }
-    if kind == contract.PUSH_DISPATCH:
+    if kind == DISPATCH:
         lines = [
             {"LineNumber": ln.line_number, "ProductCode": ln.product_code, "Quantity": ln.quantity}
             for ln in order.lines.all()
@@ -63,7 +68,7 @@ def _record(kind: str, dispatch: m.Dispatch, config: m.PushConfig, sequence: int
 def push_queue(dispatch: m.Dispatch, *, config: m.PushConfig, at: dt.datetime) -> list[m.Push]:
     """Store the Tracking Details and Dispatch Confirmation messages for one dispatch."""
     queued = []
-    for kind in (contract.PUSH_TRACKING, contract.PUSH_DISPATCH):
+    for kind in (TRACKING, DISPATCH):
         sequence = (m.Push.objects.aggregate(last=Max("sequence_number"))["last"] or 0) + 1
         record = _record(kind, dispatch, config, sequence)
         body = json.dumps({"Responses": [{"Response": {kind: record}}]}).encode()
@@ -80,11 +85,23 @@ def push_queue(dispatch: m.Dispatch, *, config: m.PushConfig, at: dt.datetime) -
     return queued
 
 
-def push_headers(push: m.Push) -> dict[str, str]:
+def push_headers(push: m.Push, config: m.PushConfig | None = None) -> dict[str, str]:
+    """The headers of a delivery: the stored signature, or the configured secret header or
+    basic auth."""
+    config = config or push_config_get()
     headers = {"Content-Type": "application/json"}
-    if push.signature:
-        headers[contract.SIGNATURE_HEADER] = push.signature
+    if config.auth_mode == "hmac" and push.signature:
+        headers[SIGNATURE_HEADER] = push.signature
+    elif config.auth_mode == "header" and config.secret:
+        headers[config.auth_header] = config.secret
+    elif config.auth_mode == "basic" and config.secret:
+        token = base64.b64encode(f"{config.username}:{config.secret}".encode()).decode()
+        headers["Authorization"] = f"Basic {token}"
     return headers
+
+
+def push_config_get() -> m.PushConfig:
+    return m.PushConfig.objects.filter(pk=1).first() or m.PushConfig()
 
 
 def push_send(push: m.Push, *, url: str, session: requests.Session | None = None) -> bool:

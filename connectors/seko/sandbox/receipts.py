@@ -1,20 +1,22 @@
-"""Return ASNs (receipts/v1) and their goods received notes (GRN/v1) in the sandbox.
+"""Return ASNs (receipts/v1 "Load Receipts") and their goods received notes in the sandbox.
 
-``receipt_submit`` refuses a repeated ASNNumber, an unknown DC or ProductCode and an ASN
-without lines, like iHub refuses sales orders. ``receipt_receive`` is the DC receiving the
-goods: sellable units go back to Available Stock, the rest to a Damaged location, each as a
-stock adjustment; the GRN lines are what ``GRN/v1`` lists.
+``receipt_submit`` takes SEKO's documented shape (``Receipt``, ``ReceiptHeader``,
+``List.ReceiptLineItem``) and refuses a repeated ASNNumber ("ASN number must be unique in the
+system"), an unknown DC or ProductCode and an ASN without lines. ``receipt_receive`` is the DC
+receiving the goods: sellable units go back to Available Stock, the rest to a Damaged
+location, each as a stock adjustment. A GRN, like SEKO's, names the delivery by
+``DeliveryNumber`` (the ASN number) and gives received quantities only, no location type.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
 
-from connectors.seko import contract
 from connectors.seko.sandbox import models as m
 from connectors.seko.sandbox.services import (
     AVAILABLE,
@@ -26,6 +28,10 @@ from connectors.seko.sandbox.services import (
 )
 
 DAMAGED = "Damaged"
+ASN_NUMBER_MAX = 100  # "Alphanumeric Text - 100 characters" (Load Receipts)
+LINE_ITEM = "ReceiptLineItem"
+GRN_ITEM = "GRN"
+GRN_LINE_ITEM = "GRNLineItem"
 
 
 def _items(container: Any, key: str) -> list[dict]:
@@ -35,34 +41,40 @@ def _items(container: Any, key: str) -> list[dict]:
 
 
 def _refuse(number: str, reason: str) -> SekoRefusal:
-    return SekoRefusal(f"Error Submitting ASN: {number} - Error. {reason}")
+    return SekoRefusal(f"Error Submitting Receipt: {number} - Error. {reason}")
 
 
-@transaction.atomic
-def receipt_submit(body: Any) -> m.Receipt:
-    request = body.get("Request") if isinstance(body, Mapping) else None
-    header = (request or {}).get("ASNHeader") or {}
-    number = str(header.get("ASNNumber") or "")
-    if not number:
-        raise SekoRefusal("Error Submitting ASN: ASNNumber is required.")
-    if len(number) > contract.RECEIPT_NUMBER_MAX:
-        raise _refuse(number, "ASNNumber exceeds 50 characters.")
-    if m.Receipt.objects.filter(asn_number=number).exists():
-        raise _refuse(number, f"ASN {number} already exists.")
-    dc_code = str(header.get("DCCode") or "")
-    if not m.StockRow.objects.filter(dc_code=dc_code).exists():
-        raise _refuse(number, f"DCCode {dc_code or '(empty)'} is not valid for this client.")
-    lines = _items((request or {}).get("List"), contract.RECEIPT_LINE_ITEM)
+def _lines_check(number: str, lines: list[dict]) -> None:
     if not lines:
-        raise _refuse(number, "ASN has no ASNLineItem.")
+        raise _refuse(number, f"Receipt has no {LINE_ITEM}.")
     for line in lines:
         code = str(line.get("ProductCode") or "")
         if not m.Product.objects.filter(product_code=code).exists():
             raise _refuse(number, f"Product {code} does not exist.")
+
+
+@transaction.atomic
+def receipt_submit(body: Any) -> m.Receipt:
+    request = (body.get("Request") if isinstance(body, Mapping) else None) or {}
+    details = request.get("Receipt") or {}
+    number = str(details.get("ASNNumber") or "")
+    if not number:
+        raise SekoRefusal("Error Submitting Receipt: ASNNumber is required.")
+    if len(number) > ASN_NUMBER_MAX:
+        raise _refuse(number, f"ASNNumber exceeds {ASN_NUMBER_MAX} characters.")
+    if m.Receipt.objects.filter(asn_number=number).exists():
+        raise _refuse(number, f"ASN {number} already exists.")
+    dc_code = str((request.get("ReceiptHeader") or {}).get("DCCode") or "")
+    if not m.StockRow.objects.filter(dc_code=dc_code).exists():
+        raise _refuse(number, f"DCCode {dc_code or '(empty)'} is not valid for this client.")
+    lines = _items(request.get("List"), LINE_ITEM)
+    _lines_check(number, lines)
+    is_return = str(details.get("IsReturn")).lower() == "true"
     return m.Receipt.objects.create(
         asn_number=number,
-        receipt_type=str(header.get("ReceiptType") or ""),
-        customer_reference=str(header.get("CustomerReference") or "")[:50],
+        guid=str(uuid.uuid4()),
+        receipt_type="Return" if is_return else "Standard",
+        customer_reference=str(details.get("HBReference") or number)[:50],
         dc_code=dc_code,
         lines=[
             {"ProductCode": str(line["ProductCode"]), "Quantity": int(line.get("Quantity") or 0)}
@@ -77,17 +89,6 @@ def receipt_lookup(number: str) -> m.Receipt:
     if receipt is None:
         raise SekoRefusal(f"ASN {number} does not exist.")
     return receipt
-
-
-def receipt_json(receipt: m.Receipt) -> dict:
-    return {
-        "ASNNumber": receipt.asn_number,
-        "ReceiptType": receipt.receipt_type,
-        "CustomerReference": receipt.customer_reference,
-        "DCCode": receipt.dc_code,
-        "Status": "Received" if receipt.received_at else "Awaiting",
-        "List": {"ASNLineItem": receipt.lines},
-    }
 
 
 @transaction.atomic
@@ -119,17 +120,25 @@ def receipt_receive(*, number: str, sellable: dict[str, int] | None = None) -> m
 
 
 def grn_between(start: dt.datetime, end: dt.datetime, dc_code: str | None) -> list[dict]:
+    """GRN records received in the window: quantities per line, no location type."""
     receipts = m.Receipt.objects.filter(received_at__gte=start, received_at__lte=end)
     if dc_code:
         receipts = receipts.filter(dc_code=dc_code)
-    return [
-        {
-            **row,
-            "ASNNumber": receipt.asn_number,
-            "CustomerReference": receipt.customer_reference,
-            "ReceivedDate": receipt.received_at.strftime(contract.PATH_TIME_FORMAT),
-            "DCCode": receipt.dc_code,
-        }
-        for receipt in receipts.order_by("received_at", "id")
-        for row in receipt.grn
+    return [_grn_json(receipt) for receipt in receipts.order_by("received_at", "id")]
+
+
+def _grn_json(receipt: m.Receipt) -> dict:
+    received: dict[str, int] = {}
+    for row in receipt.grn:
+        received[row["ProductCode"]] = received.get(row["ProductCode"], 0) + row["Quantity"]
+    lines = [
+        {"LineNumber": index, "ProductCode": code, "Quantity": quantity}
+        for index, (code, quantity) in enumerate(received.items(), start=1)
     ]
+    return {
+        "DeliveryNumber": receipt.asn_number,
+        "HBRef": receipt.customer_reference,
+        "DCCode": receipt.dc_code,
+        "ConfirmedTimestamp": receipt.received_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "List": {GRN_LINE_ITEM: lines[0] if len(lines) == 1 else lines},
+    }

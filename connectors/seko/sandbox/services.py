@@ -13,7 +13,7 @@ Control surface (also behind ``python manage.py seko_sandbox``):
   hub (or stored only, for tests to fetch), dropped after 3 failed deliveries like SEKO's
 * :func:`sandbox_reset` - empty every SEKO sandbox table
 
-SEKO has no refunds; returns (receipts/v1 ASN, GRN pushes) are not simulated.
+SEKO has no refunds; return ASNs and their GRNs live in :mod:`.receipts`.
 """
 
 from __future__ import annotations
@@ -81,6 +81,9 @@ def push_configure(
     secret: str | None = None,
     integration_id: str | None = None,
     rate_limit_per_minute: int | None = None,
+    auth_mode: str | None = None,
+    auth_header: str | None = None,
+    username: str | None = None,
 ) -> m.PushConfig:
     config = push_config()
     changes = {
@@ -88,6 +91,9 @@ def push_configure(
         "secret": secret,
         "integration_id": integration_id,
         "rate_limit_per_minute": rate_limit_per_minute,
+        "auth_mode": auth_mode,
+        "auth_header": auth_header,
+        "username": username,
     }
     for name, value in changes.items():
         if value is not None:
@@ -292,6 +298,16 @@ def _stock_event_json(event: m.StockEvent) -> dict:
 # --- sales orders and dispatches ---------------------------------------------------------------
 
 
+def order_by_guid(guid: str) -> m.SalesOrder:
+    """What status and tracking look up: the order's GUID, nothing else."""
+    order = m.SalesOrder.objects.filter(guid=guid.strip().lower()).first()
+    if order is None:
+        raise SekoRefusal(
+            f"Error retrieving Sales Order: {guid} - Error. Sales Order does not exist."
+        )
+    return order
+
+
 def order_lookup(text: str) -> m.SalesOrder:
     """An order by SalesOrderNumber, SalesOrderReference (JL number) or GUID."""
     for field in ("sales_order_number", "guid", "sales_order_reference"):
@@ -335,43 +351,15 @@ def order_dispatch(
     return dispatch
 
 
-def order_line_json(line: m.SalesOrderLine) -> dict:
-    return {
-        "LineNumber": line.line_number,
-        "ProductCode": line.product_code,
-        "Quantity": line.quantity,
-        "UnitPrice": str(line.unit_price),
-        "CurrencyCode": line.currency_code,
-        "VAT": str(line.vat),
-    }
-
-
-def dispatch_json(dispatch: m.Dispatch) -> dict:
-    order = dispatch.order
-    return {
-        "GUID": dispatch.guid,
-        "SalesOrderNumber": order.sales_order_number,
-        "SalesOrderReference": order.sales_order_reference,
-        "DispatchNumber": dispatch.dispatch_number,
-        "DispatchDate": dispatch.dispatched_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "DCCode": order.dc_code,
-        "Status": order.status,
-        "Courier": dispatch.courier,
-        "CourierService": dispatch.courier_service,
-        "TrackingNumber": dispatch.tracking_number,
-        "TrackingUrl": dispatch.tracking_url,
-    }
-
-
-def dispatches_between(start: dt.datetime, end: dt.datetime, dc_code: str | None) -> list[dict]:
+def dispatched_between(start: dt.datetime, end: dt.datetime, dc_code: str | None) -> list[dict]:
+    """What ``dispatches/v1/status`` lists: each dispatched order's DCCode and GUID."""
     dispatches = m.Dispatch.objects.filter(dispatched_at__gte=start, dispatched_at__lt=end)
     if dc_code:
         dispatches = dispatches.filter(order__dc_code=dc_code)
-    answer = []
-    for dispatch in dispatches.select_related("order").prefetch_related("order__lines"):
-        lines = [order_line_json(line) for line in dispatch.order.lines.all()]
-        answer.append({**dispatch_json(dispatch), "List": {"SalesOrderLineItem": lines}})
-    return answer
+    return [
+        {"DCCode": dispatch.order.dc_code, "GUID": dispatch.order.guid}
+        for dispatch in dispatches.select_related("order")
+    ]
 
 
 def sandbox_reset() -> None:

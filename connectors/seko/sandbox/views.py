@@ -5,6 +5,9 @@ length (IIS refuses more than 2048 characters with a 404.15 page), the API key (
 or the legacy ``token`` query parameter; 401 ``{"Message": ...}`` otherwise) and the per-key
 rate limit (429 with Retry-After, when configured). Business refusals are HTTP 200 with
 ``CallStatus.Success: false``; lists hold one object for one item and an array for several.
+Status and tracking are found by the order's GUID only, and answer flat (``Status``, ``GUID``;
+``Courier``, ``GUID``, ``TrackingNumber``), like SEKO's published examples. Written from SEKO's
+manuals and the Ruby client's fixtures, independently of the hub's connector.
 """
 
 from __future__ import annotations
@@ -19,11 +22,17 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from connectors.sandbox.faults import fault_for
-from connectors.seko import contract
-from connectors.seko.sandbox import orders, services
+from connectors.seko.sandbox import orders, receipts, services
 from connectors.seko.sandbox.services import SekoRefusal
 
 Handler = Callable[..., dict]
+QUERY_LIMIT = 2048  # IIS's default maximum query string
+KEY_PARAMS = ("api_key", "token")  # current manuals, and the legacy SupplyStream hub
+STOCK_ITEM = "StockQuantityLineItem"
+ADJUSTMENT_ITEM = "StockAdjustmentLineItem"
+MOVEMENT_ITEM = "StockMovementLineItem"
+DISPATCH_ITEM = "DispatchLineItem"
+DISPATCHED = "Dispatched"
 DENIED = "Authorization has been denied for this request."
 QUERY_TOO_LONG = (
     "<html><body><h2>HTTP Error 404.15 - Not Found</h2><p>The request filtering module is "
@@ -53,9 +62,9 @@ def _refused(error: SekoRefusal) -> JsonResponse:
 
 
 def _gate(request: HttpRequest) -> HttpResponse | None:
-    if len(request.META.get("QUERY_STRING", "")) > contract.QUERY_LIMIT:
+    if len(request.META.get("QUERY_STRING", "")) > QUERY_LIMIT:
         return HttpResponse(QUERY_TOO_LONG, status=404, content_type="text/html")
-    key = request.GET.get(contract.KEY_PARAM) or request.GET.get(contract.KEY_PARAM_LEGACY, "")
+    key = next((request.GET[name] for name in KEY_PARAMS if request.GET.get(name)), "")
     if not services.api_key_valid(key):
         return JsonResponse({"Message": DENIED}, status=401)
     wait = services.rate_limit_wait(key)
@@ -66,7 +75,7 @@ def _gate(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def endpoint(method: str, handler: Handler) -> Callable:
+def endpoint(method: str, handler: Handler, *, bare: bool = False) -> Callable:
     @login_not_required
     @csrf_exempt
     def view(request: HttpRequest, **kwargs: str) -> HttpResponse:
@@ -83,7 +92,8 @@ def endpoint(method: str, handler: Handler) -> Callable:
         if refusal is not None:
             return refusal
         try:
-            return _ok(handler(request, **kwargs))
+            result = handler(request, **kwargs)
+            return JsonResponse(result) if bare else _ok(result)
         except SekoRefusal as error:
             return _refused(error)
 
@@ -104,7 +114,11 @@ def _codes(request: HttpRequest) -> list[str] | None:
     return codes or None
 
 
-# --- salesorders/v1 ----------------------------------------------------------------------------
+# --- echo/v1 and salesorders/v1 ---------------------------------------------------------------
+
+
+def echo(request: HttpRequest, parameter: str) -> dict:
+    return {"msg": parameter}
 
 
 def order_websubmit(request: HttpRequest) -> dict:
@@ -117,16 +131,21 @@ def order_websubmit(request: HttpRequest) -> dict:
     return {"GUID": orders.order_submit(body).guid}
 
 
-def order_status(request: HttpRequest, number: str) -> dict:
-    return {contract.ORDER_STATUS_ITEM: orders.order_status_json(services.order_lookup(number))}
+def order_status(request: HttpRequest, guid: str) -> dict:
+    order = services.order_by_guid(guid)
+    return {"GUID": order.guid, "Status": orders.status_text(order)}
 
 
-def order_tracking(request: HttpRequest, number: str) -> dict:
-    order = services.order_lookup(number)
+def order_tracking(request: HttpRequest, guid: str) -> dict:
+    order = services.order_by_guid(guid)
     dispatch = getattr(order, "dispatch", None)
-    if dispatch is None:
-        raise SekoRefusal(f"Sales Order {order.sales_order_number} has not been dispatched.")
-    return {contract.TRACKING_ITEM: services.dispatch_json(dispatch)}
+    if dispatch is None:  # SEKO answers an empty element (``{}``) until the DC dispatches
+        return {"Courier": {}, "GUID": order.guid, "TrackingNumber": {}}
+    return {
+        "Courier": dispatch.courier,
+        "GUID": order.guid,
+        "TrackingNumber": dispatch.tracking_number,
+    }
 
 
 # --- stock/v1 ----------------------------------------------------------------------------------
@@ -134,65 +153,55 @@ def order_tracking(request: HttpRequest, number: str) -> dict:
 
 def stock_all(request: HttpRequest) -> dict:
     rows = services.stock_rows(dc_code=request.GET.get("dc") or None, product_codes=_codes(request))
-    return _listed(contract.STOCK_LIST_ITEM, rows)
+    return _listed(STOCK_ITEM, rows)
 
 
 def stock_dc(request: HttpRequest, dc: str) -> dict:
     rows = services.stock_rows(dc_code=dc, product_codes=_codes(request))
-    return _listed(contract.STOCK_LIST_ITEM, rows)
+    return _listed(STOCK_ITEM, rows)
 
 
 def stock_product(request: HttpRequest) -> dict:
     rows = services.stock_rows(dc_code=request.GET.get("dc") or None, product_codes=_codes(request))
-    return _listed(contract.STOCK_LIST_ITEM, rows)
+    return _listed(STOCK_ITEM, rows)
 
 
 def stock_adjustments(request: HttpRequest, start: str, end: str) -> dict:
     rows = services.stock_events_between(
         "adjustment", _time(start), _time(end), request.GET.get("dc") or None
     )
-    return _listed(contract.ADJUSTMENT_LIST_ITEM, rows)
+    return _listed(ADJUSTMENT_ITEM, rows)
 
 
 def stock_movements(request: HttpRequest, start: str, end: str) -> dict:
     rows = services.stock_events_between(
         "movement", _time(start), _time(end), request.GET.get("dc") or None
     )
-    return _listed(contract.MOVEMENT_LIST_ITEM, rows)
+    return _listed(MOVEMENT_ITEM, rows)
 
 
 # --- dispatches/v1 -----------------------------------------------------------------------------
 
 
 def dispatch_statuses(request: HttpRequest, start: str, end: str) -> dict:
-    status = request.GET.get("status", contract.DISPATCHED)
-    if status != contract.DISPATCHED:
-        return _listed(contract.DISPATCH_LIST_ITEM, [])
-    rows = services.dispatches_between(_time(start), _time(end), request.GET.get("dc") or None)
-    return _listed(contract.DISPATCH_LIST_ITEM, rows)
+    """The GUIDs of the orders dispatched in the window (the list names nothing else)."""
+    if request.GET.get("status", DISPATCHED) != DISPATCHED:
+        return _listed(DISPATCH_ITEM, [])
+    rows = services.dispatched_between(_time(start), _time(end), request.GET.get("dc") or None)
+    return _listed(DISPATCH_ITEM, rows)
 
 
 # --- receipts/v1 and GRN/v1 (returns) ------------------------------------------------------------
 
 
 def receipt_submit(request: HttpRequest) -> dict:
-    from connectors.seko.sandbox import receipts
-
     try:
         body: Any = json.loads(request.body or b"")
     except ValueError:
-        raise SekoRefusal("Cannot process json ASN") from None
-    return {"ASNNumber": receipts.receipt_submit(body).asn_number}
-
-
-def receipt_status(request: HttpRequest, number: str) -> dict:
-    from connectors.seko.sandbox import receipts
-
-    return {contract.RECEIPT_ITEM: receipts.receipt_json(receipts.receipt_lookup(number))}
+        raise SekoRefusal("Cannot process json receipt") from None
+    return {"GUID": receipts.receipt_submit(body).guid}
 
 
 def grn_list(request: HttpRequest, start: str, end: str) -> dict:
-    from connectors.seko.sandbox import receipts
-
-    rows = receipts.grn_between(_time(start), _time(end), request.GET.get("dc") or None)
-    return _listed(contract.GRN_LIST_ITEM, rows)
+    records = receipts.grn_between(_time(start), _time(end), request.GET.get("dc") or None)
+    return _listed(receipts.GRN_ITEM, records)

@@ -15,7 +15,8 @@ from connectors.registry import source_class_for
 from connectors.seko import SekoConnector
 from tests.connectors.seko.support import BASE, KEY, connector, ok, refused
 
-STATUS_1001 = f"{BASE}/salesorders/v1/JL-JL-1001/status"
+STATUS_1001 = f"{BASE}/salesorders/v1/212870fc-cf47-5f61-8543-7535f8ae1705/status"
+ECHO = f"{BASE}/echo/v1/jlhub-ping"
 STOCK_DC = f"{BASE}/stock/v1/dc/DC01"
 STOCK_PRODUCT = f"{BASE}/stock/v1/product"
 
@@ -54,28 +55,29 @@ def test_missing_base_url_is_a_config_error():
 
 
 @responses.activate
-def test_ping_accepts_an_unknown_order_answer():
-    responses.get(
-        f"{BASE}/salesorders/v1/HUB-PING/status",
-        json=refused("Error retrieving Sales Order: HUB-PING - Error. Sales Order does not exist."),
-        match=key_only(),
-    )
+def test_ping_calls_the_echo_service_and_checks_the_echo():
+    responses.get(ECHO, json={"msg": "jlhub-ping"}, match=key_only())
     connector().ping()
     assert len(responses.calls) == 1
+    assert responses.calls[0].request.headers["Accept"] == "application/json"
+
+
+@responses.activate
+def test_ping_without_the_echo_is_transient():
+    responses.get(ECHO, json={"msg": "something else"})
+    with pytest.raises(TransientError, match="echo answered without the parameter"):
+        connector(read_attempts="1").ping()
 
 
 @responses.activate
 def test_ping_with_a_wrong_key_is_a_config_error_without_the_key():
     responses.get(
-        f"{BASE}/salesorders/v1/HUB-PING/status",
-        json={"Message": "Authorization has been denied for this request."},
-        status=401,
+        ECHO, json={"Message": "Authorization has been denied for this request."}, status=401
     )
     with pytest.raises(ConfigError) as caught:
         connector().ping()
     assert str(caught.value) == (
-        "SEKO GET salesorders/v1/HUB-PING/status failed (401): "
-        "Authorization has been denied for this request."
+        "SEKO GET echo/v1/jlhub-ping failed (401): Authorization has been denied for this request."
     )
     assert len(responses.calls) == 1  # a 401 is never retried
 
@@ -83,9 +85,7 @@ def test_ping_with_a_wrong_key_is_a_config_error_without_the_key():
 @responses.activate
 def test_legacy_token_parameter():
     responses.get(
-        f"{BASE}/salesorders/v1/HUB-PING/status",
-        json=refused("Sales Order does not exist."),
-        match=[matchers.query_param_matcher({"token": KEY})],
+        ECHO, json={"msg": "jlhub-ping"}, match=[matchers.query_param_matcher({"token": KEY})]
     )
     connector(key_param="token").ping()
 
@@ -210,70 +210,54 @@ def test_unreadable_cursor_is_permanent():
 # --- dispatches -------------------------------------------------------------------------------
 
 
-def dispatch(number: str, **fields) -> dict:
-    return {
-        "GUID": f"guid-{number}",
-        "SalesOrderNumber": number,
-        "SalesOrderReference": number.removeprefix("JL-"),
-        "DispatchNumber": "000001",
-        "DispatchDate": "2026-11-22T09:15:00Z",
-        "Courier": "Royal Mail",
-        "CourierService": "Tracked 24",
-        "TrackingNumber": "RM123",
-        "TrackingUrl": "https://track.example/RM123",
-        "List": {"SalesOrderLineItem": {"LineNumber": 1, "ProductCode": "SK-1", "Quantity": 2}},
-        **fields,
-    }
+def listed(*guids: str) -> dict:
+    """The dispatch status list: SEKO names only each dispatched order's DCCode and GUID."""
+    items = [{"DCCode": "DC01", "GUID": guid} for guid in guids]
+    return ok(List={"DispatchLineItem": items[0] if len(items) == 1 else items})
+
+
+def tracked(guid: str, courier="Royal Mail", number="RM123") -> None:
+    responses.get(
+        f"{BASE}/salesorders/v1/{guid}/tracking",
+        json=ok(Courier=courier, GUID=guid, TrackingNumber=number),
+        match=key_only(),
+    )
 
 
 @responses.activate
-def test_shipments_read_maps_carrier_service_tracking_and_lines():
+def test_shipments_read_looks_each_dispatched_guid_up_in_the_flat_tracking_answer():
     url = f"{BASE}/dispatches/v1/status/2026-11-22T10:45:00Z/2026-11-22T12:00:00Z"
     responses.get(
         url,
-        json=ok(List={"DispatchLineItem": dispatch("JL-JL-1001")}),
+        json=listed("guid-a"),
         match=[
             matchers.query_param_matcher({"status": "Dispatched", "dc": "DC01", "api_key": KEY})
         ],
     )
+    tracked("guid-a")
     page = connector().shipments_read("2026-11-22T11:00:00Z")
     (shipment,) = page.items
-    assert shipment.shipment_id == "guid-JL-JL-1001"
-    assert (shipment.source_order_id, shipment.external_reference) == ("JL-JL-1001", "JL-1001")
-    assert (shipment.carrier_name, shipment.carrier_service) == ("Royal Mail", "Tracked 24")
-    assert (shipment.tracking_number, shipment.tracking_url) == (
-        "RM123",
-        "https://track.example/RM123",
-    )
-    assert shipment.shipped_at.isoformat() == "2026-11-22T09:15:00+00:00"
-    assert [(line.sku, line.quantity) for line in shipment.lines] == [("SK-1", 2)]
+    assert (shipment.shipment_id, shipment.source_order_id) == ("guid-a", "guid-a")
+    assert (shipment.carrier_name, shipment.tracking_number) == ("Royal Mail", "RM123")
+    assert shipment.shipped_at.isoformat() == "2026-11-22T12:00:00+00:00"  # window end
     assert (page.next_cursor, page.has_more) == ("2026-11-22T12:00:00Z", False)
 
 
 @responses.activate
-def test_shipments_without_tracking_are_completed_from_the_tracking_lookup():
+def test_a_dispatch_not_yet_tracked_reads_empty_values_not_braces():
     responses.get(
         f"{BASE}/dispatches/v1/status/2026-11-15T12:00:00Z/2026-11-22T12:00:00Z",
-        json=ok(
-            List={
-                "DispatchLineItem": [
-                    dispatch("JL-A", TrackingNumber="", Courier="", CourierService=""),
-                    dispatch("JL-B", Courier="DPD", TrackingNumber="DPD9"),
-                ]
-            }
-        ),
+        json=listed("guid-a", "guid-b"),
     )
     responses.get(
-        f"{BASE}/salesorders/v1/JL-A/tracking",
-        json=ok(
-            TrackingDetails={"Courier": "Evri", "CourierService": "48", "TrackingNumber": "H1"}
-        ),
-        match=key_only(),
+        f"{BASE}/salesorders/v1/guid-a/tracking",
+        json=ok(Courier={}, GUID="guid-a", TrackingNumber={}),
     )
+    tracked("guid-b", courier="DPD", number="DPD9")
     items = connector().shipments_read("").items
-    assert [(s.carrier_name, s.carrier_service, s.tracking_number) for s in items] == [
-        ("Evri", "48", "H1"),
-        ("DPD", "Tracked 24", "DPD9"),
+    assert [(s.source_order_id, s.carrier_name, s.tracking_number) for s in items] == [
+        ("guid-a", "", ""),
+        ("guid-b", "DPD", "DPD9"),
     ]
 
 
@@ -281,7 +265,7 @@ def test_shipments_without_tracking_are_completed_from_the_tracking_lookup():
 def test_shipments_pages_through_windows_to_the_end():
     responses.get(
         f"{BASE}/dispatches/v1/status/2026-11-02T12:00:00Z/2026-11-09T12:00:00Z",
-        json=ok(List={"DispatchLineItem": dispatch("JL-A")}),
+        json=listed("A"),
     )
     responses.get(
         f"{BASE}/dispatches/v1/status/2026-11-09T11:45:00Z/2026-11-16T11:45:00Z",
@@ -289,8 +273,10 @@ def test_shipments_pages_through_windows_to_the_end():
     )
     responses.get(
         f"{BASE}/dispatches/v1/status/2026-11-16T11:30:00Z/2026-11-22T12:00:00Z",
-        json=ok(List={"DispatchLineItem": [dispatch("JL-B"), dispatch("JL-C")]}),
+        json=listed("B", "C"),
     )
+    for guid in "ABC":
+        tracked(guid)
     seko = connector(lookback_days="20")
     seen, cursor, pages = [], "", 0
     while True:
@@ -299,7 +285,7 @@ def test_shipments_pages_through_windows_to_the_end():
         cursor, pages = page.next_cursor, pages + 1
         if not page.has_more:
             break
-    assert seen == ["JL-A", "JL-B", "JL-C"]
+    assert seen == ["A", "B", "C"]
     assert (pages, cursor) == (3, "2026-11-22T12:00:00Z")
 
 
@@ -416,9 +402,7 @@ def test_the_api_key_never_reaches_messages_or_logs(caplog):
     url_with_key = f"{STOCK_DC}?api_key={KEY}"
     responses.get(STOCK_DC, body=requests.ConnectionError(f"Max retries exceeded: {url_with_key}"))
     responses.get(
-        f"{BASE}/salesorders/v1/HUB-PING/status",
-        json={"Message": f"Authorization has been denied for api_key={KEY}"},
-        status=401,
+        ECHO, json={"Message": f"Authorization has been denied for api_key={KEY}"}, status=401
     )
     responses.get(STATUS_1001, body=f"<html>bad gateway {url_with_key}</html>", status=502)
     seko = connector(read_attempts="2")

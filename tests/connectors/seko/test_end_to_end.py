@@ -73,8 +73,10 @@ def test_order_created_once_and_stock_follows_after_processing(seko, adapter):
     first = seko.order_create(request)
     again = seko.order_create(request)
     assert first == again
-    assert first.source_order_id == "JL-JL-2001"
+    assert first.source_order_id == seko.order_guid("JL-2001")
+    assert first.source_order_number == "JL-JL-2001"
     order = m.SalesOrder.objects.get()
+    assert order.guid == first.source_order_id  # SEKO kept the GUID the hub gave it
     assert (order.sales_order_reference, order.status) == ("JL-2001", "Received")
     assert [(ln.product_code, ln.quantity) for ln in order.lines.all()] == [
         ("SK-0001", 1),
@@ -108,7 +110,7 @@ def test_free_stock_counts_orders_not_yet_in_stock_reads(seko):
 
 
 def test_dispatch_with_any_carrier_is_read_with_tracking(seko):
-    seko.order_create(order_request(reference="JL-3001", skus=("SK-0003",)))
+    ref = seko.order_create(order_request(reference="JL-3001", skus=("SK-0003",)))
     services.order_dispatch(
         order=services.order_lookup("JL-3001"),
         courier="Whistl Parcels",
@@ -119,14 +121,9 @@ def test_dispatch_with_any_carrier_is_read_with_tracking(seko):
     clock_advance("seko", 60)
     page = seko.shipments_read("")
     (shipment,) = page.items
-    assert shipment.source_order_id == "JL-JL-3001"
-    assert shipment.external_reference == "JL-3001"
-    assert (shipment.carrier_name, shipment.carrier_service) == ("Whistl Parcels", "Next Day 12:00")
-    assert (shipment.tracking_number, shipment.tracking_url) == (
-        "WH-000123",
-        "https://track.example/WH-000123",
-    )
-    assert [(line.sku, line.quantity) for line in shipment.lines] == [("SK-0003", 1)]
+    # the poll knows the order by its GUID only; service, URL and lines come with the pushes
+    assert (shipment.source_order_id, shipment.shipment_id) == (ref.source_order_id,) * 2
+    assert (shipment.carrier_name, shipment.tracking_number) == ("Whistl Parcels", "WH-000123")
     assert page.has_more is False
     again = seko.shipments_read(page.next_cursor)  # the overlap re-reads: dedupe on the id
     assert [s.shipment_id for s in again.items] == [shipment.shipment_id]
@@ -148,7 +145,7 @@ def test_stock_changes_follow_adjustments_and_movements(seko):
 
 
 def test_pushes_are_signed_and_verified_by_the_connector(seko):
-    seko.order_create(order_request(reference="JL-4001", skus=("SK-0001",)))
+    ref = seko.order_create(order_request(reference="JL-4001", skus=("SK-0001",)))
     services.order_dispatch(
         order=services.order_lookup("JL-JL-4001"), courier="DPD", tracking_number="15501234"
     )
@@ -157,11 +154,14 @@ def test_pushes_are_signed_and_verified_by_the_connector(seko):
     events = [
         seko.webhook_parse({"X-Seko-Signature": p.signature}, p.body.encode()) for p in stored
     ]
-    assert [e.event_id for e in events] == [p.interface_record_id for p in stored]
+    assert [e.event_id for e in events] == [
+        f"{p.kind}:{p.interface_record_id}:{p.sequence_number}" for p in stored
+    ]
     shipments = [seko.shipments_from_push(e)[0] for e in events]
     assert {(s.carrier_name, s.tracking_number, s.external_reference) for s in shipments} == {
         ("DPD", "15501234", "JL-4001")
     }
+    assert {s.source_order_id for s in shipments} == {ref.source_order_id}  # the order's GUID
     with pytest.raises(PermanentError):
         seko.webhook_parse({"X-Seko-Signature": "0" * 64}, stored[0].body.encode())
 
@@ -185,6 +185,37 @@ def test_push_delivery_to_the_hub_and_drop_after_three_failures(seko):
     assert len(responses.calls) == 4
     assert pushes.push_replay(m.Push.objects.first()) is False  # the hub answers 500 now
     assert responses.calls[4].request.body == delivered.body
+
+
+@pytest.mark.parametrize(
+    ("sandbox", "hub"),
+    [
+        (
+            {"auth_mode": "basic", "username": "seko"},
+            {"push_auth": "basic", "push_username": "seko"},
+        ),
+        (
+            {"auth_mode": "header", "auth_header": "X-Api-Key"},
+            {"push_auth": "header", "push_header": "X-Api-Key"},
+        ),
+    ],
+    ids=["basic", "header"],
+)
+@responses.activate
+def test_pushes_authenticate_the_way_agreed_with_seko(seko, adapter, sandbox, hub):
+    services.push_configure(url=HUB_PUSH_URL, **sandbox)
+    seko.order_create(order_request(reference="JL-5101", skus=("SK-0001",)))
+    services.order_dispatch(
+        order=services.order_lookup("JL-5101"), courier="Evri", tracking_number="H01"
+    )
+    responses.post(HUB_PUSH_URL, status=200)
+    pushes.pushes_deliver()
+    delivered = responses.calls[0].request
+    assert "X-Seko-Signature" not in delivered.headers
+    event = make_connector(adapter, **hub).webhook_parse(dict(delivered.headers), delivered.body)
+    assert event.topic == "seko/tracking_details"
+    with pytest.raises(PermanentError):
+        seko.webhook_parse(dict(delivered.headers), delivered.body)  # the hub expects HMAC
 
 
 def test_wrong_key_is_a_config_error(seko, adapter):

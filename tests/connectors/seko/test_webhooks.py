@@ -40,11 +40,11 @@ def signed(body: bytes, secret: str = PUSH_SECRET) -> dict[str, str]:
     return {"X-Seko-Signature": digest, "Content-Type": "application/json"}
 
 
-def test_valid_tracking_push_is_one_event_keyed_by_interface_record_id():
+def test_valid_tracking_push_is_one_event_keyed_by_kind_record_id_and_sequence():
     body = envelope({"TrackingDetails": tracking()})
     event = connector().webhook_parse(signed(body), body)
     assert event.topic == "seko/tracking_details"
-    assert event.event_id == "a99645dc-5b45-4917-890c-4b02c68ac342"
+    assert event.event_id == "TrackingDetails:a99645dc-5b45-4917-890c-4b02c68ac342:41"
     (record,) = event.payload["records"]
     assert record["event_id"] == event.event_id
     assert record["record"]["TrackingNumber"] == "RM123456789GB"
@@ -78,11 +78,25 @@ def test_a_batch_lists_every_record_with_its_own_id():
     )
     seko = connector()
     events = seko.webhook_events_parse(signed(body), body)
-    assert [e.event_id for e in events] == ["id-1", "id-2", "99"]
+    ids = ["TrackingDetails:id-1:41", "TrackingDetails:id-2:41", "TrackingDetails:99"]
+    assert [e.event_id for e in events] == ids
     event = seko.webhook_parse(signed(body), body)
     assert event.topic == "seko/tracking_details"
     assert event.event_id.startswith("batch-") and len(event.event_id) == 38
-    assert [r["event_id"] for r in event.payload["records"]] == ["id-1", "id-2", "99"]
+    assert [r["event_id"] for r in event.payload["records"]] == ids
+
+
+def test_both_pushes_of_one_order_are_two_events_though_they_share_the_order_guid():
+    """InterfaceRecordId is the loaded record's GUID: the order's, which the hub supplies."""
+    seko = connector()
+    guid = seko.order_guid("JL-1001")
+    tracked = envelope({"TrackingDetails": tracking(guid, SequenceNumber=7)})
+    confirmed = envelope({"DispatchConfirmation": tracking(guid, SequenceNumber=3)})
+    later = envelope({"TrackingDetails": tracking(guid, SequenceNumber=8)})
+    ids = [seko.webhook_parse(signed(body), body).event_id for body in (tracked, confirmed, later)]
+    assert len(set(ids)) == 3
+    shipments = seko.shipments_from_push(seko.webhook_parse(signed(tracked), tracked))
+    assert [s.source_order_id for s in shipments] == [guid]
 
 
 def test_a_replayed_push_has_the_same_event_ids_so_the_hub_dedupes_it():
@@ -152,3 +166,48 @@ def test_signed_but_unusable_bodies_are_permanent(body, code):
     with pytest.raises(PermanentError) as caught:
         connector().webhook_parse(signed(body), body)
     assert caught.value.code == code
+
+
+# --- push authentication is what was agreed with SEKO (it documents none) ---------------------
+
+
+def basic(user: str, password: str) -> dict[str, str]:
+    import base64
+
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+@pytest.mark.parametrize(
+    ("options", "good", "bad"),
+    [
+        (
+            {"push_auth": "header"},
+            {"X-Seko-Push-Secret": PUSH_SECRET},
+            {"X-Seko-Push-Secret": "guess"},
+        ),
+        (
+            {"push_auth": "header", "push_header": "X-Api-Key"},
+            {"x-api-key": PUSH_SECRET},
+            {"X-Seko-Push-Secret": PUSH_SECRET},
+        ),
+        (
+            {"push_auth": "basic", "push_username": "seko"},
+            basic("seko", PUSH_SECRET),
+            basic("other", PUSH_SECRET),
+        ),
+    ],
+    ids=["header", "named-header", "basic"],
+)
+def test_push_authentication_is_configurable(options, good, bad):
+    body = envelope({"TrackingDetails": tracking()})
+    seko = connector(**options)
+    assert seko.webhook_parse(good, body).topic == "seko/tracking_details"
+    for headers in (bad, {}, signed(body)):
+        with pytest.raises(PermanentError) as caught:
+            seko.webhook_parse(headers, body)
+        assert caught.value.code == "bad_auth"
+
+
+def test_an_unknown_push_auth_mode_is_a_config_error():
+    with pytest.raises(ConfigError, match="push_auth"):
+        connector(push_auth="ip-allow-list")
