@@ -11,7 +11,10 @@ Options (or credentials) it reads:
 * ``shipping_product_id``: service product for shipping charges (required only when an order
   carries a shipping price: never guess).
 * ``barcode_field`` (default ``ean``), ``currency`` (GBP), ``page_size`` (100),
-  ``overlap_seconds`` (60), ``read_attempts`` (3).
+  ``overlap_seconds`` (60), ``read_attempts`` (3), ``v3_updated_field`` (``updated_at``).
+* ``user_context``: the v2 context as a JSON object; empty = fetched once from
+  ``res.user.get_preferences`` like the official client. ``phone_contact_mechanism`` ("1"):
+  "0" stops creating the recipient's phone as a party.contact_mechanism.
 
 Which API per operation (see docs/connectors/fulfil.md): full catalogue walks (products,
 stock) use v3 ``find``; everything else uses v2 ``search_read`` and model methods.
@@ -20,6 +23,7 @@ stock) use v3 ``find``; everything else uses v2 ``search_read`` and model method
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -90,6 +94,8 @@ class FulfilConnector(SourceConnector):
         self.currency = self._setting("currency", "GBP")
         self.page_size = int(self._setting("page_size", "100"))
         self.overlap_seconds = int(self._setting("overlap_seconds", "60"))
+        self.v3_updated_field = self._setting("v3_updated_field", contract.V3_UPDATED_FIELD)
+        self.phone_contact_mechanism = self._setting("phone_contact_mechanism", "1") != "0"
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.http = FulfilHttp(
             base_url=self.base_url,
@@ -97,6 +103,7 @@ class FulfilConnector(SourceConnector):
             session=session,
             read_attempts=int(self._setting("read_attempts", "3")),
             sleep=sleep,
+            context=self._user_context(),
         )
 
     def _setting(self, name: str, default: str = "") -> str:
@@ -104,6 +111,18 @@ class FulfilConnector(SourceConnector):
         if value in (None, ""):
             value = self.credentials.get(name)
         return default if value in (None, "") else str(value)
+
+    def _user_context(self) -> dict | None:
+        raw = self._setting("user_context")
+        if not raw:
+            return None
+        try:
+            context = json.loads(raw)
+        except ValueError:
+            context = None
+        if not isinstance(context, dict):
+            raise ConfigError("the fulfil option 'user_context' must be a JSON object")
+        return context
 
     def _int_setting(self, name: str) -> int | None:
         value = self._setting(name)
@@ -125,17 +144,21 @@ class FulfilConnector(SourceConnector):
             raise ConfigError(f"fulfil warehouse ids {missing} are not warehouses in Fulfil")
 
     def products_read(self, cursor: str = "") -> Page:
-        """Products written after the cursor, oldest first (v3 find, (write_date, id) keyset)."""
-        start = Keyset.decode(cursor)
-        fields = ["id", "code", "variant_name", "list_price", "write_date", self.barcode_field]
-        result = self._find(start.where(), fields, ordering={"write_date": "ASC", "id": "ASC"})
+        """Products changed after the cursor, oldest first (v3 find, (updated_at, id) keyset)."""
+        start, stamp = Keyset.decode(cursor), self.v3_updated_field
+        fields = ["id", "code", "variant_name", "list_price", stamp, self.barcode_field]
+        result = self._find(start.where(stamp), fields, ordering={stamp: "ASC", "id": "ASC"})
         rows, has_more = result["data"], bool(result["pagination"].get("has_more"))
         products = [
-            mapping.product_from(row, barcode_field=self.barcode_field, currency=self.currency)
+            mapping.product_from(
+                row, barcode_field=self.barcode_field, currency=self.currency, stamp_field=stamp
+            )
             for row in rows
             if row.get("code")
         ]
-        next_cursor = keyset_next(start, rows, has_more=has_more, overlap=self.overlap_seconds)
+        next_cursor = keyset_next(
+            start, rows, has_more=has_more, overlap=self.overlap_seconds, stamp_field=stamp
+        )
         return Page(items=products, next_cursor=next_cursor, has_more=has_more)
 
     # --- stock -----------------------------------------------------------------------------
@@ -299,9 +322,14 @@ class FulfilConnector(SourceConnector):
         with mapping.malformed_as_permanent("country.country lookup"):
             country_id = int(rows[0]["id"])
         values = mapping.address_values(address, party_id=self.party_id, country_id=country_id)
-        # An address left behind by a crash is harmless: nothing refers to it.
+        # An address or phone left behind by a crash is harmless: nothing refers to it.
         created = self.http.v2_call("party.address", "create", [[values]], retry=False)
-        return int(created[0])
+        phone = mapping.phone_values(address, party_id=self.party_id)
+        if phone and self.phone_contact_mechanism:
+            model = contract.CONTACT_MECHANISM_MODEL
+            self.http.v2_call(model, "create", [[phone]], retry=False)
+        with mapping.malformed_as_permanent("party.address create"):
+            return int(created[0])
 
     # --- dispatch and returns --------------------------------------------------------------
 

@@ -11,6 +11,13 @@ from __future__ import annotations
 # (``sales_order``, ``contact``) rather than the Tryton ones, so ``product`` is a guess.
 V3_PRODUCT_MODEL = "product"
 
+# Q1b. The "last changed" field per API. v2 is the Tryton model API: ``write_date`` (and
+# ``create_date``). v3 records carry ``updated_at`` / ``created_at`` instead (fulfil-cli 0.6.0
+# fulfil_cli/output/table.py skips them as the metadata every v3 record has); whether v3 also
+# accepts ``write_date`` is unknown. Option ``v3_updated_field`` overrides it.
+V2_UPDATED_FIELD = "write_date"
+V3_UPDATED_FIELD = "updated_at"
+
 # Q2. The product field holding the EAN-13 (option ``barcode_field`` overrides it).
 BARCODE_FIELD = "ean"
 
@@ -45,16 +52,20 @@ WEBHOOK_ID_HEADER = "X-Fulfil-Webhook-Id"
 WEBHOOK_TIMESTAMP_HEADER = "X-Fulfil-Timestamp"  # unix seconds; replay window when present
 WEBHOOK_REPLAY_WINDOW_SECONDS = 300
 
-# Q8. Address fields of party.address and the country lookup by ISO code (country.country).
+# Q8. Address fields of party.address, as in fulfil-python-api examples/create-sale-order.py
+# (``street_bis``; the country by ISO code from country.country). A phone is not an address
+# field: it is a party.contact_mechanism {party, type "phone", value} (same example). With one
+# JL party for every order, the phone lands on that party (option ``phone_contact_mechanism``
+# "0" turns it off); where the brand wants it is a go-live question.
 ADDRESS_FIELDS = {
     "name": "name",
     "street": "street",
-    "street_2": "streetbis",
+    "street_2": "street_bis",
     "city": "city",
     "postcode": "zip",
     "country": "country",
-    "phone": "phone",
 }
+CONTACT_MECHANISM_MODEL = "party.contact_mechanism"
 
 # Q9. Where the marketplace order id goes on the sale (the JL number is ``reference``).
 SALE_NOTE_FIELD = "comment"
@@ -62,3 +73,8 @@ SALE_NOTE_FIELD = "comment"
 # Q10. Stock deltas: there is no documented inventory feed; stock.move rows changed since the
 # cursor name the products whose levels to re-read.
 STOCK_MOVE_PRODUCT_CODE = "product.code"
+
+# Q16. User context: every v2 call sends what res.user.get_preferences(True) answered, as the
+# official client does (fulfil_client Client.refresh_context); option ``user_context`` pins it.
+# Q17. Dates are sent as the official client 3.x sends them ({"__class__": "date",
+# "iso_string": ...}); answers are read in that form or the parts form (http.DECODERS).

@@ -2,8 +2,11 @@
 
 * Auth is the ``X-API-KEY`` header, set on the session only: the key never reaches a message,
   a log line or an exception (every message is scrubbed too, in case Fulfil echoes it).
-* v2 bodies use Tryton's JSON encoding: Decimal, date and datetime travel as
-  ``{"__class__": "Decimal", "decimal": "12.50"}`` and friends (fulfil_client.serialization).
+* v2 bodies use the official client's JSON encoding (fulfil_client 3.x serialization):
+  ``{"__class__": "Decimal", "decimal": "12.50"}``, ``{"__class__": "date", "iso_string":
+  "2026-11-22"}``; the older parts form (``year``, ``month``, ...) is read too.
+* Every v2 call carries the user context as the ``context`` query parameter, like the official
+  client: fetched once from ``res.user.get_preferences(True)`` unless the option gives it.
 * v2 errors: 400 ``{type: "UserError", message, description}`` -> PermanentError; 401/403 ->
   ConfigError; 429 -> TransientError(retry_after); 5xx -> TransientError with ``X-Sentry-ID``.
 * v3 errors: JSON-RPC ``error.code`` -32000/-32001 -> ConfigError, -32003 -> TransientError,
@@ -35,40 +38,61 @@ RPC_AUTH_CODES = {-32000, -32001}
 RPC_TRANSIENT_CODES = {-32003, -32603}
 
 
-# --- Tryton JSON ---------------------------------------------------------------------------
+# --- Fulfil JSON (fulfil_client.serialization, 3.x) -----------------------------------------
 
 
 def _encode(value: Any) -> Any:
+    """The official client's encoding: dates and datetimes as ``iso_string`` objects.
+
+    Datetimes go as naive UTC (Tryton stores naive UTC); the official client sends
+    ``isoformat()`` of whatever it is given, and the hub only ever holds aware UTC.
+    """
     if isinstance(value, Decimal):
         return {"__class__": "Decimal", "decimal": str(value)}
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return {
-            "__class__": "datetime",
-            **{k: getattr(value, k) for k in ("year", "month", "day", "hour", "minute")},
-            "second": value.second,
-            "microsecond": value.microsecond,
-        }
+        naive = value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+        return {"__class__": "datetime", "iso_string": naive.isoformat()}
     if isinstance(value, dt.date):
-        return {"__class__": "date", "year": value.year, "month": value.month, "day": value.day}
+        return {"__class__": "date", "iso_string": value.isoformat()}
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def _decode(obj: dict) -> Any:
-    kind = obj.get("__class__")
-    if kind == "Decimal":
-        return Decimal(str(obj["decimal"]))
-    if kind == "datetime":
+def _decode_datetime(obj: dict) -> dt.datetime:
+    if obj.get("iso_string"):
+        value = dt.datetime.fromisoformat(str(obj["iso_string"]).replace("Z", "+00:00"))
+    else:
         parts = ("year", "month", "day", "hour", "minute", "second", "microsecond")
-        return dt.datetime(*(int(obj.get(k, 0)) for k in parts), tzinfo=dt.UTC)
-    if kind == "date":
-        return dt.date(int(obj["year"]), int(obj["month"]), int(obj["day"]))
-    return obj
+        value = dt.datetime(*(int(obj.get(k) or 0) for k in parts))
+    return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _decode_date(obj: dict) -> dt.date:
+    if obj.get("iso_string"):
+        return dt.date.fromisoformat(str(obj["iso_string"])[:10])
+    return dt.date(int(obj["year"]), int(obj["month"]), int(obj["day"]))
+
+
+DECODERS: dict[str, Callable[[dict], Any]] = {
+    "Decimal": lambda obj: Decimal(str(obj["decimal"])),
+    "datetime": _decode_datetime,
+    "date": _decode_date,
+}
+
+
+def _decode(obj: dict) -> Any:
+    """Both forms the official client reads: ``iso_string`` (3.x) or the parts (2.x, Tryton)."""
+    kind = obj.get("__class__")
+    decoder = DECODERS.get(kind) if isinstance(kind, str) else None
+    if decoder is None:
+        return obj
+    try:
+        return decoder(obj)
+    except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+        raise ValueError(f"bad Fulfil {kind} value: {error}") from None
 
 
 def json_dumps(value: Any) -> str:
-    """Tryton-encoded JSON (Decimal, date, datetime as ``__class__`` objects)."""
+    """Fulfil JSON: Decimal, date and datetime as the official client's ``__class__`` objects."""
     return json.dumps(value, default=_encode, separators=(",", ":"))
 
 
@@ -167,6 +191,7 @@ class FulfilHttp:
         read_attempts: int = 3,
         max_wait_seconds: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        context: dict | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = session or requests.Session()
@@ -177,6 +202,7 @@ class FulfilHttp:
         self.max_wait_seconds = max_wait_seconds
         self.sleep = sleep
         self._rpc_ids = itertools.count(1)
+        self._context = context
 
     def __repr__(self) -> str:
         return f"FulfilHttp(base_url={self.base_url!r})"
@@ -185,14 +211,36 @@ class FulfilHttp:
 
     def v2_get(self, model: str, params: list[tuple[str, str]]) -> Any:
         """``GET /api/v2/model/<model>`` (list), retried."""
+        params = [*params, self._context_param()]
         return self._retried(self._send, "GET", f"/api/v2/model/{model}", params, None)
 
     def v2_call(self, model: str, method: str, args: list, *, retry: bool = True) -> Any:
         """``PUT /api/v2/model/<model>/<method>`` with the positional args as a JSON array."""
         path = f"/api/v2/model/{model}/{method}"
+        params = [self._context_param()]
         if not retry:
-            return self._send("PUT", path, [], args)
-        return self._retried(self._send, "PUT", path, [], args)
+            return self._send("PUT", path, params, args)
+        return self._retried(self._send, "PUT", path, params, args)
+
+    def context(self) -> dict:
+        """The user context (company, language, timezone...) every v2 call carries.
+
+        Fetched once like the official client (``Client.refresh_context``): Tryton reads the
+        company and the user's defaults from it, e.g. a sale's required company.
+        """
+        if self._context is None:
+            path = "/api/v2/model/res.user/get_preferences"
+            found = self._retried(self._send, "PUT", path, [("context", "{}")], [True])
+            if not isinstance(found, dict):
+                kind = type(found).__name__
+                raise PermanentError(
+                    f"Fulfil res.user.get_preferences answered a malformed body ({kind})"
+                )
+            self._context = found
+        return self._context
+
+    def _context_param(self) -> tuple[str, str]:
+        return ("context", json_dumps(self.context()))
 
     def rpc(self, method: str, params: dict, *, retry: bool = True) -> Any:
         """``POST /api/v3/jsonrpc`` with one JSON-RPC 2.0 call; returns its ``result``."""

@@ -118,20 +118,27 @@ class Keyset:
         after = [["write_date", "=", stamp], ["id", ">", self.record_id]]
         return [["OR", [["write_date", ">", stamp]], after]]
 
-    def where(self) -> dict:
-        """The v3 ``where`` selecting rows after this position."""
+    def where(self, stamp_field: str = contract.V3_UPDATED_FIELD) -> dict:
+        """The v3 ``where`` selecting rows after this position (v3 names the stamp itself)."""
         if self.write_date is None:
             return {}
         stamp = self.write_date.astimezone(dt.UTC).isoformat()
         return {
             "or": [
-                {"write_date": {"gt": stamp}},
-                {"write_date": stamp, "id": {"gt": self.record_id}},
+                {stamp_field: {"gt": stamp}},
+                {stamp_field: stamp, "id": {"gt": self.record_id}},
             ]
         }
 
 
-def keyset_next(start: Keyset, rows: list[Mapping], *, has_more: bool, overlap: int) -> str:
+def keyset_next(
+    start: Keyset,
+    rows: list[Mapping],
+    *,
+    has_more: bool,
+    overlap: int,
+    stamp_field: str = contract.V2_UPDATED_FIELD,
+) -> str:
     """The cursor after ``rows``: exact mid-walk, rewound by ``overlap`` seconds at the end.
 
     Fulfil stamps ``write_date`` when a transaction starts, so a long transaction can commit
@@ -141,7 +148,7 @@ def keyset_next(start: Keyset, rows: list[Mapping], *, has_more: bool, overlap: 
     if not rows:
         return start.encode()
     last = rows[-1]
-    position = Keyset(as_datetime(last.get("write_date")), int(last["id"]))
+    position = Keyset(as_datetime(last.get(stamp_field)), int(last["id"]))
     if has_more or not overlap or position.write_date is None:
         return position.encode()
     rewound = Keyset(position.write_date - dt.timedelta(seconds=overlap), 0)
@@ -153,7 +160,9 @@ def keyset_next(start: Keyset, rows: list[Mapping], *, has_more: bool, overlap: 
 # --- records to dataclasses -------------------------------------------------------------------
 
 
-def product_from(record: Mapping, *, barcode_field: str, currency: str) -> SourceProduct:
+def product_from(
+    record: Mapping, *, barcode_field: str, currency: str, stamp_field: str
+) -> SourceProduct:
     return SourceProduct(
         sku=text(record.get("code")),
         title=text(record.get("variant_name")) or text(record.get("rec_name")),
@@ -161,7 +170,7 @@ def product_from(record: Mapping, *, barcode_field: str, currency: str) -> Sourc
         barcode=text(dotted_value(record, barcode_field)),
         currency=currency,
         source_ids={"product_id": str(record["id"])},
-        updated_at=as_datetime(record.get("write_date")),
+        updated_at=as_datetime(record.get(stamp_field)),
     )
 
 
@@ -243,11 +252,17 @@ def address_values(address: Address, *, party_id: int, country_id: int) -> dict:
         names["city"]: address.city,
         names["postcode"]: address.postcode,
         names["country"]: country_id,
-        names["phone"]: address.phone,
     }
     if address.company:
         values[names["name"]] = f"{values[names['name']]}, {address.company}"
     return values
+
+
+def phone_values(address: Address, *, party_id: int) -> dict | None:
+    """The party.contact_mechanism holding the recipient's phone (None without a phone)."""
+    if not address.phone:
+        return None
+    return {"type": "phone", "value": address.phone, "party": party_id}
 
 
 def sale_values(

@@ -90,19 +90,29 @@ class Party(models.Model):
 
 
 class PartyAddress(models.Model):
-    """party.address."""
+    """party.address (fields as in fulfil-python-api examples/create-sale-order.py)."""
 
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="addresses")
     name = models.CharField(max_length=200, blank=True)
     street = models.CharField(max_length=200, blank=True)
-    streetbis = models.CharField(max_length=200, blank=True)
+    street_bis = models.CharField(max_length=200, blank=True)
     city = models.CharField(max_length=100, blank=True)
     zip = models.CharField(max_length=20, blank=True)
     country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT)
-    phone = models.CharField(max_length=50, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name}, {self.city}"
+
+
+class ContactMechanism(models.Model):
+    """party.contact_mechanism: a phone or an email of a party."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="contact_mechanisms")
+    type = models.CharField(max_length=20)
+    value = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"{self.type}: {self.value}"
 
 
 class Channel(models.Model):

@@ -72,8 +72,17 @@ SPECS: dict[str, tuple[type[Model], dict[str, Field]]] = {
         {
             "id": ID,
             "party": _f("party", "m2o", "party.party"),
-            **{n: _f(n) for n in ("name", "street", "streetbis", "city", "zip", "phone")},
+            **{n: _f(n) for n in ("name", "street", "street_bis", "city", "zip")},
             "country": _f("country", "m2o", "country.country"),
+        },
+    ),
+    "party.contact_mechanism": (
+        m.ContactMechanism,
+        {
+            "id": ID,
+            "party": _f("party", "m2o", "party.party"),
+            "type": _f("type"),
+            "value": _f("value"),
         },
     ),
     "sale.channel": (m.Channel, {"id": ID, "name": _f("name")}),
@@ -154,6 +163,31 @@ V3_MODELS = {
     "customer_shipment": "stock.shipment.out",
     "stock_move": "stock.move",
 }
+
+
+# v3 names the change stamps ``updated_at`` / ``created_at`` (fulfil-cli 0.6.0
+# output/table.py); the Tryton names are not v3 fields here.
+V3_FIELD_NAMES = {"updated_at": "write_date", "created_at": "create_date"}
+
+
+def v3_field(name: str) -> str:
+    """The Tryton path of a v3 field path (``updated_at`` -> ``write_date``)."""
+    head, dot, rest = name.partition(".")
+    if head in V3_FIELD_NAMES.values():
+        raise UserError(f'Field "{head}" does not exist; v3 calls it "updated_at"/"created_at".')
+    return V3_FIELD_NAMES.get(head, head) + dot + rest
+
+
+def v3_where(where: Any) -> Any:
+    """A v3 ``where`` with its field names in Tryton form (``or``/``and`` kept)."""
+    if not isinstance(where, dict):
+        return where
+    return {
+        key if key in ("or", "and") else v3_field(key): (
+            [v3_where(part) for part in value] if key in ("or", "and") else value
+        )
+        for key, value in where.items()
+    }
 
 
 def spec(model: str) -> tuple[type[Model], dict[str, Field]]:

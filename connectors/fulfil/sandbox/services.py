@@ -22,7 +22,6 @@ import requests
 from django.db import transaction
 from django.db.models import F
 
-from connectors.fulfil import contract
 from connectors.fulfil.sandbox import models as m
 from connectors.fulfil.sandbox.records import UserError
 from connectors.sandbox.faults import sandbox_now
@@ -34,6 +33,13 @@ COUNTRIES = {"GB": "United Kingdom", "IE": "Ireland", "FR": "France", "DE": "Ger
 TOPIC_SHIPMENT_DONE = "stock.shipment.out.done"
 TOPIC_INVENTORY = "product.inventory.updated"
 TOPIC_RETURN = "sale.sale.return_confirmed"
+# Only the signature header is published (fulfil-python-api README, "Verify Webhooks"); the
+# others are this sandbox's stand-ins until Fulfil confirms theirs.
+SIGNATURE_HEADER = "X-Fulfil-Hmac-SHA256"
+TOPIC_HEADER = "X-Fulfil-Topic"
+EVENT_ID_HEADER = "X-Fulfil-Webhook-Id"
+TIMESTAMP_HEADER = "X-Fulfil-Timestamp"
+COMPANY_ID = 1  # the one company of the instance, as res.user.get_preferences reports it
 
 
 @dataclass(frozen=True)
@@ -194,7 +200,23 @@ def inventory(product_ids: list[int], warehouse_ids: list[int]) -> dict:
 
 
 SALE_FIELDS = {"reference", "party", "invoice_address", "shipment_address", "channel"}
-SALE_FIELDS |= {"warehouse", "sale_date", "comment", "lines", "description"}
+SALE_FIELDS |= {"warehouse", "sale_date", "comment", "lines", "description", "company"}
+ADDRESS_TEXT = ("name", "street", "street_bis", "city", "zip")
+CONTACT_TYPES = {"phone", "mobile", "email", "fax", "website", "other"}
+
+
+def user_preferences() -> dict:
+    """res.user.get_preferences(True): the context the official client sends on every call."""
+    return {
+        "company": COMPANY_ID,
+        "user": 1,
+        "language": "en",
+        "language_direction": "ltr",
+        "timezone": "Europe/London",
+        "groups": [],
+    }
+
+
 LINE_FIELDS = {"product", "quantity", "unit_price", "description", "unit", "warehouse"}
 
 
@@ -214,26 +236,53 @@ def _related(model, pk, label: str):
 
 
 @transaction.atomic
-def address_create(values: dict) -> m.PartyAddress:
-    _known(
-        values,
-        {"party", "name", "street", "streetbis", "city", "zip", "country", "phone"},
-        "party.address",
-    )
+def address_create(values: dict, context: dict | None = None) -> m.PartyAddress:
+    """party.address create; ``subdivision`` is accepted and not kept (no states here)."""
+    _known(values, {"party", *ADDRESS_TEXT, "country", "subdivision"}, "party.address")
     party = _related(m.Party, values.get("party"), "Party")
     if party is None:
         raise UserError('The field "Party" on "Address" is required.')
     country = _related(m.Country, values.get("country"), "Country")
-    text = {
-        k: str(values.get(k) or "") for k in ("name", "street", "streetbis", "city", "zip", "phone")
-    }
+    text = {k: str(values.get(k) or "") for k in ADDRESS_TEXT}
     return m.PartyAddress.objects.create(party=party, country=country, **text)
 
 
 @transaction.atomic
-def sale_create(values: dict) -> m.Sale:
-    """sale.sale create: lines come as ``[["create", [{...}]]]``."""
+def contact_mechanism_create(values: dict, context: dict | None = None) -> m.ContactMechanism:
+    """party.contact_mechanism create: ``{party, type, value}``."""
+    _known(values, {"party", "type", "value"}, "party.contact_mechanism")
+    party = _related(m.Party, values.get("party"), "Party")
+    if party is None:
+        raise UserError('The field "Party" on "Contact Mechanism" is required.')
+    if values.get("type") not in CONTACT_TYPES:
+        raise UserError(f'The value "{values.get("type")}" of field "Type" is not valid.')
+    return m.ContactMechanism.objects.create(
+        party=party, type=values["type"], value=str(values.get("value") or "")
+    )
+
+
+def _date(value) -> dt.date | None:
+    if value in (None, False):
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise UserError(f'The value "{value}" of field "Sale Date" is not a date.')
+
+
+def _company(values: dict, context: dict | None) -> None:
+    """Tryton's sale.company is required and defaults from the context's ``company``."""
+    company = values.get("company") or (context or {}).get("company")
+    if company is None:
+        raise UserError('The field "Company" on "Sale" is required.')
+    if company != COMPANY_ID:
+        raise UserError(f'The value "{company}" of field "Company" is not valid.')
+
+
+@transaction.atomic
+def sale_create(values: dict, context: dict | None = None) -> m.Sale:
+    """sale.sale create: lines come as ``[["create", [{...}]]]``; the company from context."""
     _known(values, SALE_FIELDS, "sale.sale")
+    _company(values, context)
     party = _related(m.Party, values.get("party"), "Party")
     if party is None:
         raise UserError('The field "Party" on "Sale" is required.')
@@ -249,7 +298,7 @@ def sale_create(values: dict) -> m.Sale:
         channel=_related(m.Channel, values.get("channel"), "Channel"),
         warehouse=_related(m.Warehouse, values.get("warehouse"), "Warehouse")
         or m.Warehouse.objects.filter(code="WH").first(),
-        sale_date=values.get("sale_date") or now.date(),
+        sale_date=_date(values.get("sale_date")) or now.date(),
         comment=str(values.get("comment") or values.get("description") or ""),
         create_date=now,
         write_date=now,
@@ -478,10 +527,10 @@ def webhook_send(topic: str, payload: dict) -> m.WebhookDelivery:
     event_id = uuid.uuid4().hex
     headers = {
         "Content-Type": "application/json",
-        contract.WEBHOOK_TOPIC_HEADER: topic,
-        contract.WEBHOOK_ID_HEADER: event_id,
-        contract.WEBHOOK_TIMESTAMP_HEADER: str(int(now.timestamp())),
-        contract.WEBHOOK_SIGNATURE_HEADER: webhook_sign(account.webhook_secret, body.encode()),
+        TOPIC_HEADER: topic,
+        EVENT_ID_HEADER: event_id,
+        TIMESTAMP_HEADER: str(int(now.timestamp())),
+        SIGNATURE_HEADER: webhook_sign(account.webhook_secret, body.encode()),
     }
     delivery = m.WebhookDelivery.objects.create(
         topic=topic,
@@ -522,6 +571,7 @@ def sandbox_reset() -> None:
         m.SaleLine,
         m.Sale,
         m.PartyAddress,
+        m.ContactMechanism,
         m.Party,
         m.Channel,
         m.StockQuant,

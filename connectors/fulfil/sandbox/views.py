@@ -1,7 +1,9 @@
 """Fulfil's HTTP surface: the v2 model API and the v3 JSON-RPC endpoint.
 
 Every view: fault injection first (errors in the API's own shape, 5xx with ``X-Sentry-ID``),
-then ``X-API-KEY``, then the per-minute rate limit (429 + Retry-After; -32003 on v3).
+then ``X-API-KEY``, then the per-minute rate limit (429 + Retry-After; -32003 on v3). v2 reads
+the ``context`` query parameter the official client sends (``res.user.get_preferences``) and
+speaks its JSON (``codec``); v3 speaks plain JSON with ISO strings.
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from connectors.fulfil.http import json_loads
-from connectors.fulfil.sandbox import records, services
+from connectors.fulfil.sandbox import codec, records, services
 from connectors.fulfil.sandbox.records import UserError
 from connectors.sandbox.faults import fault_for, sandbox_now
 
@@ -37,18 +38,6 @@ class _Denied(Exception):
 # --- JSON -----------------------------------------------------------------------------------
 
 
-def _tryton(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return {"__class__": "Decimal", "decimal": str(value)}
-    if isinstance(value, dt.datetime):
-        value = value.astimezone(dt.UTC)
-        parts = ("year", "month", "day", "hour", "minute", "second", "microsecond")
-        return {"__class__": "datetime", **{k: getattr(value, k) for k in parts}}
-    if isinstance(value, dt.date):
-        return {"__class__": "date", "year": value.year, "month": value.month, "day": value.day}
-    raise TypeError(type(value).__name__)
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
@@ -60,7 +49,7 @@ def _plain(value: Any) -> Any:
 
 
 def v2_json(data: Any, status: int = 200, headers: dict | None = None) -> HttpResponse:
-    body = json.dumps(data, default=_tryton)
+    body = codec.dumps(data)
     return HttpResponse(body, status=status, content_type="application/json", headers=headers)
 
 
@@ -129,9 +118,16 @@ def _json_param(request: HttpRequest, name: str, default: Any) -> Any:
     if not raw:
         return default
     try:
-        return json_loads(raw)
+        return codec.loads(raw)
     except ValueError:
         raise UserError(f'Invalid JSON in parameter "{name}".') from None
+
+
+def _context(request: HttpRequest) -> dict:
+    context = _json_param(request, "context", {})
+    if not isinstance(context, dict):
+        raise UserError('The parameter "context" must be a JSON object.')
+    return context
 
 
 def _int_param(request: HttpRequest, name: str, default: int) -> int:
@@ -145,8 +141,9 @@ def _int_param(request: HttpRequest, name: str, default: int) -> int:
 def model_list(request: HttpRequest, model: str) -> HttpResponse:
     """GET /api/v2/model/<model>?filter=<domain>&page=&per_page=&field=&order="""
     model_class, _ = records.spec(model)
-    domain = _json_param(request, "filter", [])
-    order = _json_param(request, "order", [])
+    _context(request)
+    domain = _json_param(request, "filter", []) or []
+    order = _json_param(request, "order", []) or []
     page = _int_param(request, "page", 1)
     per_page = min(_int_param(request, "per_page", 10), MAX_PER_PAGE)
     fields = [f for raw in request.GET.getlist("field") for f in raw.split(",") if f]
@@ -161,6 +158,7 @@ def model_list(request: HttpRequest, model: str) -> HttpResponse:
 def model_read(request: HttpRequest, model: str, record_id: int) -> HttpResponse:
     """GET /api/v2/model/<model>/<id>: every plain field of one record."""
     model_class, fields = records.spec(model)
+    _context(request)
     obj = model_class.objects.filter(pk=record_id).first()
     if obj is None:
         return v2_json(v2_error_body(404, f"Record {model},{record_id} does not exist."), 404)
@@ -169,7 +167,7 @@ def model_read(request: HttpRequest, model: str, record_id: int) -> HttpResponse
 
 def _args(request: HttpRequest) -> list:
     try:
-        args = json_loads(request.body or b"[]")
+        args = codec.loads(request.body or b"[]")
     except ValueError:
         raise UserError("The request body is not valid JSON.") from None
     if not isinstance(args, list):
@@ -195,14 +193,20 @@ def _ids(args: list) -> list[int]:
     return ids
 
 
-def _create(model: str, args: list) -> list[int]:
+CREATORS = {
+    "sale.sale": services.sale_create,
+    "party.address": services.address_create,
+    "party.contact_mechanism": services.contact_mechanism_create,
+}
+
+
+def _create(model: str, args: list, context: dict) -> list[int]:
     vlist = args[0] if args else None
     if not isinstance(vlist, list) or not all(isinstance(v, dict) for v in vlist):
         raise UserError("create expects a list of value dictionaries.")
-    creators = {"sale.sale": services.sale_create, "party.address": services.address_create}
-    if model not in creators:
+    if model not in CREATORS:
         raise UserError(f'You are not allowed to create records of "{model}".')
-    return [creators[model](values).pk for values in vlist]
+    return [CREATORS[model](values, context).pk for values in vlist]
 
 
 def _inventory(args: list) -> dict:
@@ -230,14 +234,16 @@ def model_method(request: HttpRequest, model: str, method: str) -> HttpResponse:
     """PUT /api/v2/model/<model>/<method> with the positional arguments as a JSON array."""
     if request.method != "PUT":
         return v2_json(v2_error_body(405, "Method Not Allowed"), 405)
+    context, args = _context(request), _args(request)
+    if (model, method) == ("res.user", "get_preferences"):
+        return v2_json(services.user_preferences())
     records.spec(model)
-    args = _args(request)
     if method == "search_read":
         return v2_json(_search_read(model, args))
     if method == "search_count":
         return v2_json(len(_search_read(model, [args[0] if args else [], 0, None, None, ["id"]])))
     if method == "create":
-        return v2_json(_create(model, args))
+        return v2_json(_create(model, args, context))
     handler = METHODS.get((model, method))
     if handler is None:
         return v2_json(v2_error_body(404, f'Method "{method}" of "{model}" not found.'), 404)
@@ -278,13 +284,19 @@ def _find(model: str, params: dict) -> dict:
         raise UserError(f"page_size must be between 1 and {MAX_PER_PAGE}.")
     query = {"model": model, "where": where, "fields": fields, "ordering": ordering, "size": size}
     offset = _cursor_offset(query, params["cursor"]) if params.get("cursor") else 0
-    queryset = model_class.objects.filter(records.where_q(model, where))
-    queryset = records.ordered(model, queryset, list(ordering.items()))
+    queryset = model_class.objects.filter(records.where_q(model, records.v3_where(where)))
+    order = [(records.v3_field(name), way) for name, way in ordering.items()]
+    queryset = records.ordered(model, queryset, order)
     rows = list(queryset[offset : offset + size + 1])
     has_more = len(rows) > size
-    data = [records.record_read(model, obj, fields) for obj in rows[:size]]
+    paths = {name: records.v3_field(name) for name in fields}
+    data = [_v3_record(model, obj, paths) for obj in rows[:size]]
     next_cursor = _cursor_token(query, offset + size) if has_more else None
     return {"data": data, "pagination": {"next_cursor": next_cursor, "has_more": has_more}}
+
+
+def _v3_record(model: str, obj: Any, paths: dict[str, str]) -> dict:
+    return {"id": obj.pk, **{name: records.value_read(model, obj, p) for name, p in paths.items()}}
 
 
 def _rpc_call(call: Any) -> dict:
@@ -301,7 +313,7 @@ def _rpc_call(call: Any) -> dict:
         if not isinstance(params, dict):
             raise UserError("params must be an object")
         if action == "count":
-            where = records.where_q(model, params.get("where") or {})
+            where = records.where_q(model, records.v3_where(params.get("where") or {}))
             result: Any = records.spec(model)[0].objects.filter(where).count()
         else:
             result = _find(model, params)

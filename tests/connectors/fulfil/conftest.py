@@ -16,10 +16,17 @@ BASE = "https://acme.fulfil.io"
 API_KEY = "sk_live_TOPSECRET_0123456789"
 V2 = f"{BASE}/api/v2/model"
 RPC = f"{BASE}/api/v3/jsonrpc"
+CONTEXT = {"company": 1, "language": "en", "timezone": "Europe/London"}
 
 
 def make(*, secret: str = "", **options) -> FulfilConnector:
-    settings = {"warehouse_ids": "3,4", "party_id": "7", "channel_id": "2", **options}
+    settings = {
+        "warehouse_ids": "3,4",
+        "party_id": "7",
+        "channel_id": "2",
+        "user_context": json.dumps(CONTEXT),
+        **options,
+    }
     return FulfilConnector(
         base_url=BASE + "/",
         credentials={"api_key": API_KEY, "webhook_secret": secret},
@@ -43,6 +50,11 @@ def tryton_dt(value: dt.datetime) -> dict:
         "second": value.second,
         "microsecond": value.microsecond,
     }
+
+
+def iso_dt(value: dt.datetime) -> dict:
+    """A datetime as the official client (fulfil-client 3.x) encodes it."""
+    return {"__class__": "datetime", "iso_string": value.isoformat()}
 
 
 def rpc_result(data: list, *, next_cursor=None, has_more=False, request_id=1) -> dict:

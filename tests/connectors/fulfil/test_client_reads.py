@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
 import responses
 from responses import matchers
 
-from connectors.base import ConfigError, ShipmentLine, StockLevel
+from connectors.base import ConfigError, PermanentError, ShipmentLine, StockLevel
 from connectors.fulfil.mapping import Keyset, keyset_next
 from tests.connectors.fulfil.conftest import (
     API_KEY,
+    CONTEXT,
     RPC,
     V2,
     body_of,
+    iso_dt,
     make,
     rpc_result,
     tryton_dt,
@@ -30,7 +33,12 @@ def test_ping_lists_warehouses_with_the_api_key_header(mocked):
         f"{V2}/stock.location",
         match=[
             matchers.query_param_matcher(
-                {"filter": '[["type","=","warehouse"]]', "field": "name", "per_page": "100"}
+                {
+                    "filter": '[["type","=","warehouse"]]',
+                    "field": "name",
+                    "per_page": "100",
+                    "context": json.dumps(CONTEXT, separators=(",", ":")),
+                }
             ),
             matchers.header_matcher({"X-API-KEY": API_KEY, "Accept": "application/json"}),
         ],
@@ -57,9 +65,9 @@ def test_products_read_sends_a_v3_find_and_walks_to_the_end(mocked):
                     "variant_name": "Mug",
                     "list_price": "12.5",
                     "ean": "5000000000012",
-                    "write_date": T1.isoformat(),
+                    "updated_at": T1.isoformat(),
                 },
-                {"id": 2, "code": None, "variant_name": "Kit", "write_date": T1.isoformat()},
+                {"id": 2, "code": None, "variant_name": "Kit", "updated_at": T1.isoformat()},
             ],
             next_cursor="opaque-1",
             has_more=True,
@@ -73,8 +81,8 @@ def test_products_read_sends_a_v3_find_and_walks_to_the_end(mocked):
         "method": "model.product.find",
         "params": {
             "where": {},
-            "fields": ["id", "code", "variant_name", "list_price", "write_date", "ean"],
-            "ordering": {"write_date": "ASC", "id": "ASC"},
+            "fields": ["id", "code", "variant_name", "list_price", "updated_at", "ean"],
+            "ordering": {"updated_at": "ASC", "id": "ASC"},
             "page_size": 2,
         },
     }
@@ -88,14 +96,14 @@ def test_products_read_sends_a_v3_find_and_walks_to_the_end(mocked):
     mocked.replace(
         responses.POST,
         RPC,
-        json=rpc_result([{"id": 3, "code": "SKU-3", "write_date": T2.isoformat()}]),
+        json=rpc_result([{"id": 3, "code": "SKU-3", "updated_at": T2.isoformat()}]),
     )
     last = connector.products_read(page.next_cursor)
     where = body_of(mocked.calls[1])["params"]["where"]
     assert where == {
         "or": [
-            {"write_date": {"gt": T1.isoformat()}},
-            {"write_date": T1.isoformat(), "id": {"gt": 2}},
+            {"updated_at": {"gt": T1.isoformat()}},
+            {"updated_at": T1.isoformat(), "id": {"gt": 2}},
         ]
     }
     assert [p.sku for p in last.items] == ["SKU-3"]
@@ -176,8 +184,8 @@ def test_stock_changes_read_polls_moves_by_keyset(mocked):
         [
             [
                 "OR",
-                [["write_date", ">", tryton_dt(T1.replace(tzinfo=None))]],
-                [["write_date", "=", tryton_dt(T1.replace(tzinfo=None))], ["id", ">", 10]],
+                [["write_date", ">", iso_dt(T1.replace(tzinfo=None))]],
+                [["write_date", "=", iso_dt(T1.replace(tzinfo=None))], ["id", ">", 10]],
             ]
         ],
         0,
@@ -291,3 +299,22 @@ def test_refunds_read_maps_return_sales(mocked):
     assert (refund.amount, refund.shipping_amount) == (Decimal("17.45"), Decimal("4.95"))
     assert refund.lines == [ShipmentLine("SKU-1", 1)]
     assert refund.created_at == T2
+
+
+def test_the_user_context_is_fetched_once_and_sent_on_every_call(mocked):
+    prefs = mocked.put(f"{V2}/res.user/get_preferences", json=CONTEXT)
+    lookups = mocked.put(f"{V2}/sale.sale/search_read", json=[])
+    connector = make(user_context="")
+    connector.order_find("JL-1")
+    connector.order_find("JL-2")
+    assert prefs.call_count == 1
+    sent = [c.request.url.split("context=")[1] for c in lookups.calls]
+    assert len(sent) == 2 and len(set(sent)) == 1
+
+
+def test_a_user_context_that_is_not_an_object_is_refused(mocked):
+    mocked.put(f"{V2}/res.user/get_preferences", json=[1])
+    with pytest.raises(PermanentError, match="get_preferences answered a malformed body"):
+        make(user_context="").order_find("JL-1")
+    with pytest.raises(ConfigError, match="user_context"):
+        make(user_context="[1]")

@@ -167,7 +167,8 @@ def test_a_crash_between_create_and_confirm_is_completed_not_duplicated(connecto
                     ],
                 ]
             ],
-        }
+        },
+        services.user_preferences(),
     )
     ref = connector.order_create(order_request("JL-2002"))
     assert ref.source_order_id == str(draft.pk)
@@ -248,7 +249,7 @@ def test_rate_limit_429_is_retried_after_retry_after(adapter, setup):
 
 
 def test_sandbox_rate_limit_answers_json_rpc_minus_32003(adapter, setup):
-    services.account_configure(rate_limit_per_minute=1)
+    services.account_configure(rate_limit_per_minute=2)  # the user context, then the ping
     connector = make_connector(adapter, setup, read_attempts="1")
     connector.ping()
     with pytest.raises(TransientError) as caught:
