@@ -4,7 +4,9 @@ The integration's source URL is the Admin API base,
 ``https://{tenant}-{space}.admin.api.scayle.cloud/api/admin/v1``. Credentials and options:
 
 * ``access_token`` (credential, required): an Admin API key (docs/connectors/scayle.md).
-* ``webhook_secret`` (credential, for webhooks): the shared secret that signs deliveries.
+* ``webhook_secret`` (credential, for webhooks): the Basic-auth password SCAYLE sends (user
+  ``webhook_username``, default ``scayle``), or with ``webhook_auth=header`` the value of the
+  custom header ``webhook_header`` (contract Q10).
 * ``shop_key`` (required), ``country_code`` (default ``GB``): the shop country orders go to.
 * ``channel_key`` (required to create orders): the External Order Creation channel.
 * ``warehouse_reference_keys``: comma-separated warehouses that feed JL stock (default all).
@@ -47,10 +49,6 @@ from connectors.scayle.webhooks import webhook_verify
 logger = logging.getLogger(__name__)
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 @source_register("scayle")
 class ScayleConnector(SourceConnector):
     """Reads catalogue, variant stocks, packages and returns; creates external orders."""
@@ -65,7 +63,6 @@ class ScayleConnector(SourceConnector):
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
-        now: Callable[[], dt.datetime] = _utc_now,
         **options: Any,
     ) -> None:
         super().__init__(base_url=base_url, credentials=credentials, **options)
@@ -81,7 +78,6 @@ class ScayleConnector(SourceConnector):
         self.ean_attribute = self._setting("ean_attribute", "ean")
         self.currency = self._setting("currency", "GBP")
         self.page_size = int(self._setting("page_size", "100"))
-        self.now = now
         self.http = ScayleHttp(
             base_url=self.base_url,
             token=self.require_credential("access_token"),
@@ -266,9 +262,15 @@ class ScayleConnector(SourceConnector):
     # --- webhooks --------------------------------------------------------------------------
 
     def webhook_parse(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
-        """Verify the delivery's signature and age (Q10) and return the event."""
-        secret = self.require_credential("webhook_secret")
-        return webhook_verify(secret=secret, headers=headers, body=body, now=self.now())
+        """Check the delivery's credentials (Basic auth or a header, Q10); return the event."""
+        return webhook_verify(
+            mode=self._setting("webhook_auth", "basic").lower(),
+            secret=self.require_credential("webhook_secret"),
+            username=self._setting("webhook_username", contract.WEBHOOK_DEFAULT_USERNAME),
+            header=self._setting("webhook_header", contract.WEBHOOK_DEFAULT_HEADER),
+            headers=headers,
+            body=body,
+        )
 
     # --- shared reads ----------------------------------------------------------------------
 

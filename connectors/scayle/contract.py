@@ -1,14 +1,13 @@
 """Every SCAYLE detail we could not confirm publicly, isolated here (and nowhere else).
 
 docs/connectors/scayle.md lists each one as a numbered "question to confirm on go-live"; the
-``Q<n>`` tags below match that list. When a tenant answers differently, change this module
-(and the sandbox, which imports it), not the client.
+``Q<n>`` tags below match that list. When a tenant answers differently, change this module,
+not the client. The sandbox does not import it: it is a second implementation written from
+SCAYLE's published material, so the two can disagree (tests/contracts/scayle/ holds that
+material: the official Admin API SDK's fixtures).
 """
 
 from __future__ import annotations
-
-import hashlib
-import hmac
 
 # --- Auth and rate limits (documented; header names lower-cased) ----------------------------
 
@@ -47,12 +46,13 @@ ORDERS_WITH = "items,packages"
 
 # --- Order creation -------------------------------------------------------------------------
 
-# Q4: External Order Creation is documented on the Storefront API. We send the external
-# order through the Admin API order endpoint with the channel key and price overrides, and
-# with ``referenceKey`` in the create body (documented read-only on the model). When the
-# answer lacks it we set it with PUT .../reference-key straight away.
-ORDER_CHANNEL_FIELD = "channelKey"
-ORDER_GUEST_CUSTOMER_TYPE = "guest"
+# Q4: External Order Creation is documented on the Storefront API; the official Admin API SDK
+# also creates orders (OrderService.create: POST .../orders with its Order model, whose
+# fixtures carry ``referenceKey``, ``legacyCustomData``, ``channel{key}`` and item prices
+# ``withTax``/``withoutTax``/``tax.vat``). We use the Admin route with that model. How a
+# *guest* customer is asked for on create is not shown: we send the Customer model's
+# ``status.isGuestCustomer`` with the email.
+ORDER_GUEST_CUSTOMER_STATUS = {"isGuestCustomer": True}
 
 # Q5: SCAYLE order items are single pieces (no quantity field): a line of 3 is 3 items.
 ORDER_ITEMS_ARE_PIECES = True
@@ -89,11 +89,16 @@ REFUND_ITEM_STATUSES = frozenset({"returned", "cancelled"})
 
 # --- Webhooks (Admin webhooks v2) -----------------------------------------------------------
 
-# Q10: SCAYLE does not document payload signing. We require a hex HMAC-SHA256 of the raw body
-# in ``X-Signature``, keyed with the shared secret ``webhook_secret``, and refuse events whose
-# ``occurredAt`` is older than the replay window; ``key`` is the dedupe id.
-SIGNATURE_HEADER = "x-signature"
-WEBHOOK_REPLAY_WINDOW_SECONDS = 72 * 3600  # SCAYLE redelivers for up to ~46 h
+# Q10: SCAYLE does not sign deliveries (no HMAC scheme is published). What it offers is
+# authentication of the call: v2 subscriptions carry Basic-auth credentials in the URL
+# (``https://user:pass@host/...``, SDK fixture WebhookSubscriptionCreateRequest), newer producer
+# subscriptions ``auth{username,password}`` and ``customHeaders``. The option
+# ``webhook_auth`` picks ``basic`` (default: user ``webhook_username``, password credential
+# ``webhook_secret``) or ``header`` (header ``webhook_header`` must equal ``webhook_secret``).
+# ``key`` is the dedupe id; nothing in the body is signed, so age is not checked.
+WEBHOOK_AUTH_MODES = frozenset({"basic", "header"})
+WEBHOOK_DEFAULT_USERNAME = "scayle"
+WEBHOOK_DEFAULT_HEADER = "X-Hub-Webhook-Secret"
 WEBHOOK_TOPICS = frozenset(
     {
         "product-variant-stock-updated",
@@ -103,8 +108,3 @@ WEBHOOK_TOPICS = frozenset(
         "order-canceled",
     }
 )
-
-
-def webhook_signature(secret: str, body: bytes) -> str:
-    """The value we expect in ``X-Signature`` for ``body`` (Q10)."""
-    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()

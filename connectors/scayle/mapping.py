@@ -136,47 +136,60 @@ def country_alpha3(iso2: str) -> str:
 
 
 def address_body(address: Address) -> dict:
+    """A CustomerAddress of the SDK's model (it has no company field: we fold it in)."""
     return {
         "street": address.street_1,
         "houseNumber": "",
-        "additional": ", ".join(p for p in (address.street_2, address.county) if p),
+        "additional": ", ".join(
+            p for p in (address.company, address.street_2, address.county) if p
+        ),
         "zipCode": address.postcode,
         "city": address.city,
         "countryCode": country_alpha3(address.country_iso2),
         "phone": address.phone,
-        "companyName": address.company,
         "recipient": {"firstName": address.first_name, "lastName": address.last_name},
     }
 
 
-def order_body(request: SourceOrderRequest, *, channel_key: str) -> dict:
-    """The external order: JL number as ``referenceKey``, marketplace prices as overrides."""
+def _piece_price(unit_price: Decimal, unit_tax: Decimal) -> dict:
+    with_tax, tax = minor_units(unit_price), minor_units(unit_tax)
+    return {"withTax": with_tax, "withoutTax": with_tax - tax, "tax": {"vat": {"amount": tax}}}
+
+
+def _order_items(request: SourceOrderRequest) -> list[dict]:
     items = []
     for line in request.lines:
         unit_tax = (line.tax_amount / line.quantity) if line.quantity else Decimal(0)
-        pieces = line.quantity if contract.ORDER_ITEMS_ARE_PIECES else 1
-        for _ in range(pieces):
-            item = {
-                "variant": {"referenceKey": line.sku},
-                "price": {
-                    "overrideWithTax": minor_units(line.unit_price),
-                    "tax": {"vat": {"amount": minor_units(unit_tax)}},
-                },
-            }
-            if not contract.ORDER_ITEMS_ARE_PIECES:
-                item["quantity"] = line.quantity
-            items.append(item)
+        item = {
+            "variant": {"referenceKey": line.sku},
+            "price": _piece_price(line.unit_price, unit_tax),
+        }
+        if contract.ORDER_ITEMS_ARE_PIECES:
+            items.extend(dict(item) for _ in range(line.quantity))
+        else:
+            items.append({**item, "quantity": line.quantity})
+    return items
+
+
+def order_body(request: SourceOrderRequest, *, channel_key: str) -> dict:
+    """The SDK's Order model: JL number as ``referenceKey``, the marketplace's prices."""
+    billing = request.billing_address
     return {
         "referenceKey": request.external_reference,
-        contract.ORDER_CHANNEL_FIELD: channel_key,
+        "channel": {"key": channel_key},
         "currencyCode": request.currency,
         "createdAt": request.placed_at.isoformat(),
-        "customer": {"type": contract.ORDER_GUEST_CUSTOMER_TYPE, "email": request.customer_email},
+        "customer": {
+            "email": request.customer_email,
+            "firstName": billing.first_name,
+            "lastName": billing.last_name,
+            "status": dict(contract.ORDER_GUEST_CUSTOMER_STATUS),
+        },
         "address": {
-            "billing": address_body(request.billing_address),
+            "billing": address_body(billing),
             "shipping": address_body(request.shipping_address),
         },
-        "items": items,
+        "items": _order_items(request),
         "cost": {
             "appliedFees": [
                 {
@@ -187,7 +200,7 @@ def order_body(request: SourceOrderRequest, *, channel_key: str) -> dict:
                 }
             ]
         },
-        "customData": {"marketplaceOrderId": request.marketplace_order_id},
+        "legacyCustomData": {"marketplaceOrderId": request.marketplace_order_id},
     }
 
 
@@ -244,8 +257,8 @@ def refunds_from(order: Mapping) -> list[SourceRefund]:
     for item in order.get("items") or []:
         if item.get("status") not in contract.REFUND_ITEM_STATUSES:
             continue
-        price = item.get("price") or {}
-        amount = money(price.get("overrideWithTax", price.get("withTax"))) or Decimal("0.00")
+        # withTax is what the customer paid; override* are 0 or absent on external prices.
+        amount = money((item.get("price") or {}).get("withTax")) or Decimal("0.00")
         changed = parse_time_or_none(item.get("updatedAt") or order.get("updatedAt"))
         refunds.append(
             SourceRefund(

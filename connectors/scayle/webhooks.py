@@ -1,41 +1,44 @@
-"""Verify and parse SCAYLE Admin webhooks (v2).
+"""Authenticate and parse SCAYLE Admin webhooks (v2).
 
-The envelope is ``{key, meta: {tenantKey, xRequestId}, occurredAt, type, version, payload}``.
-How SCAYLE signs deliveries is not public: the scheme lives in :mod:`contract` (Q10). The
-signature covers the body, so ``occurredAt`` (inside it) bounds how old a replay may be, and
-``key`` is the id the hub dedupes on, which makes a replay inside the window harmless.
+The envelope is ``{key, occurredAt, meta: {tenantKey}, type, version, payload}`` (scayle.dev,
+webhook event pages). SCAYLE does not sign deliveries; it authenticates the call with what the
+subscription holds (contract Q10): Basic auth (credentials in the v2 subscription URL, or the
+producer subscription's ``auth``) or a custom header. ``key`` is the id the hub dedupes on, so
+a redelivery is harmless.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import base64
+import binascii
 import hmac
 import json
 from collections.abc import Mapping
 
-from connectors.base import PermanentError, WebhookEvent
+from connectors.base import ConfigError, PermanentError, WebhookEvent
 from connectors.scayle import contract
-from connectors.scayle.cursors import parse_time_or_none
 
 
 def webhook_verify(
-    *,
-    secret: str,
-    headers: Mapping[str, str],
-    body: bytes,
-    now: dt.datetime,
-    replay_window_seconds: int = contract.WEBHOOK_REPLAY_WINDOW_SECONDS,
+    *, mode: str, secret: str, username: str, header: str, headers: Mapping, body: bytes
 ) -> WebhookEvent:
-    """Check the signature and age of one delivery and return the parsed event."""
+    """Check the delivery's credentials (``mode`` ``basic`` or ``header``, Q10); parse it."""
     lowered = {str(k).lower(): str(v) for k, v in headers.items()}
-    given = lowered.get(contract.SIGNATURE_HEADER, "").strip().lower()
-    expected = contract.webhook_signature(secret, body)
+    if mode == "basic":
+        given, expected = (
+            _basic_credentials(lowered.get("authorization", "")),
+            f"{username}:{secret}",
+        )
+    elif mode == "header":
+        given, expected = lowered.get(header.lower(), "").strip(), secret
+    else:
+        modes = ", ".join(sorted(contract.WEBHOOK_AUTH_MODES))
+        raise ConfigError(f"the scayle option 'webhook_auth' must be one of: {modes}")
     if not given:
-        raise PermanentError("SCAYLE webhook has no signature", code="bad_signature")
+        raise PermanentError("SCAYLE webhook has no credentials", code="bad_signature")
     if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise PermanentError("SCAYLE webhook signature is wrong", code="bad_signature")
+        raise PermanentError("SCAYLE webhook credentials are wrong", code="bad_signature")
     envelope = _envelope(body)
-    _refuse_stale(envelope.get("occurredAt"), now, replay_window_seconds)
     topic = str(envelope.get("type") or "")
     if topic not in contract.WEBHOOK_TOPICS:
         raise PermanentError(f"SCAYLE webhook type {topic!r} is not handled", code="unknown_topic")
@@ -43,6 +46,16 @@ def webhook_verify(
     if not event_id:
         raise PermanentError("SCAYLE webhook has no key", code="no_event_id")
     return WebhookEvent(topic=topic, event_id=event_id, payload=envelope)
+
+
+def _basic_credentials(authorization: str) -> str:
+    scheme, _, encoded = authorization.strip().partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        return ""
+    try:
+        return base64.b64decode(encoded.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return ""
 
 
 def _envelope(body: bytes) -> dict:
@@ -53,14 +66,3 @@ def _envelope(body: bytes) -> dict:
     if not isinstance(envelope, dict):
         raise PermanentError("SCAYLE webhook body is not a JSON object", code="bad_payload")
     return envelope
-
-
-def _refuse_stale(occurred_at: object, now: dt.datetime, window_seconds: int) -> None:
-    sent = parse_time_or_none(occurred_at)
-    if sent is None:
-        raise PermanentError("SCAYLE webhook has no readable occurredAt", code="stale")
-    if (now - sent).total_seconds() > window_seconds:
-        raise PermanentError(
-            f"SCAYLE webhook from {occurred_at} is older than {window_seconds}s (replay?)",
-            code="stale",
-        )

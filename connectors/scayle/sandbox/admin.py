@@ -53,7 +53,7 @@ admin.site.register([m.ShopCountry, m.Channel, m.ScopeLimit])
 @admin.register(m.WebhookConfig)
 class WebhookConfigAdmin(admin.ModelAdmin):
     list_display = ["url", "active"]
-    exclude = ["secret"]
+    exclude = ["password"]
 
 
 @admin.register(m.WebhookDelivery)

@@ -195,10 +195,11 @@ class RateWindow(models.Model):
 
 
 class WebhookConfig(models.Model):
-    """Where the sandbox sends webhooks and the secret it signs them with (one row)."""
+    """Where the sandbox sends webhooks and the Basic-auth credentials they carry (one row)."""
 
     url = models.URLField(max_length=500, blank=True, help_text="Empty: store only")
-    secret = models.CharField(max_length=200)
+    username = models.CharField(max_length=200, blank=True)
+    password = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)
 
     def __str__(self) -> str:
@@ -209,7 +210,6 @@ class WebhookDelivery(models.Model):
     key = models.CharField(max_length=64, unique=True)
     event_type = models.CharField(max_length=60)
     body = models.TextField()
-    signature = models.CharField(max_length=128)
     occurred_at = models.DateTimeField()
     url = models.URLField(max_length=500, blank=True)
     response_status = models.PositiveIntegerField(null=True, blank=True)

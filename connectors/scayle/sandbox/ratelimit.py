@@ -10,16 +10,15 @@ from django.db import transaction
 from django.db.models import F
 
 from connectors.sandbox.faults import sandbox_now
-from connectors.scayle import contract
 from connectors.scayle.sandbox import models as m
 
-DEFAULT_LIMITS = {  # requests per minute, the documented examples
-    contract.SCOPE_SHOP_READ: 1000,
-    contract.SCOPE_PRODUCT_READ: 1000,
-    contract.SCOPE_STOCK_READ: 2500,
+DEFAULT_LIMITS = {  # requests per minute per scope: scayle.dev "Rate Limits" examples
+    "globalRead": 1000,
+    "productRead": 1000,
+    "stocksRead": 2500,
     "stocksWrite": 2500,
-    contract.SCOPE_ORDER_READ: 1000,
-    contract.SCOPE_ORDER_WRITE: 300,
+    "ordersRead": 1000,
+    "ordersWrite": 300,
     "fulfillmentWrite": 300,
 }
 
@@ -44,9 +43,9 @@ def rate_spend(token: str, scope: str) -> tuple[bool, dict[str, str]]:
             window.count += 1
     reset = 60 - now.second if now.second or now.microsecond else 60
     headers = {
-        contract.RATE_SCOPE: scope,
-        contract.RATE_LIMIT: str(limit),
-        contract.RATE_REMAINING: str(max(0, limit - window.count)),
-        contract.RATE_RESET: str(reset),
+        "x-ratelimit-scope": scope,
+        "x-ratelimit-limit": str(limit),
+        "x-ratelimit-remaining": str(max(0, limit - window.count)),
+        "x-ratelimit-reset": str(reset),
     }
     return allowed, headers

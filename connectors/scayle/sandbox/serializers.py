@@ -12,6 +12,17 @@ def stamp(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).isoformat() if value else None
 
 
+def parse_time(value: object) -> dt.datetime | None:
+    """An ISO 8601 date-time as SCAYLE takes it (``Z`` or an offset; naive means UTC)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
 def _attribute(name: str, value: object, kind: str = "simple") -> dict:
     return {"name": name, "type": kind, "value": value}
 
@@ -86,12 +97,10 @@ def item_json(item: m.OrderItem) -> dict:
         "key": f"item-{item.pk}",
         "status": item.status,
         "packageId": item.package_id,
-        "returnKey": item.return_key or None,
         "updatedAt": stamp(item.updated_at),
         "price": {
             "withTax": item.price,
             "withoutTax": _without_tax(item.price, item.tax),
-            "overrideWithTax": item.price,
             "tax": {"vat": {"amount": item.tax, "rate": rate}},
         },
         "product": {"id": variant.product_id, "name": variant.product.name},
@@ -123,7 +132,7 @@ def order_json(order: m.Order) -> dict:
         "referenceKey": order.reference_key,
         "status": order.status,
         "currencyCode": order.currency_code,
-        "channelKey": order.channel_key or None,
+        "channel": _channel_json(order.channel_key),
         "createdAt": stamp(order.created_at),
         "confirmedAt": stamp(order.created_at),
         "updatedAt": stamp(order.updated_at),
@@ -145,8 +154,15 @@ def order_json(order: m.Order) -> dict:
         },
         "items": items,
         "packages": [package_json(p) for p in order.packages.order_by("id")],
-        "customData": order.custom_data,
+        "legacyCustomData": order.custom_data,
     }
+
+
+def _channel_json(key: str) -> dict | None:
+    channel = m.Channel.objects.filter(key=key).first() if key else None
+    if channel is None:
+        return None
+    return {"id": channel.pk, "key": channel.key, "name": channel.key, "type": channel.channel_type}
 
 
 def pounds(minor: int) -> Decimal:

@@ -32,7 +32,8 @@ DEFAULT_TOKEN = "sandbox-scayle-token"
 DEFAULT_SHOP = "jl"
 DEFAULT_COUNTRY = "GB"
 DEFAULT_CHANNEL = "marketplace_john_lewis"
-DEFAULT_WEBHOOK_SECRET = "sandbox-scayle-webhook-secret"
+DEFAULT_WEBHOOK_USER = "scayle"
+DEFAULT_WEBHOOK_SECRET = "sandbox-scayle-webhook-secret"  # the Basic-auth password
 WAREHOUSES = ("main", "store")
 SIZES = ("S", "M")
 REFERENCE_PREFIX = "key="
@@ -75,7 +76,7 @@ def catalogue_seed(*, products: int = 6, reset: bool = False) -> list[m.Variant]
     m.ShopCountry.objects.get_or_create(shop_key=DEFAULT_SHOP, country_code=DEFAULT_COUNTRY)
     m.Channel.objects.get_or_create(key=DEFAULT_CHANNEL)
     if not m.WebhookConfig.objects.exists():
-        webhook_configure(url="", secret=DEFAULT_WEBHOOK_SECRET)
+        webhook_configure(url="", username=DEFAULT_WEBHOOK_USER, password=DEFAULT_WEBHOOK_SECRET)
     stamp, variants, number = now(), [], 0
     for index in range(1, products + 1):
         product, _ = m.Product.objects.get_or_create(
@@ -218,8 +219,9 @@ def order_lookup(identifier: str | int) -> m.Order:
 
 @transaction.atomic
 def order_create(*, shop: m.ShopCountry, body: Mapping) -> m.Order:
-    """External order creation: channel, unique referenceKey, available pieces, overrides."""
-    _channel_check(body.get("channelKey"))
+    """External order creation (the Admin API SDK's Order model): ``channel.key``, a unique
+    ``referenceKey``, items priced ``withTax`` with ``tax.vat.amount``, available pieces."""
+    channel = _channel_check(body.get("channel"))
     reference = body.get("referenceKey") or None
     if reference and m.Order.objects.filter(reference_key=reference).exists():
         raise ScayleError(
@@ -239,14 +241,14 @@ def order_create(*, shop: m.ShopCountry, body: Mapping) -> m.Order:
         country_code=shop.country_code,
         reference_key=reference,
         public_key=_public_key_next(),
-        channel_key=str(body.get("channelKey")),
+        channel_key=channel.key,
         currency_code=str(body.get("currencyCode") or shop.currency_code),
         customer=dict(body.get("customer") or {}),
         address=dict(address),
         delivery_key=str(fee.get("key") or ""),
         delivery_option=str(fee.get("option") or ""),
         delivery_price=int((fee.get("amount") or {}).get("withTax") or 0),
-        custom_data=dict(body.get("customData") or {}),
+        custom_data=dict(body.get("legacyCustomData") or {}),
         created_at=stamp,
         updated_at=stamp,
     )
@@ -263,14 +265,17 @@ def _public_key_next() -> str:
     return f"SB{last + 100001}"
 
 
-def _channel_check(channel_key: object) -> None:
-    if not m.Channel.objects.filter(key=str(channel_key or ""), active=True).exists():
+def _channel_check(channel: object) -> m.Channel:
+    key = str(channel.get("key") or "") if isinstance(channel, Mapping) else ""
+    found = m.Channel.objects.filter(key=key, active=True).first() if key else None
+    if found is None:
         raise ScayleError(
             422,
             "CHANNEL_NOT_FOUND",
-            f"Channel '{channel_key or ''}' does not exist or is not active.",
-            {"channelKey": channel_key},
+            f"Channel '{key}' does not exist or is not active.",
+            {"path": "channel.key"},
         )
+    return found
 
 
 def _order_lines(items: object) -> list[tuple[m.Variant, int, int]]:
@@ -287,11 +292,23 @@ def _order_lines(items: object) -> list[tuple[m.Variant, int, int]]:
                 f"Variant with referenceKey '{sku}' not found.",
                 {"path": f"items.{index}.variant.referenceKey"},
             )
-        price = item.get("price") or {}
-        override = price.get("overrideWithTax")
-        tax = int(((price.get("tax") or {}).get("vat") or {}).get("amount") or 0)
-        lines.append((variant, int(override) if override is not None else variant.price, tax))
+        lines.append((variant, *_item_price(item.get("price"), index)))
     return lines
+
+
+def _item_price(price: object, index: int) -> tuple[int, int]:
+    """(withTax, vat amount) of an externally priced item; withTax is required."""
+    price = price if isinstance(price, Mapping) else {}
+    with_tax = price.get("withTax")
+    if not isinstance(with_tax, int) or isinstance(with_tax, bool) or with_tax < 0:
+        raise ScayleError(
+            422,
+            "INVALID_PRICE",
+            "price.withTax (integer, minor units) is required for external prices.",
+            {"path": f"items.{index}.price.withTax"},
+        )
+    vat = (price.get("tax") or {}).get("vat") or {}
+    return with_tax, int(vat.get("amount") or 0)
 
 
 def _address_check(kind: str, address: object) -> None:

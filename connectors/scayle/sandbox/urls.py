@@ -2,7 +2,6 @@
 
 from django.urls import re_path
 
-from connectors.scayle import contract as c
 from connectors.scayle.sandbox import views as v
 
 API = r"^api/admin/v1/"
@@ -12,14 +11,14 @@ ORDER = SHOP_COUNTRY + r"/(?P<order>[^/]+)"
 urlpatterns = [
     re_path(
         API + r"shops/(?P<shop_key>[^/]+)$",
-        v.endpoint({"GET": (v.shop_detail, c.SCOPE_SHOP_READ)}),
+        v.endpoint({"GET": (v.shop_detail, "globalRead")}),
     ),
-    re_path(API + r"products$", v.endpoint({"GET": (v.products_list, c.SCOPE_PRODUCT_READ)})),
+    re_path(API + r"products$", v.endpoint({"GET": (v.products_list, "productRead")})),
     re_path(
         API + r"variants/(?P<variant>[^/]+)/stocks$",
         v.endpoint(
             {
-                "GET": (v.variant_stocks, c.SCOPE_STOCK_READ),
+                "GET": (v.variant_stocks, "stocksRead"),
                 "POST": (v.variant_stock_update, "stocksWrite"),
             }
         ),
@@ -28,15 +27,15 @@ urlpatterns = [
         API + SHOP_COUNTRY + "$",
         v.endpoint(
             {
-                "GET": (v.orders_list, c.SCOPE_ORDER_READ),
-                "POST": (v.order_create, c.SCOPE_ORDER_WRITE),
+                "GET": (v.orders_list, "ordersRead"),
+                "POST": (v.order_create, "ordersWrite"),
             }
         ),
     ),
-    re_path(API + ORDER + "$", v.endpoint({"GET": (v.order_detail, c.SCOPE_ORDER_READ)})),
+    re_path(API + ORDER + "$", v.endpoint({"GET": (v.order_detail, "ordersRead")})),
     re_path(
         API + ORDER + "/reference-key$",
-        v.endpoint({"PUT": (v.order_reference_key, c.SCOPE_ORDER_WRITE)}),
+        v.endpoint({"PUT": (v.order_reference_key, "ordersWrite")}),
     ),
     re_path(
         API + r"fulfillment/shipments$",

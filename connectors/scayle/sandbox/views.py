@@ -18,8 +18,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from connectors.sandbox.faults import fault_for
-from connectors.scayle import contract
-from connectors.scayle.cursors import parse_time_or_none
 from connectors.scayle.sandbox import models as m
 from connectors.scayle.sandbox import serializers as s
 from connectors.scayle.sandbox import services
@@ -31,7 +29,7 @@ MAX_LIMIT = 1000
 
 
 def _authorize(request: HttpRequest, scope: str) -> str:
-    token = request.headers.get(contract.AUTH_HEADER, "").strip()
+    token = request.headers.get("X-Access-Token", "").strip()
     grant = m.Token.objects.filter(token=token, active=True).first() if token else None
     if grant is None:
         raise ScayleError(401, "UNAUTHORIZED", "The access token is missing or invalid.")
@@ -111,10 +109,10 @@ def _limit(request: HttpRequest) -> int:
 
 
 def _updated_since(request: HttpRequest, queryset: QuerySet) -> QuerySet:
-    raw = request.GET.get(contract.UPDATED_SINCE_PARAM)
+    raw = request.GET.get("filters[minUpdatedAt]")
     if not raw:
         return queryset
-    since = parse_time_or_none(raw)
+    since = s.parse_time(raw)
     if since is None:
         raise ScayleError(400, "INVALID_PARAMETER", "minUpdatedAt must be an ISO 8601 date-time.")
     return queryset.filter(updated_at__gte=since)
@@ -162,7 +160,7 @@ def variant_stocks(request: HttpRequest, variant: str) -> tuple:
 def variant_stock_update(request: HttpRequest, variant: str) -> tuple:
     body = _body(request)
     found = services.variant_lookup(variant)
-    changed_at = parse_time_or_none(body.get("changedAt"))
+    changed_at = s.parse_time(body.get("changedAt"))
     if not isinstance(body.get("quantity"), int) or not body.get("warehouseReferenceKey"):
         raise ScayleError(
             422, "INVALID_STOCK", "quantity (integer) and warehouseReferenceKey are required."

@@ -1,4 +1,9 @@
-"""Admin webhooks v2 from the sandbox: stored, signed (contract Q10) and optionally POSTed.
+"""Admin webhooks v2 from the sandbox: stored, authenticated and optionally POSTed.
+
+SCAYLE signs nothing; a subscription authenticates its calls with Basic-auth credentials in
+its URL (``https://user:pass@host/path``, the Admin API SDK's WebhookSubscriptionCreateRequest
+fixture) or, for producer subscriptions, ``auth{username,password}``. The sandbox takes
+either form and sends ``Authorization: Basic ...`` with every delivery.
 
 Every event is stored as a :class:`WebhookDelivery` so tests and the demo can fetch it; when
 a URL is configured it is also POSTed there at once with ``requests`` (one attempt, recorded;
@@ -7,14 +12,15 @@ a URL is configured it is also POSTed there at once with ``requests`` (one attem
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import uuid
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import requests
 
 from connectors.sandbox.faults import sandbox_now
-from connectors.scayle import contract
 from connectors.scayle.sandbox import models as m
 
 logger = logging.getLogger(__name__)
@@ -23,10 +29,18 @@ TENANT_KEY = "sandbox"
 DELIVERY_TIMEOUT = 5.0
 
 
-def webhook_configure(*, url: str = "", secret: str, active: bool = True) -> m.WebhookConfig:
-    """Where webhooks go (empty URL: store only) and the secret they are signed with."""
+def webhook_configure(
+    *, url: str = "", username: str = "", password: str = "", active: bool = True
+) -> m.WebhookConfig:
+    """Where webhooks go (empty URL: store only) and the Basic-auth credentials they carry;
+    credentials inside the URL (the v2 subscription form) win over the arguments."""
+    parts = urlsplit(url)
+    if parts.username is not None:
+        username, password = unquote(parts.username), unquote(parts.password or "")
+        url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
     config = m.WebhookConfig.objects.order_by("id").first() or m.WebhookConfig()
-    config.url, config.secret, config.active = url, secret, active
+    config.url, config.username, config.password = url, username, password
+    config.active = active
     config.save()
     return config
 
@@ -40,7 +54,7 @@ def webhook_emit(event_type: str, payload: dict) -> m.WebhookDelivery | None:
     key = str(uuid.uuid4())
     envelope = {
         "key": key,
-        "meta": {"tenantKey": TENANT_KEY, "xRequestId": uuid.uuid4().hex},
+        "meta": {"tenantKey": TENANT_KEY},
         "occurredAt": occurred_at.isoformat(),
         "type": event_type,
         "version": 2,
@@ -51,7 +65,6 @@ def webhook_emit(event_type: str, payload: dict) -> m.WebhookDelivery | None:
         key=key,
         event_type=event_type,
         body=body,
-        signature=contract.webhook_signature(config.secret, body.encode()),
         occurred_at=occurred_at,
         url=config.url,
     )
@@ -60,8 +73,14 @@ def webhook_emit(event_type: str, payload: dict) -> m.WebhookDelivery | None:
     return delivery
 
 
-def webhook_headers(delivery: m.WebhookDelivery) -> dict[str, str]:
-    return {"Content-Type": "application/json", "X-Signature": delivery.signature}
+def webhook_headers(delivery: m.WebhookDelivery | None = None) -> dict[str, str]:
+    """The headers a delivery is sent with: JSON and the subscription's Basic auth."""
+    headers = {"Content-Type": "application/json"}
+    config = m.WebhookConfig.objects.order_by("id").first()
+    if config is not None and (config.username or config.password):
+        pair = f"{config.username}:{config.password}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+    return headers
 
 
 def webhook_deliver(delivery: m.WebhookDelivery, url: str = "") -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from decimal import Decimal
@@ -14,7 +15,7 @@ from connectors.sandbox.faults import clock_advance, clock_reset
 from connectors.sandbox.models import SandboxFault
 from connectors.scayle import ScayleConnector
 from connectors.scayle.sandbox import models as m
-from connectors.scayle.sandbox import services
+from connectors.scayle.sandbox import services, webhooks
 from tests.connectors.scayle.helpers import FakeClock, order_request
 from tests.support.wsgi_adapter import DjangoAppAdapter
 
@@ -46,7 +47,6 @@ def make_connector(adapter, token: str = services.DEFAULT_TOKEN, **options) -> S
         session=session,
         sleep=clock.sleep,
         clock=clock,
-        now=lambda: services.now(),
         **settings,
     )
 
@@ -191,7 +191,8 @@ def test_webhooks_from_the_sandbox_verify_with_the_connector(connector):
         "product-variant-stock-updated", "order-package-shipped",
     ]  # fmt: skip
     for delivery in deliveries:
-        event = connector.webhook_parse({"X-Signature": delivery.signature}, delivery.body.encode())
+        headers = webhooks.webhook_headers(delivery)
+        event = connector.webhook_parse(headers, delivery.body.encode())
         assert (event.topic, event.event_id) == (delivery.event_type, delivery.key)
     stock_event = json.loads(deliveries[0].body)["payload"]
     assert (stock_event["productVariant"]["referenceKey"], stock_event["quantity"]) == (
@@ -200,8 +201,9 @@ def test_webhooks_from_the_sandbox_verify_with_the_connector(connector):
     shipped = json.loads(deliveries[1].body)["payload"]["order"]
     assert shipped["referenceKey"] == "JL-1001"
     assert shipped["packages"][0]["tracking"]["id"] == "15501234"
-    with pytest.raises(PermanentError, match="signature is wrong"):
-        connector.webhook_parse({"X-Signature": "0" * 64}, deliveries[0].body.encode())
+    with pytest.raises(PermanentError, match="credentials are wrong"):
+        wrong = {"Authorization": "Basic " + base64.b64encode(b"scayle:guess").decode()}
+        connector.webhook_parse(wrong, deliveries[0].body.encode())
 
 
 def test_a_token_without_the_orders_scope_is_a_config_error(adapter):

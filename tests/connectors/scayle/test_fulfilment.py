@@ -20,7 +20,7 @@ def item(item_id: int, sku: str, status: str, package_id: int | None, price: int
         "status": status,
         "packageId": package_id,
         "updatedAt": "2026-11-22T12:00:00+00:00",
-        "price": {"withTax": price, "overrideWithTax": price},
+        "price": {"withTax": price, "overrideWithTax": 0},
         "variant": {"id": 1, "referenceKey": sku},
     }
 

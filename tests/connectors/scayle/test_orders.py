@@ -28,19 +28,23 @@ ADDRESS = {
     "city": "London",
     "countryCode": "GBR",
     "phone": "07000000000",
-    "companyName": "",
     "recipient": {"firstName": "Ada", "lastName": "Lovelace"},
 }
 PIECE = {
     "variant": {"referenceKey": "SC-0001-M"},
-    "price": {"overrideWithTax": 1200, "tax": {"vat": {"amount": 200}}},
+    "price": {"withTax": 1200, "withoutTax": 1000, "tax": {"vat": {"amount": 200}}},
 }
 EXPECTED_BODY = {
     "referenceKey": "JL-1001",
-    "channelKey": "marketplace_john_lewis",
+    "channel": {"key": "marketplace_john_lewis"},
     "currencyCode": "GBP",
     "createdAt": "2026-11-22T10:00:00+00:00",
-    "customer": {"type": "guest", "email": "masked@marketplace.example"},
+    "customer": {
+        "email": "masked@marketplace.example",
+        "firstName": "Ada",
+        "lastName": "Lovelace",
+        "status": {"isGuestCustomer": True},
+    },
     "address": {"billing": ADDRESS, "shipping": ADDRESS},
     "items": [PIECE, PIECE],
     "cost": {
@@ -53,7 +57,7 @@ EXPECTED_BODY = {
             }
         ]
     },
-    "customData": {"marketplaceOrderId": "JL-1001-A"},
+    "legacyCustomData": {"marketplaceOrderId": "JL-1001-A"},
 }
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import base64
 import json
 from io import StringIO
 
@@ -100,7 +99,7 @@ def test_stock_post_takes_only_newer_updates(client, seeded):
 def test_order_create_validation(client, seeded):
     url = f"{API}/shops/jl/countries/GB/orders"
     address = {"street": "1 High St", "zipCode": "N1 1AA", "city": "London", "countryCode": "GB"}
-    body = {"referenceKey": "JL-1", "channelKey": "unknown", "items": [],
+    body = {"referenceKey": "JL-1", "channel": {"key": "unknown"}, "items": [],
             "address": {"billing": address, "shipping": address}}  # fmt: skip
 
     def post(payload):
@@ -108,9 +107,11 @@ def test_order_create_validation(client, seeded):
         return response.status_code, response.json()["errors"][0]["errorKey"]
 
     assert post(body) == (422, "CHANNEL_NOT_FOUND")
-    body["channelKey"] = services.DEFAULT_CHANNEL
+    body["channel"] = {"key": services.DEFAULT_CHANNEL}
     assert post(body) == (422, "INVALID_ORDER")
-    body["items"] = [{"variant": {"referenceKey": "SC-0001-S"}}]
+    body["items"] = [{"variant": {"referenceKey": "SC-0001-S"}, "price": {"overrideWithTax": 1}}]
+    assert post(body) == (422, "INVALID_PRICE")  # external prices are withTax
+    body["items"][0]["price"] = {"withTax": 1100, "tax": {"vat": {"amount": 183}}}
     assert post(body) == (422, "INVALID_ADDRESS")
     assert post([body]) == (400, "INVALID_JSON")
     other = client.post(
@@ -119,8 +120,8 @@ def test_order_create_validation(client, seeded):
     assert other.status_code == 404
 
 
-def test_webhooks_are_posted_signed_to_the_configured_url_and_can_be_replayed(seeded):
-    webhooks.webhook_configure(url="https://hub.example/webhooks/scayle", secret="s3cret")
+def test_webhooks_are_posted_with_basic_auth_to_the_configured_url_and_can_be_replayed(seeded):
+    webhooks.webhook_configure(url="https://hub:s3cret@hub.example/webhooks/scayle")
     with responses.RequestsMock() as mocked:
         mocked.post("https://hub.example/webhooks/scayle", status=202)
         mocked.post("https://hub.example/webhooks/scayle", status=200)
@@ -129,8 +130,9 @@ def test_webhooks_are_posted_signed_to_the_configured_url_and_can_be_replayed(se
         assert webhooks.webhook_redeliver(delivery.key) == 200
         sent = [call.request for call in mocked.calls]
     assert [r.body for r in sent] == [delivery.body.encode(), delivery.body.encode()]
-    expected = hmac.new(b"s3cret", delivery.body.encode(), hashlib.sha256).hexdigest()
-    assert sent[0].headers["X-Signature"] == expected
+    expected = "Basic " + base64.b64encode(b"hub:s3cret").decode()
+    assert [r.headers["Authorization"] for r in sent] == [expected, expected]
+    assert delivery.url == "https://hub.example/webhooks/scayle"  # credentials kept apart
     delivery.refresh_from_db()
     assert (delivery.attempts, delivery.response_status) == (2, 200)
     envelope = json.loads(delivery.body)
@@ -151,8 +153,8 @@ def test_control_command_drives_the_whole_story():
     address = {"street": "1 High St", "zipCode": "N1 1AA", "city": "London", "countryCode": "GBR"}
     services.order_create(
         shop=services.shop_country("jl", "GB"),
-        body={"referenceKey": "JL-77", "channelKey": services.DEFAULT_CHANNEL,
-              "items": [{"variant": {"referenceKey": "SC-0002-M"}}] * 2,
+        body={"referenceKey": "JL-77", "channel": {"key": services.DEFAULT_CHANNEL},
+              "items": [{"variant": {"referenceKey": "SC-0002-M"}, "price": {"withTax": 1200}}] * 2,
               "address": {"billing": address, "shipping": address}},
     )  # fmt: skip
     assert "JL-77" in run("orders")
@@ -163,7 +165,7 @@ def test_control_command_drives_the_whole_story():
     assert "1 piece(s) cancelled" in run("cancel", "JL-77")
     assert "ordersRead: 5/min" in run("rate-limit", "ordersRead", "5")
     assert "token 'ops' created: t-ops" in run("token", "ops", "--token", "t-ops")
-    assert "(store only)" in run("webhook-config", "--secret", "abc")
+    assert "(store only)" in run("webhook-config", "--password", "abc")
     listed = run("webhooks", "--type", "order-package-shipped")
     assert listed.count("order-package-shipped") == 1
     with pytest.raises(CommandError, match="--item takes SKU:QTY"):

@@ -10,7 +10,7 @@
     scayle_sandbox return ORDER [--item SKU:QTY ...] [--no-restock]
     scayle_sandbox cancel ORDER [--item SKU:QTY ...]
     scayle_sandbox rate-limit SCOPE PER_MINUTE
-    scayle_sandbox webhook-config [--url URL] --secret SECRET [--inactive]
+    scayle_sandbox webhook-config [--url URL] [--username USER] --password PASS [--inactive]
     scayle_sandbox webhooks [--type EVENT]
     scayle_sandbox webhook-send KEY [--url URL]
     scayle_sandbox reset
@@ -80,7 +80,8 @@ class Command(BaseCommand):
         limit.add_argument("per_minute", type=int)
         config = sub.add_parser("webhook-config")
         config.add_argument("--url", default="")
-        config.add_argument("--secret", required=True)
+        config.add_argument("--username", default="scayle")
+        config.add_argument("--password", required=True)
         config.add_argument("--inactive", action="store_true")
         listing = sub.add_parser("webhooks")
         listing.add_argument("--type", default="")
@@ -150,8 +151,12 @@ class Command(BaseCommand):
     def _rate_limit(self, *, scope: str, per_minute: int, **_) -> None:
         self._say(str(services.rate_limit_set(scope=scope, per_minute=per_minute)))
 
-    def _webhook_config(self, *, url: str, secret: str, inactive: bool, **_) -> None:
-        config = webhooks.webhook_configure(url=url, secret=secret, active=not inactive)
+    def _webhook_config(
+        self, *, url: str, username: str, password: str, inactive: bool, **_
+    ) -> None:
+        config = webhooks.webhook_configure(
+            url=url, username=username, password=password, active=not inactive
+        )
         self._say(f"webhooks go to {config} ({'inactive' if inactive else 'active'})")
 
     def _webhooks(self, *, type: str, **_) -> None:  # noqa: A002
