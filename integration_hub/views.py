@@ -8,10 +8,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
+from connectors.shopify.versions import API_VERSION as SHOPIFY_API_VERSION
+from connectors.shopify.versions import api_version_warning
 from integration_hub.filters import OrderFilter
 from integration_hub.forms import INTEGRATION_FIELDS
 from integration_hub.history import history_entries
@@ -73,8 +76,17 @@ def integration_detail(request: HttpRequest, name: str) -> HttpResponse:
         "history": history_entries(
             integration.history.all(), model=Integration, fields=INTEGRATION_FIELDS
         ),
+        "source_version_warning": _source_version_warning(integration),
     }
     return render(request, "integrations/detail.html", context)
+
+
+def _source_version_warning(integration: Integration) -> str:
+    """Shopify answers an unsupported API version with a newer one: say so before it happens."""
+    if integration.source_kind != "shopify":
+        return ""
+    version = str((integration.source_options or {}).get("api_version") or SHOPIFY_API_VERSION)
+    return api_version_warning(version, today=timezone.now().date())
 
 
 @_perm("view_orders")

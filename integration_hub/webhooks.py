@@ -6,7 +6,8 @@ cursor as usual, so a webhook that is lost, late, repeated or out of order chang
 the schedule is the safety net (delivery is never guaranteed).
 
 The signature is checked on the raw body before anything is parsed or stored; a request that
-fails it gets 401, is logged, and leaves no trace in the database. A body larger than
+fails it gets 401, is logged, and leaves no trace in the database; a validly signed delivery
+that is only late (connector code ``late``) gets 200 and is ignored. A body larger than
 ``HUB_WEBHOOK_MAX_KB`` gets 413 before it is read. Replays: each connector refuses a delivery
 whose timestamp is older than its source's replay window (Shopify ``X-Shopify-Triggered-At``,
 1 h; Fulfil's timestamp header, 5 min; SCAYLE's signed ``occurredAt``, 72 h because SCAYLE
@@ -29,6 +30,11 @@ from connectors.base import ConnectorError
 from integration_hub.models import Integration, WebhookReceipt
 
 log = logging.getLogger(__name__)
+
+# A connector raises this code only for a validly signed delivery older than its replay
+# window: answered 200 and ignored, because a sender that retries for hours (Shopify) drops
+# a subscription that keeps failing; the scheduled pass reads the change anyway.
+LATE_DELIVERY = "late"
 
 # Words in a topic that say which pass should run now.
 TOPIC_FLOWS = [
@@ -66,6 +72,9 @@ def webhook_receive(request: HttpRequest, name: str) -> JsonResponse:
     try:
         event = source_connector_for(integration).webhook_parse(dict(request.headers), body)
     except ConnectorError as error:
+        if error.code == LATE_DELIVERY:
+            log.info("webhook for %s ignored: %s", integration.name, error)
+            return JsonResponse({"accepted": True, "ignored": LATE_DELIVERY})
         log.warning("webhook for %s refused: %s", integration.name, error)
         return JsonResponse({"error": "not accepted"}, status=401)
     try:

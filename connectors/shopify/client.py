@@ -33,11 +33,11 @@ from connectors.shopify import mapping
 from connectors.shopify.cursors import ReadCursor, parse_time, parse_time_or_none
 from connectors.shopify.returns import ShopifyReturnsMixin
 from connectors.shopify.transport import ShopifyGraphQL
+from connectors.shopify.versions import API_VERSION
 from connectors.shopify.webhooks import webhook_verify
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_API_VERSION = "2025-01"
 SKU_BATCH = 25
 ITEM_BATCH = 10
 
@@ -46,7 +46,8 @@ ITEM_BATCH = 10
 class ShopifyConnector(ShopifyReturnsMixin, SourceConnector):
     """Shopify via the GraphQL Admin API.
 
-    Options (all optional): ``api_version`` ("2025-01"), ``location_ids`` (comma-separated
+    Options (all optional): ``api_version`` (``versions.API_VERSION``; the integration page
+    warns 3 months before Shopify stops supporting it), ``location_ids`` (comma-separated
     Location ids whose ``available`` quantities are summed per SKU; default every active
     location; the credential of the same name wins), ``timeout`` (30 s), ``max_retries`` (3,
     for 429/THROTTLED), ``max_wait_seconds`` (10: longer waits are raised as TransientError
@@ -64,8 +65,8 @@ class ShopifyConnector(ShopifyReturnsMixin, SourceConnector):
         super().__init__(base_url=base_url, credentials=credentials, **options)
         if not self.base_url:
             raise ConfigError("the Shopify shop URL is missing")
-        version = str(options.get("api_version") or DEFAULT_API_VERSION)
-        self.endpoint = f"{shop_url(self.base_url)}/admin/api/{version}/graphql.json"
+        self.api_version = str(options.get("api_version") or API_VERSION)
+        self.endpoint = f"{shop_url(self.base_url)}/admin/api/{self.api_version}/graphql.json"
         self.page_size = int(options.get("page_size", 20))
         self.order_page_size = int(options.get("order_page_size", 5))
         self.overlap = int(options.get("cursor_overlap_seconds", 60))

@@ -1,4 +1,4 @@
-"""The GraphQL documents the Shopify connector sends (Admin API names, 2025-01).
+"""The GraphQL documents the Shopify connector sends (Admin API 2026-10, schema-checked in tests).
 
 Nested page sizes keep every document's requested cost well under Shopify's 1,000-point
 single-query maximum (cost = objects requested, multiplied through nested ``first``).

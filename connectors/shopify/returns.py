@@ -1,4 +1,4 @@
-"""Returns, refunds and cancellations on Shopify (GraphQL Admin API, 2025-01 names).
+"""Returns, refunds and cancellations on Shopify (GraphQL Admin API, 2026-10 names).
 
 * return_authorise -> ``returnCreate`` on the order's fulfillment line items; our reference
   (the marketplace return id) is written into each line's ``returnReasonNote`` and looked up
@@ -106,15 +106,20 @@ mutation RefundCreate($input: RefundInput!) {
 
 ORDER_CANCEL_STATE = "query OrderCancelState($id: ID!) { order(id: $id) { id cancelledAt } }"
 
+# 2026-10: ``refundMethod`` replaces the deprecated ``refund`` boolean, and ``userErrors`` on
+# the payload is deprecated for ``orderCancelUserErrors``. The marketplace refunds the
+# customer, so Shopify must not: no original-payment or store-credit refund.
 ORDER_CANCEL = """
-mutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, $staffNote: String) {
+mutation OrderCancel(
+  $orderId: ID!, $reason: OrderCancelReason!, $refundMethod: OrderCancelRefundMethodInput,
+  $restock: Boolean!, $notifyCustomer: Boolean, $staffNote: String
+) {
   orderCancel(
-    orderId: $orderId, reason: $reason, refund: false, restock: true,
-    notifyCustomer: false, staffNote: $staffNote
+    orderId: $orderId, reason: $reason, refundMethod: $refundMethod, restock: $restock,
+    notifyCustomer: $notifyCustomer, staffNote: $staffNote
   ) {
     job { id done }
     orderCancelUserErrors { field message code }
-    userErrors { field message }
   }
 }
 """
@@ -164,13 +169,13 @@ class ShopifyReturnsMixin:
         variables = {
             "orderId": request.source_order_id,
             "reason": "CUSTOMER" if request.reason == "customer" else "OTHER",
+            "refundMethod": {"originalPaymentMethodsRefund": False},
+            "restock": True,
+            "notifyCustomer": False,
             "staffNote": f"Cancelled on JL Marketplace ({request.reference})",
         }
         payload = self._field(self.transport.execute(ORDER_CANCEL, variables), "orderCancel")
-        _user_errors_raise(
-            "cancellation",
-            (payload.get("orderCancelUserErrors") or []) + (payload.get("userErrors") or []),
-        )
+        _user_errors_raise("cancellation", payload.get("orderCancelUserErrors"))
 
     def _order_returns(self, source_order_id: str) -> dict:
         data = self.transport.execute(ORDER_RETURNS, {"id": source_order_id})

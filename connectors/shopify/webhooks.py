@@ -2,8 +2,14 @@
 
 Shopify signs the raw request body: ``X-Shopify-Hmac-Sha256`` is the base64 HMAC-SHA256 of
 the exact bytes received, keyed with the app's client secret. The signature does not cover
-the headers, so ``X-Shopify-Triggered-At`` only filters out stale redeliveries; dedupe on
-``X-Shopify-Webhook-Id`` is what makes a replay harmless.
+the headers, so ``X-Shopify-Triggered-At`` only marks late redeliveries; dedupe on
+``X-Shopify-Webhook-Id`` (one per delivery, kept by Shopify's retries) is what makes a replay
+harmless. Shopify retries a delivery 8 times over 4 hours and removes an Admin API
+subscription after repeated failures, so a validly signed delivery older than the replay
+window is refused with code ``late`` *after* the signature check: the receiver answers it
+200 and ignores it (a 401 would only make Shopify retry it and drop the subscription).
+Sources: https://shopify.dev/docs/apps/build/webhooks/delivery-structure and
+https://shopify.dev/changelog/updates-to-webhook-retry-mechanism.
 """
 
 from __future__ import annotations
@@ -44,28 +50,39 @@ def webhook_verify(
         given.encode(), webhook_signature(secret, body).encode()
     ):
         raise PermanentError("Shopify webhook signature is missing or wrong", code="bad_signature")
-    _refuse_stale(lowered.get("x-shopify-triggered-at", ""), now, replay_window_seconds)
     topic = lowered.get("x-shopify-topic", "")
     if topic not in TOPICS:
         raise PermanentError(
             f"Shopify webhook topic {topic!r} is not handled", code="unknown_topic"
         )
-    event_id = lowered.get("x-shopify-webhook-id") or lowered.get("x-shopify-event-id", "")
-    if not event_id:
-        raise PermanentError("Shopify webhook has no X-Shopify-Webhook-Id", code="no_event_id")
+    event_id = _delivery_id(lowered, topic)
+    _refuse_late(lowered.get("x-shopify-triggered-at", ""), now, replay_window_seconds)
     return WebhookEvent(topic=topic, event_id=event_id, payload=_payload(body))
 
 
-def _refuse_stale(triggered_at: str, now: dt.datetime, window_seconds: int) -> None:
+def _delivery_id(lowered: Mapping[str, str], topic: str) -> str:
+    """The dedupe key: the delivery's id, else its merchant action's id within the topic.
+
+    ``X-Shopify-Event-Id`` is shared by every delivery of one merchant action (other topics
+    too), so on its own it would swallow another topic's nudge.
+    """
+    if lowered.get("x-shopify-webhook-id"):
+        return lowered["x-shopify-webhook-id"]
+    if lowered.get("x-shopify-event-id"):
+        return f"{topic}:{lowered['x-shopify-event-id']}"
+    raise PermanentError("Shopify webhook has no X-Shopify-Webhook-Id", code="no_event_id")
+
+
+def _refuse_late(triggered_at: str, now: dt.datetime, window_seconds: int) -> None:
     if not triggered_at:
         return
     sent = parse_time_or_none(triggered_at)
     if sent is None:
-        raise PermanentError("Shopify webhook has an unreadable Triggered-At", code="stale")
+        raise PermanentError("Shopify webhook has an unreadable Triggered-At", code="bad_timestamp")
     if (now - sent).total_seconds() > window_seconds:
         raise PermanentError(
             f"Shopify webhook triggered at {triggered_at} is older than {window_seconds}s",
-            code="stale",
+            code="late",
         )
 
 

@@ -66,8 +66,10 @@ def connection(items: Sequence, wrap: Callable, first: int | None, after: str | 
         keys = [str(item.pk) for item in items]
         start = keys.index(wanted) + 1 if wanted in keys else len(items)
     window = list(items[start : start + first])
+    edges = [{"cursor": _cursor(item.pk), "node": wrap(item)} for item in window]
     return {
-        "edges": [{"cursor": _cursor(item.pk), "node": wrap(item)} for item in window],
+        "edges": edges,
+        "nodes": [edge["node"] for edge in edges],
         "pageInfo": {
             "hasNextPage": start + first < len(items),
             "hasPreviousPage": start > 0,
@@ -90,18 +92,22 @@ def levels_connection(levels, first, after, query) -> dict:
 
 
 class LocationNode:
+    __typename = "Location"  # how graphql-core resolves interfaces such as Node
+
     def __init__(self, location: models.Location) -> None:
         self.obj = location
         self.id = gid("Location", location.pk)
         self.name = location.name
         self.isActive = location.is_active
 
-    def inventoryLevels(self, info, first=None, after=None, query=None) -> dict:
+    def inventoryLevels(self, info, first=None, after=None, query=None, **_) -> dict:
         levels = self.obj.levels.select_related("variant", "location").order_by("id")
         return levels_connection(list(levels), first, after, query)
 
 
 class ProductNode:
+    __typename = "Product"
+
     def __init__(self, product: models.Product) -> None:
         self.obj = product
         self.id = gid("Product", product.pk)
@@ -109,11 +115,13 @@ class ProductNode:
         self.vendor = product.vendor
         self.updatedAt = stamp(product.updated_at)
 
-    def variants(self, info, first=None, after=None) -> dict:
+    def variants(self, info, first=None, after=None, **_) -> dict:
         return connection(list(self.obj.variants.order_by("id")), VariantNode, first, after)
 
 
 class VariantNode:
+    __typename = "ProductVariant"
+
     def __init__(self, variant: models.Variant) -> None:
         self.obj = variant
         self.id = gid("ProductVariant", variant.pk)
@@ -136,6 +144,8 @@ class VariantNode:
 class InventoryItemNode:
     """Shopify's 1:1 InventoryItem of a variant; it shares the variant's primary key."""
 
+    __typename = "InventoryItem"
+
     def __init__(self, variant: models.Variant) -> None:
         self.obj = variant
         self.id = gid("InventoryItem", variant.pk)
@@ -146,16 +156,18 @@ class InventoryItemNode:
     def variant(self) -> VariantNode:
         return VariantNode(self.obj)
 
-    def inventoryLevels(self, info, first=None, after=None, query=None) -> dict:
+    def inventoryLevels(self, info, first=None, after=None, query=None, **_) -> dict:
         levels = self.obj.levels.select_related("variant", "location").order_by("id")
         return levels_connection(list(levels), first, after, query)
 
-    def inventoryLevel(self, info, locationId) -> LevelNode | None:
+    def inventoryLevel(self, info, locationId, **_) -> LevelNode | None:
         level = self.obj.levels.filter(location_id=pk_of(locationId, "Location")).first()
         return LevelNode(level) if level else None
 
 
 class LevelNode:
+    __typename = "InventoryLevel"
+
     def __init__(self, level: models.InventoryLevel) -> None:
         self.obj = level
         self.id = gid("InventoryLevel", f"{level.pk}?inventory_item_id={level.variant_id}")
@@ -169,7 +181,7 @@ class LevelNode:
     def location(self) -> LocationNode:
         return LocationNode(self.obj.location)
 
-    def quantities(self, info, names) -> list[dict]:
+    def quantities(self, info, names, **_) -> list[dict]:
         known = {"available": self.obj.available, "on_hand": self.obj.available, "committed": 0}
         unknown = [name for name in names if name not in known and name != "incoming"]
         if unknown:
@@ -186,6 +198,8 @@ class LevelNode:
 
 
 class LineItemNode:
+    __typename = "LineItem"
+
     def __init__(self, line: models.OrderLine, currency: str) -> None:
         self.obj = line
         self.id = gid("LineItem", line.pk)
@@ -193,6 +207,7 @@ class LineItemNode:
         self.title = line.title or line.sku
         self.quantity = line.quantity
         self.originalUnitPriceSet = money_bag(line.price, currency)
+        self.taxLines: list[dict] = []  # prices include VAT; the sandbox keeps no tax lines
 
     @property
     def variant(self) -> VariantNode | None:
@@ -216,6 +231,8 @@ def _quantity_rows(owner_pk: int, entries: list[dict], order: models.Order) -> l
 
 
 class FulfillmentNode:
+    __typename = "Fulfillment"
+
     def __init__(self, fulfillment: models.Fulfillment) -> None:
         self.obj = fulfillment
         self.id = gid("Fulfillment", fulfillment.pk)
@@ -224,14 +241,14 @@ class FulfillmentNode:
         self.createdAt = stamp(fulfillment.created_at)
         self.updatedAt = stamp(fulfillment.updated_at)
 
-    def trackingInfo(self, info, first=None) -> list[dict]:
+    def trackingInfo(self, info, first=None, **_) -> list[dict]:
         if not (self.obj.number or self.obj.company):
             return []
         tracking = {"company": self.obj.company or None, "number": self.obj.number or None}
         tracking["url"] = self.obj.url or None
         return [tracking][: first if first is not None else None]
 
-    def fulfillmentLineItems(self, info, first=None, after=None) -> dict:
+    def fulfillmentLineItems(self, info, first=None, after=None, **_) -> dict:
         order = self.obj.order
         rows = _quantity_rows(self.obj.pk, self.obj.lines, order)
 
@@ -247,6 +264,8 @@ class FulfillmentNode:
 
 
 class RefundNode:
+    __typename = "Refund"
+
     def __init__(self, refund: models.Refund) -> None:
         self.obj = refund
         currency = refund.order.currency
@@ -255,7 +274,7 @@ class RefundNode:
         self.note = refund.note
         self.totalRefundedSet = money_bag(refund.amount, currency)
 
-    def refundLineItems(self, info, first=None, after=None) -> dict:
+    def refundLineItems(self, info, first=None, after=None, **_) -> dict:
         order = self.obj.order
         rows = _quantity_rows(self.obj.pk, self.obj.lines, order)
 
@@ -268,7 +287,7 @@ class RefundNode:
 
         return connection(rows, wrap, first, after)
 
-    def refundShippingLines(self, info, first=None, after=None) -> dict:
+    def refundShippingLines(self, info, first=None, after=None, **_) -> dict:
         refund = self.obj
         rows = [refund] if refund.shipping_amount else []
         currency = refund.order.currency
@@ -280,6 +299,8 @@ class RefundNode:
 
 
 class OrderNode:
+    __typename = "Order"
+
     def __init__(self, order: models.Order) -> None:
         self.obj = order
         self.id = gid("Order", order.pk)
@@ -314,20 +335,20 @@ class OrderNode:
         lines = sum((line.price * line.quantity for line in self.obj.lines.all()), Decimal("0"))
         return money_bag(lines + self.obj.shipping_price, self.obj.currency)
 
-    def lineItems(self, info, first=None, after=None) -> dict:
+    def lineItems(self, info, first=None, after=None, **_) -> dict:
         currency = self.obj.currency
         lines = list(self.obj.lines.order_by("id"))
         return connection(lines, lambda line: LineItemNode(line, currency), first, after)
 
-    def fulfillments(self, info, first=None) -> list[FulfillmentNode]:
+    def fulfillments(self, info, first=None, **_) -> list[FulfillmentNode]:
         rows = [FulfillmentNode(f) for f in self.obj.fulfillments.order_by("id")]
         return rows[:first] if first is not None else rows
 
-    def refunds(self, info, first=None) -> list[RefundNode]:
+    def refunds(self, info, first=None, **_) -> list[RefundNode]:
         rows = [RefundNode(r) for r in self.obj.refunds.order_by("id")]
         return rows[:first] if first is not None else rows
 
-    def returns(self, info, first=None, after=None) -> dict:
+    def returns(self, info, first=None, after=None, **_) -> dict:
         return connection(list(self.obj.returns.order_by("id")), ReturnNode, first, after)
 
     @property
@@ -375,17 +396,20 @@ def _fulfillment_line_item(row: _ReturnRow, currency: str) -> dict:
 
 
 class ReturnNode:
+    __typename = "Return"
+
     def __init__(self, ret: models.Return) -> None:
         self.obj = ret
         self.id = gid("Return", ret.pk)
         self.name = ret.name
         self.status = ret.status
 
-    def returnLineItems(self, info, first=None, after=None) -> dict:
+    def returnLineItems(self, info, first=None, after=None, **_) -> dict:
         currency = self.obj.order.currency
 
         def wrap(row: _ReturnRow) -> dict:
             return {
+                "__typename": "ReturnLineItem",  # ReturnLineItemType is an interface
                 "id": gid("ReturnLineItem", row.pk),
                 "quantity": row.entry["quantity"],
                 "returnReason": row.entry.get("reason") or "UNKNOWN",
@@ -395,19 +419,21 @@ class ReturnNode:
 
         return connection(_return_rows(self.obj), wrap, first, after)
 
-    def reverseFulfillmentOrders(self, info, first=None, after=None) -> dict:
+    def reverseFulfillmentOrders(self, info, first=None, after=None, **_) -> dict:
         return connection([self.obj], ReverseFulfillmentOrderNode, first, after)
 
 
 class ReverseFulfillmentOrderNode:
     """The sandbox keeps one reverse fulfillment order per return."""
 
+    __typename = "ReverseFulfillmentOrder"
+
     def __init__(self, ret: models.Return) -> None:
         self.obj = ret
         self.id = gid("ReverseFulfillmentOrder", ret.pk)
         self.status = {"CLOSED": "CLOSED", "CANCELED": "CANCELED"}.get(ret.status, "OPEN")
 
-    def lineItems(self, info, first=None, after=None) -> dict:
+    def lineItems(self, info, first=None, after=None, **_) -> dict:
         currency = self.obj.order.currency
 
         def wrap(row: _ReturnRow) -> dict:

@@ -1,7 +1,7 @@
 """returnCreate, refundCreate and orderCancel over the sandbox rows, and the warehouse's side
 of a return (goods received and disposed: restocked or not).
 
-Shopify names (2025-01). Simplifications: one reverse fulfillment order per return; a
+Shopify names (2026-10). Simplifications: one reverse fulfillment order per return; a
 fulfillment line item id is the fulfillment id followed by the 3-digit index of its line.
 """
 
@@ -211,10 +211,35 @@ def refund_create(shop: models.Shop, data: dict) -> dict:
 # --- orderCancel -----------------------------------------------------------------------------
 
 
-def order_cancel(shop: models.Shop, order_id: str, *, reason: str, restock: bool) -> dict:
+def _cancel_refunds(refund: bool | None, refund_method: dict | None) -> bool | None:
+    """Whether the cancellation refunds the customer; None when the arguments conflict.
+
+    2026-10: ``refundMethod`` (originalPaymentMethodsRefund / storeCreditRefund) replaces the
+    deprecated ``refund`` boolean; both together is ambiguous and refused here.
+    """
+    if refund is not None and refund_method is not None:
+        return None
+    if refund_method is not None:
+        method = refund_method
+        return bool(method.get("originalPaymentMethodsRefund") or method.get("storeCreditRefund"))
+    return bool(refund)
+
+
+def order_cancel(
+    shop: models.Shop,
+    order_id: str,
+    *,
+    reason: str,
+    restock: bool,
+    refund: bool | None = None,
+    refund_method: dict | None = None,
+) -> dict:
     order = _order(shop, order_id)
+    refunds = _cancel_refunds(refund, refund_method)
     problem = None
-    if order is None:
+    if refunds is None:
+        problem = _error(["refundMethod"], "Use either refund or refundMethod", "INVALID")
+    elif order is None:
         problem = _error(["orderId"], "Order does not exist", "NOT_FOUND")
     elif order.cancelled_at is not None:
         problem = _error(["orderId"], "Order has already been cancelled", "INVALID")
@@ -230,8 +255,26 @@ def order_cancel(shop: models.Shop, order_id: str, *, reason: str, restock: bool
             for line in order.lines.select_related("variant"):
                 if line.variant is not None:
                     _restock(line.variant, line.quantity)
+        if refunds:
+            _cancel_refund_record(order, now)
     return {
         "job": {"id": gid("Job", f"cancel-{order.pk}"), "done": True},
         "orderCancelUserErrors": [],
         "userErrors": [],
     }
+
+
+def _cancel_refund_record(order: models.Order, now) -> None:
+    """The refund a cancellation with a refund method makes: the whole order, shipping too."""
+    lines = list(order.lines.all())
+    goods = sum((line.price * line.quantity for line in lines), Decimal("0"))
+    models.Refund.objects.create(
+        order=order,
+        amount=goods + order.shipping_price,
+        shipping_amount=order.shipping_price,
+        lines=[{"line_id": line.pk, "quantity": line.quantity} for line in lines],
+        note="orderCancel",
+        created_at=now,
+    )
+    order.financial_status = "REFUNDED"
+    order.save(update_fields=["financial_status"])

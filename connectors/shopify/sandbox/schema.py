@@ -1,16 +1,16 @@
-"""The executable schema: root queries and the orderCreate mutation over the sandbox rows."""
+"""Root queries and mutations over the sandbox rows, served with Shopify's real schema."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
 
 from django.db import transaction
-from graphql import GraphQLSchema, build_schema
+from graphql import GraphQLError, GraphQLSchema
 
 from connectors.shopify.sandbox import models, services
+from connectors.shopify.sandbox.admin_schema import admin_schema
 from connectors.shopify.sandbox.nodes import (
     InventoryItemNode,
     LocationNode,
@@ -21,13 +21,11 @@ from connectors.shopify.sandbox.nodes import (
     gid,
     pk_of,
 )
-from connectors.shopify.sandbox.sdl import SDL
 from connectors.shopify.sandbox.search import search_filter
 
 
-@cache
 def sandbox_schema() -> GraphQLSchema:
-    return build_schema(SDL)
+    return admin_schema()
 
 
 PRODUCT_FIELDS = {
@@ -55,6 +53,13 @@ ORDER_FIELDS = {
     "default": lambda o: o.name,
 }
 LOCATION_FIELDS = {"name": lambda loc: loc.name, "id": lambda loc: str(loc.pk)}
+NODE_RESOLVERS = {
+    "Order": "order",
+    "Product": "product",
+    "ProductVariant": "productVariant",
+    "InventoryItem": "inventoryItem",
+    "Location": "location",
+}
 
 
 @dataclass
@@ -73,7 +78,7 @@ def _sorted(items: list, sort_key: str, reverse: bool) -> list:
 class Root:
     """Root value for queries and mutations; ``info.context`` is a :class:`SandboxContext`."""
 
-    def shop(self, info) -> dict:
+    def shop(self, info, **_) -> dict:
         shop = info.context.shop
         return {
             "id": gid("Shop", shop.pk),
@@ -82,63 +87,101 @@ class Root:
             "currencyCode": shop.currency,
         }
 
-    def location(self, info, id=None) -> LocationNode | None:  # noqa: A002  (GraphQL name)
+    def location(self, info, id=None, **_) -> LocationNode | None:  # noqa: A002  (GraphQL name)
         locations = info.context.shop.locations.all()
         found = locations.filter(pk=pk_of(id, "Location")).first() if id else locations.first()
         return LocationNode(found) if found else None
 
-    def locations(self, info, first=None, after=None, query=None) -> dict:
-        rows = search_filter(info.context.shop.locations.order_by("id"), query, LOCATION_FIELDS)
+    def locations(
+        self, info, first=None, after=None, query=None, includeInactive=False, **_
+    ) -> dict:
+        locations = info.context.shop.locations.order_by("id")
+        if not includeInactive:
+            locations = locations.filter(is_active=True)
+        rows = search_filter(locations, query, LOCATION_FIELDS)
         return connection(rows, LocationNode, first, after)
 
-    def product(self, info, id) -> ProductNode | None:  # noqa: A002
+    def product(self, info, id, **_) -> ProductNode | None:  # noqa: A002
         found = info.context.shop.products.filter(pk=pk_of(id, "Product")).first()
         return ProductNode(found) if found else None
 
-    def products(self, info, first=None, after=None, query=None, sortKey="ID", reverse=False):
+    def products(self, info, first=None, after=None, query=None, sortKey="ID", reverse=False, **_):
         rows = search_filter(info.context.shop.products.all(), query, PRODUCT_FIELDS)
         return connection(_sorted(rows, sortKey, reverse), ProductNode, first, after)
 
-    def productVariants(self, info, first=None, after=None, query=None) -> dict:
+    def productVariants(self, info, first=None, after=None, query=None, **_) -> dict:
         variants = models.Variant.objects.filter(product__shop=info.context.shop).order_by("id")
         rows = search_filter(variants.select_related("product"), query, VARIANT_FIELDS)
         return connection(rows, VariantNode, first, after)
 
-    def inventoryItem(self, info, id) -> InventoryItemNode | None:  # noqa: A002
+    def productVariant(self, info, id, **_) -> VariantNode | None:  # noqa: A002
+        variants = models.Variant.objects.filter(product__shop=info.context.shop)
+        found = variants.filter(pk=pk_of(id, "ProductVariant")).first()
+        return VariantNode(found) if found else None
+
+    def node(self, info, id, **_):  # noqa: A002
+        """Shopify's ``node(id:)`` for the kinds the sandbox keeps (None for the others)."""
+        kind = id.split("/")[-2] if id.startswith("gid://shopify/") else ""
+        resolver = NODE_RESOLVERS.get(kind)
+        return getattr(self, resolver)(info, id=id) if resolver else None
+
+    def nodes(self, info, ids, **_) -> list:
+        return [self.node(info, id=node_id) for node_id in ids]
+
+    def inventoryItem(self, info, id, **_) -> InventoryItemNode | None:  # noqa: A002
         variants = models.Variant.objects.filter(product__shop=info.context.shop)
         found = variants.filter(pk=pk_of(id, "InventoryItem")).first()
         return InventoryItemNode(found) if found else None
 
-    def inventoryItems(self, info, first=None, after=None, query=None) -> dict:
+    def inventoryItems(self, info, first=None, after=None, query=None, **_) -> dict:
         variants = models.Variant.objects.filter(product__shop=info.context.shop).order_by("id")
         rows = search_filter(variants, query, VARIANT_FIELDS)
         return connection(rows, InventoryItemNode, first, after)
 
-    def order(self, info, id) -> OrderNode | None:  # noqa: A002
+    def order(self, info, id, **_) -> OrderNode | None:  # noqa: A002
         found = info.context.shop.orders.filter(pk=pk_of(id, "Order")).first()
         return OrderNode(found) if found else None
 
-    def orders(self, info, first=None, after=None, query=None, sortKey="ID", reverse=False):
+    def orders(self, info, first=None, after=None, query=None, sortKey="ID", reverse=False, **_):
         rows = search_filter(info.context.shop.orders.all(), query, ORDER_FIELDS)
         return connection(_sorted(rows, sortKey, reverse), OrderNode, first, after)
 
-    def orderCreate(self, info, order, options=None) -> dict:
+    def orderCreate(self, info, order, options=None, **_) -> dict:
         return order_create(info.context.shop, order, options or {})
 
-    def returnCreate(self, info, returnInput) -> dict:
+    def returnCreate(self, info, returnInput, **_) -> dict:
         from connectors.shopify.sandbox.returns import return_create
 
         return return_create(info.context.shop, returnInput)
 
-    def refundCreate(self, info, input) -> dict:  # noqa: A002  (GraphQL name)
+    def refundCreate(self, info, input, **_) -> dict:  # noqa: A002  (GraphQL name)
         from connectors.shopify.sandbox.returns import refund_create
 
         return refund_create(info.context.shop, input)
 
-    def orderCancel(self, info, orderId, reason, refund, restock, **extra) -> dict:
+    def orderCancel(
+        self, info, orderId, reason, restock, refund=None, refundMethod=None, **_
+    ) -> dict:
         from connectors.shopify.sandbox.returns import order_cancel
 
-        return order_cancel(info.context.shop, orderId, reason=reason, restock=restock)
+        return order_cancel(
+            info.context.shop,
+            orderId,
+            reason=reason,
+            restock=restock,
+            refund=refund,
+            refund_method=refundMethod,
+        )
+
+    def __getattr__(self, name: str):
+        """A root field of Shopify's schema that the sandbox does not simulate."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def not_simulated(info, **_) -> None:
+            raise GraphQLError(f"The Shopify sandbox does not simulate {name!r}")
+
+        return not_simulated
 
 
 # --- orderCreate -----------------------------------------------------------------------------

@@ -9,7 +9,10 @@ module POST them at once, while changes made inside an API request (stock taken 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
 import json
 import uuid
 from decimal import Decimal
@@ -19,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from connectors.sandbox.faults import sandbox_now
+from connectors.shopify.sandbox.admin_schema import API_VERSION
 from connectors.shopify.sandbox.models import (
     Fulfillment,
     InventoryLevel,
@@ -30,10 +34,8 @@ from connectors.shopify.sandbox.models import (
     Shop,
     Variant,
 )
-from connectors.shopify.webhooks import webhook_signature
 
 SYSTEM = "shopify"
-API_VERSION = "2025-01"
 DEFAULT_DOMAIN = "jl-demo.myshopify.com"
 
 
@@ -404,16 +406,25 @@ def refund_payload(refund: Refund) -> dict:
 # --- webhooks --------------------------------------------------------------------------------
 
 
+def _hmac_sha256_base64(secret: str, body: bytes) -> str:
+    """Shopify's signature: base64 of HMAC-SHA256 over the raw body, keyed with the secret."""
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
 def webhook_headers(*, shop: Shop, topic: str, body: bytes, webhook_id: str) -> dict[str, str]:
-    """The headers Shopify sends with a delivery, signed with the shop's webhook secret."""
+    """The headers Shopify sends with a delivery, signed with the shop's webhook secret.
+
+    As in https://shopify.dev/docs/apps/build/webhooks/delivery-structure: the webhook id is
+    one per delivery (kept by retries), the event id one per merchant action.
+    """
     return {
         "Content-Type": "application/json",
         "X-Shopify-Topic": topic,
-        "X-Shopify-Hmac-Sha256": webhook_signature(shop.webhook_secret, body),
+        "X-Shopify-Hmac-Sha256": _hmac_sha256_base64(shop.webhook_secret, body),
         "X-Shopify-Shop-Domain": shop.domain,
         "X-Shopify-API-Version": API_VERSION,
         "X-Shopify-Webhook-Id": webhook_id,
-        "X-Shopify-Event-Id": webhook_id,
+        "X-Shopify-Event-Id": str(uuid.uuid4()),
         "X-Shopify-Triggered-At": now().isoformat(),
     }
 

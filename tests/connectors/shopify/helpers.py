@@ -8,7 +8,7 @@ from connectors.shopify import ShopifyConnector
 
 TOKEN = "shpat_test_secret_token_123"
 SECRET = "hush-webhook-secret"
-ENDPOINT = "https://acme.myshopify.com/admin/api/2025-01/graphql.json"
+ENDPOINT = "https://acme.myshopify.com/admin/api/2026-10/graphql.json"
 
 
 def make_connector(**options) -> ShopifyConnector:

@@ -17,7 +17,7 @@ from connectors.shopify.sandbox.models import Fulfillment, InventoryLevel, SentW
 from connectors.shopify.webhooks import webhook_signature
 from tests.support.wsgi_adapter import DjangoAppAdapter
 
-URL = "/sandbox/shopify/admin/api/2025-01/graphql.json"
+URL = "/sandbox/shopify/admin/api/2026-10/graphql.json"
 
 
 @pytest.fixture

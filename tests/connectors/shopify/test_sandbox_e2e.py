@@ -96,7 +96,7 @@ def test_ping_and_products_page_to_the_end(shop, adapter):
     assert first.price == Decimal("26.00")
     assert len(first.barcode) == 13 and first.barcode.startswith("50")
     assert first.source_ids["variant_id"].startswith("gid://shopify/ProductVariant/")
-    graphql_calls = [c for c in adapter.calls if c[1].endswith("/admin/api/2025-01/graphql.json")]
+    graphql_calls = [c for c in adapter.calls if c[1].endswith("/admin/api/2026-10/graphql.json")]
     assert len(graphql_calls) == 1 + 3  # ping + three pages of 10
 
 

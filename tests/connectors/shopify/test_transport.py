@@ -34,8 +34,8 @@ def test_ping_posts_graphql_with_token_and_timeout():
 @pytest.mark.parametrize(
     ("base_url", "options", "endpoint"),
     [
-        ("acme", {}, "https://acme.myshopify.com/admin/api/2025-01/graphql.json"),
-        ("acme.myshopify.com", {}, "https://acme.myshopify.com/admin/api/2025-01/graphql.json"),
+        ("acme", {}, "https://acme.myshopify.com/admin/api/2026-10/graphql.json"),
+        ("acme.myshopify.com", {}, "https://acme.myshopify.com/admin/api/2026-10/graphql.json"),
         (
             "https://acme.myshopify.com/",
             {"api_version": "2025-04"},

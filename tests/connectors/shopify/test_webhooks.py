@@ -78,13 +78,29 @@ def test_missing_signature_is_a_bad_signature(connector):
     assert caught.value.code == "bad_signature"
 
 
-def test_replayed_delivery_older_than_the_window_is_refused(connector):
+def test_a_signed_delivery_older_than_the_window_is_late_not_forged(connector):
+    """Shopify retries for 4 hours: a late retry is ``late`` (answered 200, ignored)."""
     headers = signed(**{"X-Shopify-Triggered-At": "2026-11-20T10:59:59Z"})  # 1 h 1 s ago
 
     with pytest.raises(PermanentError) as caught:
         connector.webhook_parse(headers, BODY)
 
-    assert caught.value.code == "stale"
+    assert caught.value.code == "late"
+
+
+def test_a_late_delivery_with_a_bad_signature_is_still_a_bad_signature(connector):
+    headers = signed(secret="forger", **{"X-Shopify-Triggered-At": "2026-11-20T08:00:00Z"})
+
+    with pytest.raises(PermanentError) as caught:
+        connector.webhook_parse(headers, BODY)
+
+    assert caught.value.code == "bad_signature"
+
+
+def test_without_a_webhook_id_the_event_id_dedupes_within_the_topic(connector):
+    headers = signed(**{"X-Shopify-Webhook-Id": None, "X-Shopify-Event-Id": "ev-9"})
+
+    assert connector.webhook_parse(headers, BODY).event_id == "inventory_levels/update:ev-9"
 
 
 def test_replay_window_is_an_option():

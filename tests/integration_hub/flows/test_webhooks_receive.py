@@ -55,6 +55,28 @@ def test_an_inventory_webhook_runs_the_products_pass(
     assert SyncRun.objects.filter(flow="products").count() == 1
 
 
+def test_a_signed_but_late_shopify_retry_gets_200_and_is_ignored(
+    client, hub, django_capture_on_commit_callbacks
+):
+    """Shopify retries for hours and drops subscriptions that keep failing: no 401."""
+    body = json.dumps({"id": 1, "order_id": 1}).encode()
+    headers = shopify.webhook_headers(
+        shop=hub.shopify_shop, topic="fulfillments/create", body=body, webhook_id="late-1"
+    )
+    headers["X-Shopify-Triggered-At"] = "2020-01-01T00:00:00Z"  # not signed by Shopify either
+    http_headers = {k: v for k, v in headers.items() if k != "Content-Type"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/webhooks/{hub.integration.name}/",
+            body,
+            content_type="application/json",
+            headers=http_headers,
+        )
+    assert response.status_code == 200
+    assert response.json() == {"accepted": True, "ignored": "late"}
+    assert not SyncRun.objects.exists()
+
+
 @pytest.mark.parametrize("kind", ["wrong secret", "tampered body"])
 def test_a_bad_signature_is_refused_and_leaves_nothing(client, hub, kind, caplog):
     if kind == "wrong secret":
