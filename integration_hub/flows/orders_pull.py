@@ -8,6 +8,7 @@ skipped, so repeated and overlapping pulls change nothing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 from django.db import DataError, IntegrityError, models, transaction
@@ -143,6 +144,12 @@ def _column_problem(field: models.Field, value) -> str:
         whole = field.max_digits - field.decimal_places
         too_big = value.is_finite() and value != 0 and value.adjusted() >= whole
         return f"{value} has more than {whole} digits before the point" if too_big else ""
+    if isinstance(field, models.JSONField) and value is not None:
+        try:  # a float NaN/Infinity would be written as invalid JSON (SQLite's CHECK refuses it)
+            json.dumps(value, cls=field.encoder, allow_nan=False)
+        except (TypeError, ValueError) as error:
+            return f"is not storable as JSON ({error})"
+        return ""
     if isinstance(field, models.PositiveIntegerField) and isinstance(value, int):
         inside = 0 <= value <= POSITIVE_INTEGER_MAX
         return "" if inside else f"{value} is not between 0 and {POSITIVE_INTEGER_MAX}"
