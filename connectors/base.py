@@ -193,6 +193,11 @@ class WebhookEvent:
     payload: Mapping
 
 
+# webhook_parse finds the query string of the URL the delivery was posted to (a secret in the
+# URL) under this name in ``headers``: no request can send it, header names hold no ":".
+WEBHOOK_QUERY_HEADER = ":query"
+
+
 class SourceConnector(ABC):
     """Contract every source system implements. Subclasses are registered by kind.
 
@@ -213,6 +218,7 @@ class SourceConnector(ABC):
     * shipments_read(cursor)         -> Page[Shipment] created or updated since the cursor
     * refunds_read(cursor)           -> Page[SourceRefund] (empty Page if the system has none)
     * webhook_parse(headers, body)   -> WebhookEvent; raises PermanentError on a bad signature
+                                        (``headers[WEBHOOK_QUERY_HEADER]``: the URL's query)
     * ping()                         -> None; a cheap authenticated call for "test connection"
     """
 

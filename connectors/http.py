@@ -135,6 +135,7 @@ class HttpClient:
     vendor = "Remote"  # starts every message
     retry_writes = True  # resend a write where the remote certainly did nothing
     lookup_hint = "look it up"  # what the caller does before resending an unknown write
+    retry_after_jitter = 0.0  # seconds of jitter added to a Retry-After wait
 
     def __init__(
         self,
@@ -163,6 +164,7 @@ class HttpClient:
             attempts=self.max_attempts,
             retryable=lambda error: self.retryable(error, call),
             sleep=self.sleep,
+            retry_after_jitter=self.retry_after_jitter,
         )
         return policy(self._attempt, call)
 
@@ -229,6 +231,9 @@ class HttpClient:
     def decode(self, raw: bytes) -> Any:
         return json_loads(raw)
 
+    def encode(self, value: Any) -> bytes:
+        return json_dumps(value).encode()
+
     def retryable(self, error: BaseException, call: Call) -> bool:
         if not isinstance(error, TransientError):
             return False
@@ -259,7 +264,7 @@ class HttpClient:
     def _request(self, call: Call) -> requests.Response:
         headers, data = dict(call.headers), None
         if call.json_body is not None:
-            data = json_dumps(call.json_body).encode()
+            data = self.encode(call.json_body)
             headers["Content-Type"] = "application/json"
         self.request_check(call)
         where = f"{self.vendor} {call.what}"

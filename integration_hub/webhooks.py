@@ -26,7 +26,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from connectors.base import ConnectorError
+from connectors.base import WEBHOOK_QUERY_HEADER, ConnectorError
 from integration_hub.models import Integration, WebhookReceipt
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def webhook_receive(request: HttpRequest, name: str) -> JsonResponse:
     if len(body) > max_bytes:  # a sender that lied about Content-Length
         return JsonResponse({"error": "body too large"}, status=413)
     try:
-        event = source_connector_for(integration).webhook_parse(dict(request.headers), body)
+        event = source_connector_for(integration).webhook_parse(_headers_of(request), body)
     except ConnectorError as error:
         if error.code == LATE_DELIVERY:
             log.info("webhook for %s ignored: %s", integration.name, error)
@@ -88,6 +88,14 @@ def webhook_receive(request: HttpRequest, name: str) -> JsonResponse:
     if flow and integration.flow_enabled(flow):
         transaction.on_commit(lambda: _pass_soon(integration.pk, flow))
     return JsonResponse({"accepted": True, "flow": flow})
+
+
+def _headers_of(request: HttpRequest) -> dict[str, str]:
+    """The request's headers and, under a name no sender can use, its query string (a push
+    secret in the URL); a header a sender smuggled in under that name is dropped."""
+    headers = {k: v for k, v in request.headers.items() if k.lower() != WEBHOOK_QUERY_HEADER}
+    headers[WEBHOOK_QUERY_HEADER] = request.META.get("QUERY_STRING", "")
+    return headers
 
 
 def _pass_soon(integration_id: int, flow: str) -> None:

@@ -1,18 +1,22 @@
-"""HTTP for Fulfil: the v2 model API, the v3 JSON-RPC API, error mapping and bounded retries.
+"""HTTP for Fulfil on :class:`connectors.http.HttpClient`: the v2 model API, the v3 JSON-RPC API.
 
-* Auth is the ``X-API-KEY`` header, set on the session only: the key never reaches a message,
-  a log line or an exception (every message is scrubbed too, in case Fulfil echoes it).
-* v2 bodies use the official client's JSON encoding (fulfil_client 3.x serialization):
+The base owns the session, timeouts, retries, Retry-After (seconds or HTTP-date) and scrubbing;
+this module keeps only what is Fulfil's:
+
+* Auth is the ``X-API-KEY`` header, set on the session only (messages are scrubbed too, in
+  case Fulfil echoes it).
+* Bodies use the official client's JSON encoding (fulfil_client 3.x serialization):
   ``{"__class__": "Decimal", "decimal": "12.50"}``, ``{"__class__": "date", "iso_string":
   "2026-11-22"}``; the older parts form (``year``, ``month``, ...) is read too.
 * Every v2 call carries the user context as the ``context`` query parameter, like the official
   client: fetched once from ``res.user.get_preferences(True)`` unless the option gives it.
-* v2 errors: 400 ``{type: "UserError", message, description}`` -> PermanentError; 401/403 ->
-  ConfigError; 429 -> TransientError(retry_after); 5xx -> TransientError with ``X-Sentry-ID``.
-* v3 errors: JSON-RPC ``error.code`` -32000/-32001 -> ConfigError, -32003 -> TransientError,
-  -32002/-32602 (and other client codes) -> PermanentError, -32603 -> TransientError.
-* Reads are retried (tenacity, jittered exponential backoff, Retry-After honoured up to
-  ``max_wait_seconds``); writes are sent once, the caller re-checks before resending.
+* v2 errors: ``{type: "UserError", message, description}``: the message with its description,
+  ``code`` = ``type``; a 429/5xx message quotes ``X-Sentry-ID`` for Fulfil support.
+* v3 errors: a JSON-RPC ``error`` (in a 2xx or not) is judged by its code, not the status:
+  -32000/-32001 -> ConfigError, -32003 (rate limit) and -32603 -> TransientError,
+  -32002/-32602 (and other codes) -> PermanentError.
+* ``retry=False`` calls (creates) are sent once: the connector looks the sale up after any
+  failed create. One that may have reached Fulfil raises OutcomeUnknownError.
 """
 
 from __future__ import annotations
@@ -21,21 +25,20 @@ import datetime as dt
 import itertools
 import json
 import logging
-import time
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import requests
-from tenacity import RetryCallState, Retrying, stop_after_attempt, wait_random_exponential
 
 from connectors.base import ConfigError, ConnectorError, PermanentError, TransientError
+from connectors.http import Call, HttpClient, parse_retry_after
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = (5.0, 30.0)
 RPC_AUTH_CODES = {-32000, -32001}
-RPC_TRANSIENT_CODES = {-32003, -32603}
+RPC_RATE_LIMITED = -32003
+RPC_TRANSIENT_CODES = {RPC_RATE_LIMITED, -32603}
 
 
 # --- Fulfil JSON (fulfil_client.serialization, 3.x) -----------------------------------------
@@ -101,106 +104,35 @@ def json_loads(raw: bytes | str) -> Any:
     return json.loads(raw, object_hook=_decode, parse_float=Decimal)
 
 
-# --- errors --------------------------------------------------------------------------------
+# --- the caller ------------------------------------------------------------------------------
 
 
-def retry_after_seconds(value: str | None) -> float | None:
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None
+def _rpc_error_in(body: Any) -> dict | None:
+    error = body.get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, dict) else None
 
 
-def _body(response: requests.Response) -> Any:
-    try:
-        return json_loads(response.content or b"null")
-    except ValueError:
-        return None
-
-
-def http_error(response: requests.Response, what: str) -> ConnectorError:
-    """Map a non-2xx answer (v2 or v3) to the shared error classes."""
-    status = response.status_code
-    body = _body(response)
-    rpc_error = body.get("error") if isinstance(body, dict) else None
-    if isinstance(rpc_error, dict):
-        return rpc_error_for(rpc_error, what, response)
-    message, code = _v2_message(body, response)
-    text = f"Fulfil {what} failed ({status}): {message}"
-    if status == 429 or status >= 500:
-        sentry = response.headers.get("X-Sentry-ID", "")
-        if sentry:
-            text += f" [X-Sentry-ID {sentry}]"
-        retry_after = retry_after_seconds(response.headers.get("Retry-After"))
-        return TransientError(text, status=status, retry_after=retry_after, code=code)
-    if status in (401, 403):
-        return ConfigError(text, status=status, code=code)
-    return PermanentError(text, status=status, code=code, detail=message)
-
-
-def _v2_message(body: Any, response: requests.Response) -> tuple[str, str]:
-    if not isinstance(body, dict):
-        return (response.reason or "no message"), ""
-    message = str(body.get("message") or response.reason or "no message")
-    description = str(body.get("description") or "")
-    if description and description != message:
-        message = f"{message} ({description})"
-    code = str(body.get("type") or body.get("code") or "")
-    return message, code
-
-
-def rpc_error_for(error: dict, what: str, response: requests.Response) -> ConnectorError:
-    """Map a JSON-RPC ``error`` object (v3) to the shared error classes."""
-    try:
-        code = int(error.get("code"))
-    except (TypeError, ValueError):
-        code = -32603
-    message = str(error.get("message") or "no message")
-    data = error.get("data") if isinstance(error.get("data"), dict) else {}
-    text = f"Fulfil {what} failed (JSON-RPC {code}): {message}"
-    status = response.status_code
-    if code in RPC_AUTH_CODES:
-        return ConfigError(text, status=status, code=str(code))
-    if code in RPC_TRANSIENT_CODES:
-        retry_after = retry_after_seconds(
-            str(data.get("retry_after") or "") or response.headers.get("Retry-After")
-        )
-        return TransientError(text, status=status, retry_after=retry_after, code=str(code))
-    return PermanentError(text, status=status, code=str(code), detail=message)
-
-
-# --- retry policy ---------------------------------------------------------------------------
-
-
-def _retryable(error: BaseException | None, max_wait: float) -> bool:
-    if not isinstance(error, TransientError):
-        return False
-    return error.retry_after is None or error.retry_after <= max_wait
-
-
-class FulfilHttp:
+class FulfilHttp(HttpClient):
     """One configured connection to ``https://{subdomain}.fulfil.io``."""
+
+    vendor = "Fulfil"
+    retry_writes = False  # order_create looks the sale up after any failed create
+    lookup_hint = "look the sale up by its reference"
 
     def __init__(
         self,
         *,
         base_url: str,
         api_key: str,
-        session: requests.Session | None = None,
-        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         read_attempts: int = 3,
-        max_wait_seconds: float = 30.0,
-        sleep: Callable[[float], None] = time.sleep,
         context: dict | None = None,
+        **options: Any,
     ) -> None:
+        """``options``: ``session``, ``timeout``, ``max_wait_seconds``, ``sleep``, ``clock``
+        (see :class:`HttpClient`)."""
+        super().__init__(secrets=(api_key,), max_attempts=read_attempts, logger=logger, **options)
         self.base_url = base_url.rstrip("/")
-        self.session = session or requests.Session()
         self.session.headers.update({"X-API-KEY": api_key, "Accept": "application/json"})
-        self.__api_key = api_key
-        self.timeout = timeout
-        self.read_attempts = max(1, read_attempts)
-        self.max_wait_seconds = max_wait_seconds
-        self.sleep = sleep
         self._rpc_ids = itertools.count(1)
         self._context = context
 
@@ -211,16 +143,13 @@ class FulfilHttp:
 
     def v2_get(self, model: str, params: list[tuple[str, str]]) -> Any:
         """``GET /api/v2/model/<model>`` (list), retried."""
-        params = [*params, self._context_param()]
-        return self._retried(self._send, "GET", f"/api/v2/model/{model}", params, None)
+        return self._v2("GET", f"/api/v2/model/{model}", [*params, self._context_param()])
 
     def v2_call(self, model: str, method: str, args: list, *, retry: bool = True) -> Any:
-        """``PUT /api/v2/model/<model>/<method>`` with the positional args as a JSON array."""
+        """``PUT /api/v2/model/<model>/<method>`` with the positional args as a JSON array;
+        ``retry=False``: sent once (a create)."""
         path = f"/api/v2/model/{model}/{method}"
-        params = [self._context_param()]
-        if not retry:
-            return self._send("PUT", path, params, args)
-        return self._retried(self._send, "PUT", path, params, args)
+        return self._v2("PUT", path, [self._context_param()], args, idempotent=retry)
 
     def context(self) -> dict:
         """The user context (company, language, timezone...) every v2 call carries.
@@ -230,7 +159,7 @@ class FulfilHttp:
         """
         if self._context is None:
             path = "/api/v2/model/res.user/get_preferences"
-            found = self._retried(self._send, "PUT", path, [("context", "{}")], [True])
+            found = self._v2("PUT", path, [("context", "{}")], [True])
             if not isinstance(found, dict):
                 kind = type(found).__name__
                 raise PermanentError(
@@ -239,83 +168,93 @@ class FulfilHttp:
             self._context = found
         return self._context
 
-    def _context_param(self) -> tuple[str, str]:
-        return ("context", json_dumps(self.context()))
-
     def rpc(self, method: str, params: dict, *, retry: bool = True) -> Any:
         """``POST /api/v3/jsonrpc`` with one JSON-RPC 2.0 call; returns its ``result``."""
-        if not retry:
-            return self._rpc_once(method, params)
-        return self._retried(self._rpc_once, method, params)
+        envelope = {"jsonrpc": "2.0", "id": next(self._rpc_ids), "method": method}
+        envelope["params"] = params
+        url = self.base_url + "/api/v3/jsonrpc"
+        return self.send(
+            Call("POST", url, method, json_body=envelope, idempotent=retry, expect="rpc")
+        )
+
+    # --- Fulfil's quirks on the base ----------------------------------------------------
+
+    def decode(self, raw: bytes) -> Any:
+        return json_loads(raw)
+
+    def encode(self, value: Any) -> bytes:
+        return json_dumps(value).encode()
+
+    def success_body(self, call: Call, response: requests.Response) -> Any:
+        """The body, or the JSON-RPC error it carries; ``expect="rpc"``: its ``result``."""
+        body = super().success_body(call, response)
+        error = _rpc_error_in(body)
+        if error is not None:
+            raise self.rpc_error(call, error, response)
+        if call.expect != "rpc":
+            return body
+        if not isinstance(body, dict) or "result" not in body:
+            raise self.transient(f"Fulfil {call.what}: the answer is not a JSON-RPC response")
+        return body["result"]
+
+    def error_for(self, call: Call, response: requests.Response) -> ConnectorError:
+        error = _rpc_error_in(self._body(response))
+        if error is not None:
+            return self.rpc_error(call, error, response)
+        return super().error_for(call, response)
+
+    def error_fields(self, response: requests.Response) -> tuple[str, str]:
+        """v2 ``message (description)`` and ``type``; a 429/5xx quotes ``X-Sentry-ID``."""
+        body, status = self._body(response), response.status_code
+        message, code = response.reason or "no message", ""
+        if isinstance(body, dict):
+            message = str(body.get("message") or message)
+            description = str(body.get("description") or "")
+            if description and description != message:
+                message = f"{message} ({description})"
+            code = str(body.get("type") or body.get("code") or "")
+        sentry = response.headers.get("X-Sentry-ID", "")
+        if sentry and (status == 429 or status >= 500):
+            message += f" [X-Sentry-ID {sentry}]"
+        return message, code
+
+    def rpc_error(self, call: Call, error: dict, response: requests.Response) -> ConnectorError:
+        """Map a JSON-RPC ``error`` object (v3) by its code to the shared error classes."""
+        try:
+            code = int(error.get("code"))
+        except (TypeError, ValueError, OverflowError):
+            code = -32603
+        message = self.scrub(str(error.get("message") or "no message"))
+        text = f"Fulfil {call.what} failed (JSON-RPC {code}): {message}"
+        fields: dict[str, Any] = {"status": response.status_code, "code": str(code)}
+        if code in RPC_AUTH_CODES:
+            return ConfigError(text, **fields)
+        if code in RPC_TRANSIENT_CODES:
+            retry_after = self._rpc_retry_after(error, response)
+            # a rate-limited call was refused before Fulfil did anything
+            nothing_done = code == RPC_RATE_LIMITED
+            return TransientError(
+                text, retry_after=retry_after, nothing_done=nothing_done, **fields
+            )
+        return PermanentError(text, detail=message, **fields)
 
     # --- internals ----------------------------------------------------------------------
 
-    def _retried(self, call: Callable, *args: Any) -> Any:
-        retrying = Retrying(
-            stop=stop_after_attempt(self.read_attempts),
-            retry=lambda state: bool(
-                state.outcome
-                and state.outcome.failed
-                and _retryable(state.outcome.exception(), self.max_wait_seconds)
-            ),
-            wait=self._wait,
-            sleep=self.sleep,
-            reraise=True,
-        )
-        return retrying(call, *args)
+    def _v2(self, method: str, path: str, params: list, args: Any = None, **kw: Any) -> Any:
+        url, what = self.base_url + path, f"{method} {path}"
+        return self.send(Call(method, url, what, params=params, json_body=args, **kw))
 
-    def _wait(self, state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
-        retry_after = getattr(error, "retry_after", None)
-        if retry_after is not None:
-            return float(retry_after)
-        return wait_random_exponential(multiplier=0.5, max=8)(state)
+    def _rpc_retry_after(self, error: dict, response: requests.Response) -> float | None:
+        """``error.data.retry_after``, else the ``Retry-After`` header."""
+        data = error.get("data") if isinstance(error.get("data"), dict) else {}
+        header = str(data.get("retry_after") or "") or response.headers.get("Retry-After")
+        return parse_retry_after(header, dt.datetime.fromtimestamp(self.clock(), dt.UTC))
 
-    def _rpc_once(self, method: str, params: dict) -> Any:
-        envelope = {"jsonrpc": "2.0", "id": next(self._rpc_ids), "method": method}
-        envelope["params"] = params
-        body = self._send("POST", "/api/v3/jsonrpc", [], envelope, what=method)
-        if not isinstance(body, dict) or "result" not in body:
-            raise TransientError(f"Fulfil {method}: the answer is not a JSON-RPC response")
-        return body["result"]
+    def _context_param(self) -> tuple[str, str]:
+        return ("context", json_dumps(self.context()))
 
-    def _send(self, method: str, path: str, params: list, payload: Any, *, what: str = "") -> Any:
-        what = what or f"{method} {path}"
-        data = None if payload is None else json_dumps(payload).encode()
-        headers = {"Content-Type": "application/json"} if data is not None else {}
+    def _body(self, response: requests.Response) -> Any:
         try:
-            response = self.session.request(
-                method,
-                self.base_url + path,
-                params=params,
-                data=data,
-                headers=headers,
-                timeout=self.timeout,
-            )
-        except requests.Timeout:
-            raise TransientError(f"Fulfil {what} timed out") from None
-        except requests.RequestException as error:
-            kind = type(error).__name__
-            raise TransientError(f"Fulfil {what} could not connect ({kind})") from None
-        logger.info("fulfil %s -> %s", what, response.status_code)
-        if not 200 <= response.status_code < 300:
-            raise self._scrubbed(http_error(response, what))
-        try:
-            body = json_loads(response.content or b"null")
+            return self.decode(response.content or b"null")
         except ValueError:
-            raise TransientError(
-                f"Fulfil {what} answered {response.status_code} with a body that is not JSON",
-                status=response.status_code,
-            ) from None
-        if isinstance(body, dict) and isinstance(body.get("error"), dict):
-            raise self._scrubbed(rpc_error_for(body["error"], what, response))
-        return body
-
-    def _scrubbed(self, error: ConnectorError) -> ConnectorError:
-        key = self.__api_key
-        for name in ("message", "detail"):
-            value = getattr(error, name, "")
-            if key and value and key in value:
-                setattr(error, name, value.replace(key, "***"))
-        error.args = (error.message,)
-        return error
+            return None

@@ -1,10 +1,13 @@
-"""HTTP for the SCAYLE Admin API: timeouts, per-scope pacing, error mapping, bounded retries.
+"""HTTP for the SCAYLE Admin API on :class:`connectors.http.HttpClient`: only SCAYLE's quirks.
 
-SCAYLE answers errors as ``{"errors": [{"errorKey", "message", "context"}]}`` and reports a
-per-minute budget per *scope* in ``x-ratelimit-*`` headers. We remember the last budget of
-every scope and wait for its reset before a call would spend the last few requests; a 429
-becomes a TransientError whose ``retry_after`` is the scope's reset. The access token lives
-only in the session headers: it never reaches a message, a log line or an exception.
+* Errors are ``{"errors": [{"errorKey", "message", "context"}]}``: every message is shown, the
+  first ``errorKey`` is the error's ``code``.
+* A per-minute budget per *scope* comes in ``x-ratelimit-*`` headers. The last budget of every
+  scope is remembered and, before an attempt would spend its last few requests, we wait for
+  its reset (or hand a long wait back to the caller); a 429 waits for the scope's reset, else
+  ``Retry-After``.
+* The access token lives only in the session headers. Writes are single attempts: the order
+  flow looks the order up by its referenceKey instead.
 """
 
 from __future__ import annotations
@@ -18,13 +21,12 @@ from typing import Any
 
 import requests
 
-from connectors.base import ConfigError, ConnectorError, PermanentError, TransientError
-from connectors.retrying import RETRY_AFTER_CAP, read_retrying
+from connectors.base import ConnectorError, TransientError
+from connectors.http import Call, HttpClient
 from connectors.scayle import contract
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = (5.0, 30.0)
 LOW_REMAINING = 5  # pause before spending the last requests of a scope's window
 
 
@@ -33,6 +35,11 @@ class ScopeBudget:
     limit: int
     remaining: int
     resets_at: float  # monotonic clock
+
+
+@dataclass
+class ScayleCall(Call):
+    scope: str = ""  # the rate-limit scope the call spends
 
 
 def _number(value: str | None) -> float | None:
@@ -57,116 +64,84 @@ def error_text(body: Any) -> tuple[str, str]:
     return first_key, "; ".join(parts)
 
 
-def retry_after_of(response: requests.Response) -> float | None:
-    """The scope's reset, else ``Retry-After`` (seconds)."""
-    reset = _number(response.headers.get(contract.RATE_RESET))
-    return reset if reset is not None else _number(response.headers.get("Retry-After"))
-
-
-def _redact(text: str, secret: str) -> str:
-    """Remove the token should the remote system echo it back."""
-    return text.replace(secret, "***") if secret else text
-
-
-def error_for(response: requests.Response, what: str, secret: str) -> ConnectorError:
-    """Map a non-2xx answer to the connector's error classes."""
-    status = response.status_code
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    code, message = error_text(body)
-    text = _redact(
-        f"SCAYLE {what} failed ({status}): {message or response.reason or 'no message'}", secret
-    )
-    detail = _redact(response.text[:500], secret)
-    if status in (401, 403):
-        return ConfigError(text, status=status, detail=detail, code=code)
-    if status == 429 or status >= 500:
-        return TransientError(
-            text, status=status, detail=detail, code=code, retry_after=retry_after_of(response)
-        )
-    return PermanentError(text, status=status, detail=detail, code=code)
-
-
-class ScayleHttp:
+class ScayleHttp(HttpClient):
     """A thin JSON caller for ``<source_url>/<path>`` with the access-token header."""
+
+    vendor = "SCAYLE"
+    retry_writes = False  # the order flow looks the order up after any failed write
+    lookup_hint = "look the order up by its referenceKey"
+    retry_after_jitter = 0.25  # workers sharing a scope do not all come back at its reset
 
     def __init__(
         self,
         *,
         base_url: str,
         token: str,
-        session: requests.Session | None = None,
-        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         read_attempts: int = 3,
-        sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        **options: Any,
     ) -> None:
+        """``clock`` (monotonic) times the scopes' budgets; ``options``: ``session``,
+        ``timeout``, ``sleep`` (see :class:`HttpClient`)."""
+        super().__init__(secrets=(token,), max_attempts=read_attempts, logger=logger, **options)
         self.api_root = base_url.rstrip("/")
-        self.session = session or requests.Session()
         self.session.headers.update({contract.AUTH_HEADER: token, "Accept": "application/json"})
-        self._secret = token
-        self.timeout = timeout
-        self.read_attempts = max(1, read_attempts)
-        self.sleep = sleep
-        self.clock = clock
+        self.budget_clock = clock
         self.budgets: dict[str, ScopeBudget] = {}
 
     def read(self, path: str, params: Mapping[str, Any] | None = None, *, scope: str) -> Any:
         """GET with bounded, jittered retries on transient failures."""
-        retrying = read_retrying(
-            attempts=self.read_attempts, sleep=self.sleep, retry_after_jitter=0.25
-        )
-        return retrying(self.call, "GET", path, params=params, scope=scope)
+        return self.send(self._call("GET", path, scope, params=params))
 
     def write(self, method: str, path: str, body: Any = None, *, scope: str) -> Any:
         """A single attempt: writes are never blindly repeated (the caller re-checks)."""
-        return self.call(method, path, body=body, scope=scope)
+        return self.send(self._call(method, path, scope, json_body=body, idempotent=False))
 
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        scope: str,
-        params: Mapping[str, Any] | None = None,
-        body: Any = None,
-    ) -> Any:
-        what = f"{method} {path.split('?')[0]}"
-        self._pace(scope, what)
-        logger.debug("scayle %s", what)
-        try:
-            response = self.session.request(
-                method,
-                f"{self.api_root}/{path.lstrip('/')}",
-                params=params,
-                json=body,
-                timeout=self.timeout,
-            )
-        except requests.Timeout:
-            raise TransientError(f"SCAYLE {what} timed out") from None
-        except requests.RequestException as error:
-            kind = type(error).__name__
-            raise TransientError(f"SCAYLE {what} could not connect ({kind})") from None
-        self._remember(scope, response)
-        if response.status_code >= 300:
-            raise error_for(response, what, self._secret)
-        return self._json(response, what)
+    def _call(self, method: str, path: str, scope: str, **kwargs: Any) -> ScayleCall:
+        url, what = f"{self.api_root}/{path.lstrip('/')}", f"{method} {path.split('?')[0]}"
+        return ScayleCall(method, url, what, scope=scope, **kwargs)
 
-    def _pace(self, scope: str, what: str) -> None:
+    def attempt_begin(self, call: ScayleCall) -> None:
         """Wait for the scope's reset when its budget is nearly spent (or give up if long)."""
-        budget = self.budgets.get(scope)
+        budget = self.budgets.get(call.scope)
         if budget is None or budget.remaining > LOW_REMAINING:
             return
-        wait = budget.resets_at - self.clock()
+        wait = budget.resets_at - self.budget_clock()
         if wait <= 0:
             return
-        if wait > RETRY_AFTER_CAP:
-            raise TransientError(f"SCAYLE {what} postponed: {scope} budget spent", retry_after=wait)
-        logger.info("scayle %s: %s budget low, waiting %.1fs", what, scope, wait)
+        if wait > self.max_wait_seconds:
+            message = f"SCAYLE {call.what} postponed: {call.scope} budget spent"
+            raise TransientError(message, retry_after=wait, nothing_done=True)
+        logger.info("scayle %s: %s budget low, waiting %.1fs", call.what, call.scope, wait)
         self.sleep(wait)
-        self.budgets.pop(scope, None)
+        self.budgets.pop(call.scope, None)
+
+    def success_body(self, call: ScayleCall, response: requests.Response) -> Any:
+        self._remember(call.scope, response)
+        return super().success_body(call, response)
+
+    def error_for(self, call: ScayleCall, response: requests.Response) -> ConnectorError:
+        """The base mapping; a 429 or 5xx waits for the scope's reset when SCAYLE names one."""
+        self._remember(call.scope, response)
+        error = super().error_for(call, response)
+        reset = _number(response.headers.get(contract.RATE_RESET))
+        if isinstance(error, TransientError) and reset is not None:
+            error.retry_after = reset
+        return error
+
+    def decode(self, raw: bytes) -> Any:
+        return json.loads(raw)
+
+    def error_fields(self, response: requests.Response) -> tuple[str, str]:
+        try:
+            body = self.decode(response.content)
+        except ValueError:
+            body = None
+        code, message = error_text(body)
+        return message or response.reason or "", code
+
+    def error_detail(self, response: requests.Response, message: str) -> str:
+        return response.text[:500]
 
     def _remember(self, scope: str, response: requests.Response) -> None:
         headers = response.headers
@@ -176,22 +151,9 @@ class ScayleHttp:
         budget = ScopeBudget(
             limit=int(_number(headers.get(contract.RATE_LIMIT)) or 0),
             remaining=int(remaining),
-            resets_at=self.clock() + (_number(headers.get(contract.RATE_RESET)) or 0.0),
+            resets_at=self.budget_clock() + (_number(headers.get(contract.RATE_RESET)) or 0.0),
         )
         self.budgets[scope] = budget
         reported = headers.get(contract.RATE_SCOPE)
         if reported and reported != scope:
             self.budgets[reported] = budget
-
-    @staticmethod
-    def _json(response: requests.Response, what: str) -> Any:
-        if not response.content:
-            return None
-        try:
-            return json.loads(response.content)
-        except ValueError:
-            raise TransientError(
-                f"SCAYLE {what} answered with a body that is not JSON",
-                status=response.status_code,
-                detail=response.text[:200],
-            ) from None

@@ -6,8 +6,9 @@ Options: ``dc_code`` (required: the SEKO DC holding the brand's stock), ``integr
 (SEKO's client id, checked on pushes when set, part of the order GUIDs), ``key_param``,
 ``lookback_days`` (first read of dispatches and stock changes, default 7), ``window_days``
 (largest from/to window, default 7), ``overlap_minutes`` (cursor overlap, default 15),
-``read_attempts`` (default 3), ``push_auth`` / ``push_header`` / ``push_username`` (how
-SEKO's pushes authenticate, see ``contract`` [Q9]), ``supplier_code`` (return ASN lines).
+``read_attempts`` (default 3), ``push_auth`` / ``push_header`` / ``push_username`` /
+``push_param`` (how SEKO's pushes authenticate, see ``contract`` [Q9]), ``supplier_code``
+(return ASN lines).
 
 SEKO is a 3PL: it knows SKUs and quantities, not prices or trustworthy titles, so products
 carry ``price=None`` and the flows take prices elsewhere. Orders go through
@@ -324,6 +325,7 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
             body=body,
             header=self._setting("push_header", contract.PUSH_HEADER_DEFAULT),
             username=self._setting("push_username"),
+            param=self._setting("push_param", contract.PUSH_PARAM_DEFAULT),
         )
         events = webhooks.push_events(body)
         if self.integration_id:

@@ -85,10 +85,12 @@ PUSH_TOPICS = {PUSH_TRACKING: "seko/tracking_details", PUSH_DISPATCH: "seko/disp
 # was agreed with SEKO: "hmac" (our proposal: SIGNATURE_HEADER = hex HMAC-SHA256 of the raw
 # body keyed with ``push_secret``), "header" (``push_secret`` as the value of the header named
 # by the option ``push_header``) or "basic" (HTTP basic auth, user ``push_username``,
-# password ``push_secret``). A secret in the URL needs the webhook view to pass the query.
-PUSH_AUTH_MODES = ("hmac", "header", "basic")
+# password ``push_secret``) or "query" (``push_secret`` in the push URL's query parameter
+# named by the option ``push_param``, e.g. ``/webhooks/<name>/?secret=...``).
+PUSH_AUTH_MODES = ("hmac", "header", "basic", "query")
 PUSH_AUTH_DEFAULT = "hmac"
 PUSH_HEADER_DEFAULT = "X-Seko-Push-Secret"
+PUSH_PARAM_DEFAULT = "secret"
 
 # --- returns (receipts/v1 ASN in, GRN out) ----------------------------------------------------
 

@@ -5,7 +5,7 @@ SEKO pushes up to 500 records per message in ``{"Responses": [{"Response": {<Kin
 hub answers quickly and a daily shipments poll fills the gaps. Every record carries
 ``InterfaceRecordId`` (a GUID) and ``SequenceNumber``: the dedupe key of a record. SEKO
 documents no push authentication: :func:`push_authenticate` checks whichever was agreed
-(``contract`` [Q9]).
+(``contract`` [Q9]), a secret in the push URL included.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
+from urllib.parse import parse_qs
 
-from connectors.base import PermanentError, WebhookEvent
+from connectors.base import WEBHOOK_QUERY_HEADER, PermanentError, WebhookEvent
 from connectors.seko import contract
 from connectors.seko.mapping import list_of
 
@@ -52,15 +53,32 @@ def _basic_credentials(headers: Mapping[str, str]) -> str:
         return ""
 
 
+def _query_value(headers: Mapping[str, str], name: str) -> str:
+    """The one value of ``name`` in the push URL's query (the hub passes the query string in
+    the headers); "" when absent or repeated, since a repeated secret is not one secret."""
+    values = parse_qs(_header(headers, WEBHOOK_QUERY_HEADER), keep_blank_values=True).get(name, [])
+    return values[0] if len(values) == 1 else ""
+
+
 def push_authenticate(
-    *, mode: str, secret: str, headers: Mapping[str, str], body: bytes, header: str, username: str
+    *,
+    mode: str,
+    secret: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    header: str,
+    username: str,
+    param: str = contract.PUSH_PARAM_DEFAULT,
 ) -> None:
-    """Refuse a push that does not carry the agreed proof: HMAC, a static header or basic auth."""
+    """Refuse a push that does not carry the agreed proof: HMAC, a static header, basic auth or
+    a secret in the URL's query (compared in constant time)."""
     if mode == "hmac":
         signature_verify(secret=secret, headers=headers, body=body)
         return
     if mode == "header":
         ok = _same(_header(headers, header), secret)
+    elif mode == "query":
+        ok = _same(_query_value(headers, param), secret)
     else:
         ok = _same(_basic_credentials(headers), f"{username}:{secret}")
     if not ok:

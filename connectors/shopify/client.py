@@ -15,8 +15,6 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
-import requests
-
 from connectors.base import (
     ConfigError,
     Page,
@@ -61,7 +59,7 @@ class ShopifyConnector(ShopifyReturnsMixin, SourceConnector):
     kind = "shopify"
 
     def __init__(self, *, base_url: str, credentials: Mapping[str, str], **options) -> None:
-        session = options.pop("session", None) or requests.Session()
+        session = options.pop("session", None)
         super().__init__(base_url=base_url, credentials=credentials, **options)
         if not self.base_url:
             raise ConfigError("the Shopify shop URL is missing")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from email.utils import format_datetime as http_date
 
 import pytest
 import requests
 
-from connectors.base import ConfigError, PermanentError, TransientError
+from connectors.base import ConfigError, OutcomeUnknownError, PermanentError, TransientError
 from connectors.fulfil import FulfilConnector
 from tests.connectors.fulfil.conftest import API_KEY, BASE, RPC, V2, make, rpc_result
 
@@ -36,6 +38,33 @@ def test_429_with_a_long_retry_after_goes_back_to_the_caller_at_once(mocked):
         make().ping()
     assert caught.value.retry_after == 120.0 and caught.value.status == 429
     assert len(mocked.calls) == 1
+
+
+NOW = dt.datetime(2026, 12, 3, 7, 0, tzinfo=dt.UTC)
+
+
+def rate_limited_until(mocked, seconds: int) -> None:
+    when = http_date(NOW + dt.timedelta(seconds=seconds), usegmt=True)
+    mocked.get(LOCATIONS, status=429, headers={"Retry-After": when}, json={"message": "slow"})
+
+
+def test_a_retry_after_http_date_is_honoured(mocked):
+    rate_limited_until(mocked, 4)
+    mocked.get(LOCATIONS, json=[{"id": 3}, {"id": 4}])
+    connector = make()
+    connector.http.clock = NOW.timestamp
+    waits = waits_of(connector)
+    connector.ping()
+    assert waits == [4.0] and len(mocked.calls) == 2
+
+
+def test_a_long_retry_after_http_date_goes_back_to_the_caller_at_once(mocked):
+    rate_limited_until(mocked, 120)
+    connector = make()
+    connector.http.clock = NOW.timestamp
+    with pytest.raises(TransientError) as caught:
+        connector.ping()
+    assert caught.value.retry_after == 120.0 and len(mocked.calls) == 1
 
 
 def test_json_rpc_rate_limit_is_transient_with_retry_after(mocked):
@@ -175,11 +204,20 @@ def test_bad_option_ids_are_config_errors():
         make(party_id="JL")
 
 
-def test_writes_are_not_retried_on_transient_errors(mocked):
-    mocked.put(f"{V2}/party.address/create", status=503, json={"message": "down"})
+@pytest.mark.parametrize(("status", "unknown"), [(503, False), (429, False), (500, True)])
+def test_writes_are_not_retried_on_transient_errors(mocked, status, unknown):
+    mocked.put(f"{V2}/party.address/create", status=status, json={"message": "down"})
     connector = make()
-    with pytest.raises(TransientError):
+    with pytest.raises(TransientError) as caught:
         connector.http.v2_call("party.address", "create", [[{}]], retry=False)
+    assert len(mocked.calls) == 1
+    assert isinstance(caught.value, OutcomeUnknownError) is unknown  # 429/503: nothing done
+
+
+def test_a_write_whose_answer_was_lost_has_an_unknown_outcome(mocked):
+    mocked.put(f"{V2}/party.address/create", body=requests.ReadTimeout("slow"))
+    with pytest.raises(OutcomeUnknownError, match="outcome of this PUT .* is unknown"):
+        make().http.v2_call("party.address", "create", [[{}]], retry=False)
     assert len(mocked.calls) == 1
 
 

@@ -7,7 +7,13 @@ from decimal import Decimal
 import pytest
 import requests
 
-from connectors.base import ConfigError, PermanentError, SourceOrderRef, TransientError
+from connectors.base import (
+    ConfigError,
+    OutcomeUnknownError,
+    PermanentError,
+    SourceOrderRef,
+    TransientError,
+)
 from tests.connectors.fulfil.conftest import V2, body_of, make, order_request
 
 SALE_FIELDS = ["id", "number", "state", "reference", "total_amount"]
@@ -135,7 +141,7 @@ def test_order_create_sends_the_sale_then_quotes_and_confirms(mocked):
 def test_a_timeout_on_create_is_not_resent_and_is_rechecked(mocked):
     *_, create = mock_create_path(mocked, create_exc=requests.ReadTimeout("slow"))
     recheck = lookup(mocked, [])
-    with pytest.raises(TransientError, match="timed out"):
+    with pytest.raises(OutcomeUnknownError, match="timed out.*look the sale up"):
         make().order_create(order_request())
     assert create.call_count == 1
     assert recheck.call_count == 1  # the re-check after the lookup before
@@ -151,6 +157,15 @@ def test_a_create_that_landed_despite_the_error_is_found_and_confirmed(mocked):
     mocked.put(f"{V2}/sale.sale/search_read", json=[{"id": 56, "number": "SO56"}])
     assert make().order_create(order_request()) == SourceOrderRef("56", "SO56")
     assert sum(1 for c in mocked.calls if path_of(c).endswith("/sale.sale/create")) == 1
+
+
+def test_a_rate_limited_create_did_nothing_and_is_not_resent(mocked):
+    *_, create = mock_create_path(mocked, create_status=429)
+    lookup(mocked, [])
+    with pytest.raises(TransientError) as caught:
+        make().order_create(order_request())
+    assert caught.value.nothing_done and not isinstance(caught.value, OutcomeUnknownError)
+    assert create.call_count == 1
 
 
 def test_unknown_skus_are_refused_before_any_write(mocked):

@@ -7,7 +7,13 @@ import requests
 import responses
 from responses import matchers
 
-from connectors.base import ConfigError, PermanentError, SourceOrderRef, TransientError
+from connectors.base import (
+    ConfigError,
+    OutcomeUnknownError,
+    PermanentError,
+    SourceOrderRef,
+    TransientError,
+)
 from tests.connectors.scayle.helpers import (
     ORDERS,
     TOKEN,
@@ -121,6 +127,25 @@ def test_a_lost_create_answer_is_found_not_duplicated(mocked):
     mocked.post(ORDERS, body=requests.ReadTimeout("read timed out"))
     mocked.get(BY_REFERENCE, json=order_json(42))
     assert make_connector().order_create(order_request()) == SourceOrderRef("42", "SB42")
+    assert [c.request.method for c in mocked.calls] == ["GET", "POST", "GET"]
+
+
+def test_a_create_that_may_have_reached_scayle_is_an_unknown_outcome(mocked):
+    mocked.get(BY_REFERENCE, status=404, json=NOT_FOUND)
+    mocked.post(ORDERS, body=requests.ReadTimeout("read timed out"))
+    mocked.get(BY_REFERENCE, status=404, json=NOT_FOUND)
+    with pytest.raises(OutcomeUnknownError, match="look the order up by its referenceKey"):
+        make_connector().order_create(order_request())
+    assert [c.request.method for c in mocked.calls] == ["GET", "POST", "GET"]
+
+
+def test_a_create_scayle_certainly_refused_is_transient_and_sent_once(mocked):
+    mocked.get(BY_REFERENCE, status=404, json=NOT_FOUND)
+    mocked.post(ORDERS, status=429, json=scayle_errors("RATE_LIMIT_EXCEEDED", "Too many."))
+    mocked.get(BY_REFERENCE, status=404, json=NOT_FOUND)
+    with pytest.raises(TransientError) as caught:
+        make_connector().order_create(order_request())
+    assert not isinstance(caught.value, OutcomeUnknownError) and caught.value.nothing_done
     assert [c.request.method for c in mocked.calls] == ["GET", "POST", "GET"]
 
 

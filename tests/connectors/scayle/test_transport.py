@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from email.utils import format_datetime
 
 import pytest
 import requests
@@ -110,6 +112,16 @@ def test_429_falls_back_to_retry_after_and_gives_up_after_three_attempts(mocked)
     assert caught.value.status == 429
     assert len(mocked.calls) == 3
     assert [round(s) for s in clock.sleeps] == [2, 2]
+
+
+def test_429_honours_retry_after_as_an_http_date(mocked):
+    clock = FakeClock()
+    when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=20)
+    mocked.get(SHOP, status=429, headers={"Retry-After": format_datetime(when, usegmt=True)})
+    mocked.get(SHOP, json={"key": "jl"})
+    make_connector(clock).ping()
+    assert len(mocked.calls) == 2
+    assert 17 <= clock.sleeps[0] <= 20.25
 
 
 def test_a_long_reset_is_not_slept_but_handed_back(mocked):

@@ -15,7 +15,7 @@ import requests
 import responses
 from responses import matchers
 
-from connectors.base import PermanentError, TransientError
+from connectors.base import OutcomeUnknownError, PermanentError, TransientError
 from connectors.seko.mapping import sales_order_number
 from tests.connectors.seko.support import BASE, KEY, connector, ok, order_request, refused
 
@@ -168,6 +168,28 @@ def test_order_create_timeout_not_found_stays_transient_and_is_not_resubmitted()
     responses.post(SUBMIT, body=requests.Timeout("read timed out"))
     with pytest.raises(TransientError, match="SEKO POST salesorders/v1/websubmit timed out"):
         connector().order_create(order_request())
+    assert [call.request.method for call in responses.calls] == ["GET", "POST", "GET"]
+
+
+@responses.activate
+def test_a_submit_that_may_have_reached_seko_is_an_unknown_outcome_to_look_up():
+    responses.get(STATUS_1001, json=not_found())
+    responses.post(SUBMIT, json={"Message": "An error has occurred."}, status=500)
+    responses.get(STATUS_1001, json=not_found())
+    with pytest.raises(OutcomeUnknownError, match="look the order up by its GUID") as caught:
+        connector().order_create(order_request())
+    assert caught.value.status == 500
+    assert [call.request.method for call in responses.calls] == ["GET", "POST", "GET"]
+
+
+@responses.activate
+def test_a_submit_seko_certainly_did_not_take_is_transient_and_sent_once():
+    responses.get(STATUS_1001, json=not_found())
+    responses.post(SUBMIT, json={"Message": "Too many requests"}, status=429)
+    responses.get(STATUS_1001, json=not_found())
+    with pytest.raises(TransientError) as caught:
+        connector().order_create(order_request())
+    assert not isinstance(caught.value, OutcomeUnknownError) and caught.value.nothing_done
     assert [call.request.method for call in responses.calls] == ["GET", "POST", "GET"]
 
 

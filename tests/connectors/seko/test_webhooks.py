@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from connectors.base import ConfigError, PermanentError
+from connectors.base import WEBHOOK_QUERY_HEADER, ConfigError, PermanentError
 from connectors.seko import SekoConnector
 from tests.connectors.seko.support import BASE, KEY, PUSH_SECRET, connector
 
@@ -195,8 +195,36 @@ def basic(user: str, password: str) -> dict[str, str]:
             basic("seko", PUSH_SECRET),
             basic("other", PUSH_SECRET),
         ),
+        (
+            {"push_auth": "query"},
+            {WEBHOOK_QUERY_HEADER: f"secret={PUSH_SECRET}"},
+            {WEBHOOK_QUERY_HEADER: "secret=guess"},
+        ),
+        (
+            {"push_auth": "query", "push_param": "key"},
+            {WEBHOOK_QUERY_HEADER: f"x=1&key={PUSH_SECRET}"},
+            {WEBHOOK_QUERY_HEADER: f"secret={PUSH_SECRET}"},
+        ),
+        (
+            {"push_auth": "query"},
+            {WEBHOOK_QUERY_HEADER: f"secret={PUSH_SECRET}"},
+            {WEBHOOK_QUERY_HEADER: f"secret={PUSH_SECRET}&secret=guess"},
+        ),
+        (
+            {"push_auth": "query"},
+            {WEBHOOK_QUERY_HEADER: f"secret={PUSH_SECRET}"},
+            {"Secret": PUSH_SECRET, "X-Seko-Push-Secret": PUSH_SECRET},
+        ),
     ],
-    ids=["header", "named-header", "basic"],
+    ids=[
+        "header",
+        "named-header",
+        "basic",
+        "query",
+        "named-query",
+        "repeated-query",
+        "secret-as-a-header",
+    ],
 )
 def test_push_authentication_is_configurable(options, good, bad):
     body = envelope({"TrackingDetails": tracking()})
@@ -211,3 +239,19 @@ def test_push_authentication_is_configurable(options, good, bad):
 def test_an_unknown_push_auth_mode_is_a_config_error():
     with pytest.raises(ConfigError, match="push_auth"):
         connector(push_auth="ip-allow-list")
+
+
+def test_the_query_secret_is_compared_in_constant_time(monkeypatch):
+    from connectors.seko import webhooks
+
+    compared = []
+
+    def compare_digest(given, expected):
+        compared.append((given, expected))
+        return given == expected
+
+    monkeypatch.setattr(webhooks.hmac, "compare_digest", compare_digest)
+    body = envelope({"TrackingDetails": tracking()})
+    with pytest.raises(PermanentError):
+        connector(push_auth="query").webhook_parse({WEBHOOK_QUERY_HEADER: "secret=guess"}, body)
+    assert compared == [(b"guess", PUSH_SECRET.encode())]

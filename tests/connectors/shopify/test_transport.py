@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from email.utils import format_datetime
 
 import pytest
 import requests
 import responses
 
-from connectors.base import ConfigError, PermanentError, TransientError
+from connectors.base import ConfigError, OutcomeUnknownError, PermanentError, TransientError
 from connectors.shopify import ShopifyConnector
 
 from .helpers import ENDPOINT, TOKEN, answer, make_connector, sent, throttled
@@ -235,3 +237,110 @@ def test_access_denied_is_a_config_error():
 
     assert caught.value.code == "ACCESS_DENIED"
     assert "read_orders" in caught.value.message
+
+
+NOW = dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC)
+
+
+def http_date(seconds_from_now: float) -> str:
+    return format_datetime(NOW + dt.timedelta(seconds=seconds_from_now), usegmt=True)
+
+
+def at_now(connector: ShopifyConnector) -> ShopifyConnector:
+    """The connector's clock at NOW, moved on by its fake sleeps."""
+    connector.transport.clock = lambda: NOW.timestamp() + sum(connector.waits)
+    return connector
+
+
+@responses.activate
+def test_429_with_an_http_date_retry_after_is_honoured():
+    responses.post(ENDPOINT, status=429, headers={"Retry-After": http_date(3)}, json={})
+    responses.post(ENDPOINT, json=answer(SHOP))
+    connector = at_now(make_connector())
+
+    connector.ping()
+
+    assert len(responses.calls) == 2
+    assert len(connector.waits) == 1 and 3.0 <= connector.waits[0] <= 3.25
+
+
+@responses.activate
+def test_429_with_a_far_http_date_goes_back_to_the_caller():
+    responses.post(ENDPOINT, status=429, headers={"Retry-After": http_date(120)}, json={})
+
+    with pytest.raises(TransientError) as caught:
+        at_now(make_connector(max_wait_seconds=10)).ping()
+
+    assert len(responses.calls) == 1
+    assert caught.value.retry_after == 120.0
+
+
+CANCEL = """
+mutation OrderCancel($orderId: ID!) {
+  orderCancel(orderId: $orderId) { userErrors { message } }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        {"body": requests.ReadTimeout()},
+        {"body": requests.ConnectionError()},
+        {"status": 500, "body": "boom"},
+        {"status": 502, "body": "bad gateway"},
+        {"body": '{"data": {"orderCancel": ', "content_type": "application/json"},
+        {"json": {"extensions": {}}},
+    ],
+)
+@responses.activate
+def test_a_mutation_that_may_have_run_is_an_unknown_outcome(failure):
+    responses.post(ENDPOINT, **failure)
+
+    with pytest.raises(OutcomeUnknownError) as caught:
+        make_connector().transport.execute(CANCEL, {"orderId": "gid://shopify/Order/1"})
+
+    assert "OrderCancel is unknown" in caught.value.message
+    assert len(responses.calls) == 1
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        {"body": requests.ConnectTimeout()},
+        {"status": 503, "body": "down"},
+        {"status": 429, "headers": {"Retry-After": "120"}, "json": {}},
+    ],
+)
+@responses.activate
+def test_a_mutation_shopify_certainly_did_not_run_is_a_plain_transient_error(failure):
+    responses.post(ENDPOINT, **failure)
+
+    with pytest.raises(TransientError) as caught:
+        make_connector().transport.execute(CANCEL, {"orderId": "gid://shopify/Order/1"})
+
+    assert not isinstance(caught.value, OutcomeUnknownError)
+    assert caught.value.nothing_done
+
+
+@responses.activate
+def test_a_throttled_mutation_is_resent_after_the_wait():
+    responses.post(ENDPOINT, json=throttled(cost=120, available=20, rate=50.0))
+    responses.post(ENDPOINT, json=answer({"orderCancel": {"userErrors": []}}))
+    connector = make_connector()
+
+    data = connector.transport.execute(CANCEL, {"orderId": "gid://shopify/Order/1"})
+
+    assert data == {"orderCancel": {"userErrors": []}}
+    assert len(responses.calls) == 2 and 2.0 <= connector.waits[0] <= 2.25
+
+
+@responses.activate
+def test_a_query_that_timed_out_is_a_plain_transient_error():
+    responses.post(ENDPOINT, body=requests.ReadTimeout())
+
+    with pytest.raises(TransientError) as caught:
+        make_connector().ping()
+
+    assert not isinstance(caught.value, OutcomeUnknownError)
+    assert "ShopPing" in caught.value.message

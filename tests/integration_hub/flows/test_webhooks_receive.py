@@ -8,6 +8,7 @@ import pytest
 
 from connectors.shopify.sandbox import services as shopify
 from integration_hub.models import SyncRun, WebhookReceipt
+from tests.integration_hub.factories import integration_make
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +116,40 @@ def test_too_large_a_body_is_refused(client, hub):
         headers={"Content-Length": "lots"},
     )
     assert bad.status_code == 400
+
+
+def seko_push_receive(client, query: str, **extra):
+    record = {"InterfaceRecordId": "rec-1", "SequenceNumber": 1, "TrackingNumber": "RM1GB"}
+    body = json.dumps({"Responses": [{"Response": {"TrackingDetails": record}}]}).encode()
+    return client.post(f"/webhooks/seko-q/?{query}", body, "application/json", **extra)
+
+
+def test_a_seko_push_with_the_agreed_secret_in_its_url_is_accepted(client):
+    integration_make(
+        "seko-q",
+        source_kind="seko",
+        source_url="https://seko.example/api",
+        source_credentials={"api_key": "k", "push_secret": "push-s3cret"},
+        source_options={"dc_code": "DC1", "push_auth": "query"},
+    )
+    for query in ("secret=guess", "", "other=push-s3cret", "secret=push-s3cret&secret=x"):
+        assert seko_push_receive(client, query).status_code == 401, query
+    # a header named like the hub's pseudo-header cannot stand in for the URL's query
+    smuggled = {"HTTP_:QUERY": "secret=push-s3cret", "HTTP_SECRET": "push-s3cret"}
+    assert seko_push_receive(client, "", **smuggled).status_code == 401
+    assert not WebhookReceipt.objects.exists()
+    response = seko_push_receive(client, "secret=push-s3cret")
+    assert response.status_code == 200, response.content
+    assert WebhookReceipt.objects.get().topic == "seko/tracking_details"
+
+
+def test_the_query_reaches_the_connector_under_a_name_no_header_can_take():
+    from django.test import RequestFactory
+
+    from connectors.base import WEBHOOK_QUERY_HEADER
+    from integration_hub.webhooks import _headers_of
+
+    request = RequestFactory().post("/webhooks/x/?secret=s", b"{}", "application/json")
+    request.META["HTTP_:QUERY"] = "secret=smuggled"
+    headers = _headers_of(request)
+    assert [v for k, v in headers.items() if k.lower() == WEBHOOK_QUERY_HEADER] == ["secret=s"]
