@@ -239,15 +239,6 @@ def test_returns_are_read_as_refunds(connector):
     )
 
 
-def test_rate_limit_429_is_retried_after_retry_after(adapter, setup):
-    waits: list[float] = []
-    connector = make_connector(adapter, setup)
-    connector.http.sleep = waits.append
-    SandboxFault.objects.create(system="fulfil", kind="429", remaining=1, retry_after=7)
-    connector.ping()
-    assert waits == [7.0]
-
-
 def test_sandbox_rate_limit_answers_json_rpc_minus_32003(adapter, setup):
     services.account_configure(rate_limit_per_minute=2)  # the user context, then the ping
     connector = make_connector(adapter, setup, read_attempts="1")

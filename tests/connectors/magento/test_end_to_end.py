@@ -98,20 +98,6 @@ def test_products_in_a_recent_second_are_read_again(connector):
     assert again.next_cursor == page.next_cursor
 
 
-def test_products_page_by_page_with_keyset(adapter):
-    services.catalogue_seed(products=5)
-    connector = make_connector(adapter, page_size=2)
-    seen, cursor, pages = [], "", 0
-    while True:
-        page = connector.products_read(cursor)
-        seen += [p.sku for p in page.items]
-        cursor, pages = page.next_cursor, pages + 1
-        if not page.has_more:
-            break
-    assert seen == ["MG-0001", "MG-0002", "MG-0003", "MG-0004", "MG-0005"]
-    assert pages == 3
-
-
 def test_stock_sums_sources_and_salable_subtracts_reservations(connector, adapter):
     assert {lvl.sku: lvl.available for lvl in connector.stock_read()} == {
         "MG-0001": 11,
@@ -180,19 +166,6 @@ class LosesPlacementAnswer(DjangoAppAdapter):
         if request.url.endswith("/payment-information"):
             raise requests.ReadTimeout("read timed out")
         return response
-
-
-def test_order_placed_but_answer_lost_is_found_not_duplicated():
-    services.catalogue_seed(products=5)
-    adapter = LosesPlacementAnswer()
-    connector = make_connector(adapter)
-    ref = connector.order_create(order_request())
-    order = m.Order.objects.get()
-    assert ref.source_order_id == str(order.pk)
-    assert order.ext_order_id == "JL-1001"
-    assert connector.order_create(order_request()) == ref
-    assert m.Order.objects.count() == 1
-    assert sum(1 for _, path in adapter.calls if path.endswith("/payment-information")) == 1
 
 
 class WorkerKilled(BaseException):

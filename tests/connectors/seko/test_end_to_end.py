@@ -10,7 +10,7 @@ import requests
 import responses
 from django.core.management import call_command
 
-from connectors.base import ConfigError, PermanentError, TransientError
+from connectors.base import PermanentError, TransientError
 from connectors.sandbox.faults import clock_advance, sandbox_now
 from connectors.sandbox.models import SandboxFault
 from connectors.seko import SekoConnector
@@ -216,11 +216,6 @@ def test_pushes_authenticate_the_way_agreed_with_seko(seko, adapter, sandbox, hu
     assert event.topic == "seko/tracking_details"
     with pytest.raises(PermanentError):
         seko.webhook_parse(dict(delivered.headers), delivered.body)  # the hub expects HMAC
-
-
-def test_wrong_key_is_a_config_error(seko, adapter):
-    with pytest.raises(ConfigError, match="Authorization has been denied"):
-        make_connector(adapter, key="not-a-key").ping()
 
 
 def test_legacy_token_parameter_is_accepted(seko, adapter):
