@@ -30,13 +30,12 @@ class PagingMixin:
         key: str,
         *,
         limit_as: str | None = None,
-        charge: bool = True,
     ) -> Iterator[dict]:
         offset = 0
         while True:
             query = [*params, ("max", PAGE_MAX), ("offset", offset)]
             body = self._http.call(
-                op, "GET", path, params=query, limit=charge and offset == 0, limit_as=limit_as
+                op, "GET", path, params=query, limit=offset == 0, limit_as=limit_as
             )
             items = body.get(key) or []
             if not isinstance(items, list):
