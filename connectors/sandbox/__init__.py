@@ -1,6 +1,7 @@
-"""What every sandbox shares: fault injection and a movable clock.
+"""The kit every sandbox is built on, so that all of them fail, limit and sign the same way.
 
-Each system's sandbox (``connectors/<system>/sandbox``) calls :func:`fault_for` at the top of
-every view and uses :func:`sandbox_now` instead of ``timezone.now`` so that the demo and the
-tests can inject failures and advance time (`python manage.py sandbox ...`).
+``faults`` (``sandbox_view``, injected faults, the movable clock, per-minute rate windows),
+``models`` (faults, clocks and the abstract credential and webhook-outbox bases), ``webhooks``
+(signatures and the one POST), ``commands`` (the control-command base), ``admin`` and
+``transport``. A sandbox imports only itself and this package (docs/architecture.md).
 """

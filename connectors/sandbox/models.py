@@ -1,4 +1,8 @@
+from typing import Self
+
 from django.db import models
+
+from connectors.sandbox.webhooks import Timeout, webhook_post
 
 
 class FaultKind(models.TextChoices):
@@ -44,3 +48,50 @@ class SandboxClock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system}: +{self.offset_seconds}s"
+
+
+class SandboxCredential(models.Model):
+    """An API credential a sandbox issued: a name, the vendor's secret column (its name in
+    ``secret_field``) and ``active``, so a revoked one is refused like an unknown one."""
+
+    secret_field = "token"
+    name = models.CharField(max_length=100)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def holder(cls, secret: str) -> Self | None:
+        """The active credential with this secret; None for an empty or unknown one."""
+        if not secret:
+            return None
+        return cls.objects.filter(**{cls.secret_field: secret, "active": True}).first()
+
+
+class WebhookOutbox(models.Model):
+    """A stored webhook delivery: the exact body sent and how its last POST went.
+
+    The vendor's model adds its ids and ``response_status``; :meth:`signed_headers` is the
+    signing hook (the stored ``headers`` by default).
+    """
+
+    body = models.TextField()
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def signed_headers(self) -> dict[str, str]:
+        return dict(getattr(self, "headers", None) or {})
+
+    def post(self, url: str, *, timeout: Timeout) -> int | None:
+        """POST the stored body to ``url`` once and note the answer (the caller saves)."""
+        self.response_status, self.error = webhook_post(
+            url, self.body, self.signed_headers(), timeout=timeout
+        )
+        return self.response_status

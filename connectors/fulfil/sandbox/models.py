@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.db import models
 
+from connectors.sandbox.models import WebhookOutbox
+
 
 class SandboxAccount(models.Model):
     """The one Fulfil instance: its API key, webhook secret/URL and rate limit."""
@@ -238,20 +240,15 @@ class StockMove(models.Model):
         return f"{self.product_id}: {self.quantity:+d}"
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(WebhookOutbox):
     """A signed webhook the sandbox built (and POSTed when a hub URL is configured)."""
 
     topic = models.CharField(max_length=100)
     event_id = models.CharField(max_length=64, unique=True)
-    body = models.TextField()
     headers = models.JSONField(default=dict)
     url = models.URLField(blank=True)
     response_status = models.IntegerField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.topic} {self.event_id}"

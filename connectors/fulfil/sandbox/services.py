@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
-import hmac
 import json
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-import requests
 from django.db import transaction
 from django.db.models import F
 
 from connectors.fulfil.sandbox import models as m
 from connectors.fulfil.sandbox.records import UserError
-from connectors.sandbox.faults import sandbox_now
+from connectors.sandbox.faults import sandbox_now, window_spend
+from connectors.sandbox.webhooks import hmac_sha256
 
 SYSTEM = "fulfil"
 DEFAULT_API_KEY = "sk_sandbox_fulfil_0123456789abcdef"
@@ -515,8 +513,7 @@ def shipping_product_get() -> m.Product:
 
 
 def webhook_sign(secret_b64: str, body: bytes) -> str:
-    key = base64.b64decode(secret_b64)
-    return base64.b64encode(hmac.new(key, body, hashlib.sha256).digest()).decode()
+    return hmac_sha256(base64.b64decode(secret_b64), body)
 
 
 def webhook_send(topic: str, payload: dict) -> m.WebhookDelivery:
@@ -548,13 +545,7 @@ def webhook_send(topic: str, payload: dict) -> m.WebhookDelivery:
 def webhook_post(delivery_id: int) -> m.WebhookDelivery:
     """POST a stored delivery to its URL and record the answer (or the error)."""
     delivery = m.WebhookDelivery.objects.get(pk=delivery_id)
-    try:
-        response = requests.post(
-            delivery.url, data=delivery.body.encode(), headers=delivery.headers, timeout=(3, 10)
-        )
-        delivery.response_status, delivery.error = response.status_code, ""
-    except requests.RequestException as error:
-        delivery.error = type(error).__name__
+    delivery.post(delivery.url, timeout=(3, 10))
     delivery.save(update_fields=["response_status", "error"])
     return delivery
 
@@ -591,9 +582,5 @@ def call_count(now: dt.datetime) -> int | None:
     limit = account_get().rate_limit_per_minute
     if not limit:
         return None
-    window = now.replace(second=0, microsecond=0)
-    row, _ = m.CallWindow.objects.get_or_create(window_start=window)
-    m.CallWindow.objects.filter(pk=row.pk).update(calls=F("calls") + 1)
-    if row.calls + 1 > limit:
-        return max(1, 60 - now.second)
-    return None
+    minute = now.replace(second=0, microsecond=0)
+    return window_spend(m.CallWindow, limit=limit, now=now, count_refused=True, window_start=minute)

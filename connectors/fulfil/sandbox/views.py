@@ -17,13 +17,11 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.csrf import csrf_exempt
 
 from connectors.fulfil.sandbox import codec, records, services
 from connectors.fulfil.sandbox.records import UserError
-from connectors.sandbox.faults import fault_for, sandbox_now
+from connectors.sandbox.faults import sandbox_now, sandbox_view
 
 SYSTEM = "fulfil"
 MAX_PER_PAGE = 500
@@ -93,12 +91,8 @@ def _user_error_v2(error: UserError) -> HttpResponse:
 
 
 def _v2_view(handler):
-    @csrf_exempt
-    @login_not_required
+    @sandbox_view(SYSTEM, v2_error_body, on_fault=_with_sentry)
     def view(request: HttpRequest, **kwargs) -> HttpResponse:
-        fault = fault_for(SYSTEM, request, error_body=v2_error_body)
-        if fault is not None:
-            return _with_sentry(fault)
         try:
             _admit(request)
             return handler(request, **kwargs)
@@ -322,13 +316,9 @@ def _rpc_call(call: Any) -> dict:
     return {"jsonrpc": "2.0", "id": request_id, "result": result}
 
 
-@csrf_exempt
-@login_not_required
+@sandbox_view(SYSTEM, rpc_error_body, on_fault=_with_sentry)
 def jsonrpc(request: HttpRequest) -> HttpResponse:
     """POST /api/v3/jsonrpc: ``model.<name>.find`` / ``count`` (single or batch)."""
-    fault = fault_for(SYSTEM, request, error_body=rpc_error_body)
-    if fault is not None:
-        return _with_sentry(fault)
     if request.method != "POST":
         return _rpc_json(rpc_error_body(405, "Method Not Allowed"), 405)
     try:

@@ -6,19 +6,16 @@ from decimal import Decimal
 
 from django.db import models
 
+from connectors.sandbox.models import SandboxCredential
+
 ALL_RESOURCES = "Magento_Backend::all"
 
 
-class Token(models.Model):
+class Token(SandboxCredential):
     """An integration's access token and the ACL resources it was granted."""
 
-    name = models.CharField(max_length=100)
     token = models.CharField(max_length=64, unique=True)
     resources = models.JSONField(default=list, help_text=f'e.g. ["{ALL_RESOURCES}"]')
-    active = models.BooleanField(default=True)
-
-    def __str__(self) -> str:
-        return self.name
 
     def allows(self, resource: str) -> bool:
         return ALL_RESOURCES in self.resources or resource in self.resources

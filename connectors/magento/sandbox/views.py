@@ -13,16 +13,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
 
 from connectors.magento.sandbox import models as m
 from connectors.magento.sandbox import serializers as s
 from connectors.magento.sandbox import services
 from connectors.magento.sandbox.errors import MagentoError, no_such_entity
 from connectors.magento.sandbox.search import criteria_parse, queryset_search
-from connectors.sandbox.faults import fault_for
+from connectors.sandbox.faults import sandbox_view
 
 STORE_CODES = ("default", "all")
 Handler = Callable[..., Any]
@@ -35,7 +33,7 @@ def _error_body(status: int, message: str) -> dict:
 def _authorize(request: HttpRequest, resource: str) -> None:
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-    grant = m.Token.objects.filter(token=token, active=True).first() if token else None
+    grant = m.Token.holder(token)
     if grant is None or not grant.allows(resource):
         raise MagentoError(
             401, "The consumer isn't authorized to access %resources.", {"resources": resource}
@@ -54,12 +52,8 @@ def _body(request: HttpRequest) -> Any:
 def endpoint(routes: dict[str, tuple[Handler, str | None]]) -> Callable:
     """One URL: ``{method: (handler, acl_resource or None for anonymous)}``."""
 
-    @login_not_required
-    @csrf_exempt
+    @sandbox_view("magento", _error_body)
     def view(request: HttpRequest, store: str | None = None, **kwargs: Any) -> HttpResponse:
-        fault = fault_for("magento", request, error_body=_error_body)
-        if fault is not None:
-            return fault
         try:
             if request.method not in routes:
                 raise MagentoError(404, "Request does not match any route.")

@@ -3,11 +3,7 @@
 from django.contrib import admin
 
 from connectors.mirakl.sandbox import models
-
-
-@admin.register(models.SandboxShop)
-class SandboxShopAdmin(admin.ModelAdmin):
-    list_display = ["shop_id", "name", "commission_rate", "enforce_call_limits", "order_acceptance"]
+from connectors.sandbox.admin import admin_register
 
 
 class OrderLineInline(admin.TabularInline):
@@ -25,51 +21,39 @@ class OrderLineInline(admin.TabularInline):
     readonly_fields = fields
 
 
-@admin.register(models.SandboxOrder)
-class SandboxOrderAdmin(admin.ModelAdmin):
-    list_display = ["order_id", "shop", "state", "created_at", "updated_at", "acceptance_deadline"]
-    list_filter = ["state", "shop"]
-    search_fields = ["order_id", "commercial_id"]
-    inlines = [OrderLineInline]
-
-
-@admin.register(models.SandboxOffer)
-class SandboxOfferAdmin(admin.ModelAdmin):
-    list_display = ["shop_sku", "shop", "quantity", "prices", "active", "last_updated"]
-    search_fields = ["shop_sku", "product_sku"]
-
-
-@admin.register(models.SandboxImport)
-class SandboxImportAdmin(admin.ModelAdmin):
-    list_display = [
-        "import_id",
-        "kind",
-        "status",
-        "lines_in_success",
-        "lines_in_error",
-        "created_at",
-    ]
-    list_filter = ["kind", "status"]
-
-
-@admin.register(models.SandboxTransaction)
-class SandboxTransactionAdmin(admin.ModelAdmin):
-    list_display = ["type", "amount", "payment_state", "order", "created_at", "updated_at"]
-    list_filter = ["type", "payment_state"]
-
-
-@admin.register(models.SandboxBillingCycle)
-class SandboxBillingCycleAdmin(admin.ModelAdmin):
-    list_display = ["cycle_id", "shop", "amount_to_seller", "amount_to_operator", "created_at"]
-
-
-@admin.register(models.SandboxReturn)
-class SandboxReturnAdmin(admin.ModelAdmin):
-    list_display = ["rma", "order", "state", "created_at"]
-    list_filter = ["state"]
-
-
-@admin.register(models.SandboxCall)
-class SandboxCallAdmin(admin.ModelAdmin):
-    list_display = ["operation", "shop", "at", "over_limit", "rejected"]
-    list_filter = ["operation", "over_limit", "rejected"]
+admin_register(
+    models.SandboxShop,
+    ["shop_id", "name", "commission_rate", "enforce_call_limits", "order_acceptance"],
+)
+admin_register(
+    models.SandboxOrder,
+    ["order_id", "shop", "state", "created_at", "updated_at", "acceptance_deadline"],
+    list_filter=["state", "shop"],
+    search_fields=["order_id", "commercial_id"],
+    inlines=[OrderLineInline],
+)
+admin_register(
+    models.SandboxOffer,
+    ["shop_sku", "shop", "quantity", "prices", "active", "last_updated"],
+    search_fields=["shop_sku", "product_sku"],
+)
+admin_register(
+    models.SandboxImport,
+    ["import_id", "kind", "status", "lines_in_success", "lines_in_error", "created_at"],
+    list_filter=["kind", "status"],
+)
+admin_register(
+    models.SandboxTransaction,
+    ["type", "amount", "payment_state", "order", "created_at", "updated_at"],
+    list_filter=["type", "payment_state"],
+)
+admin_register(
+    models.SandboxBillingCycle,
+    ["cycle_id", "shop", "amount_to_seller", "amount_to_operator", "created_at"],
+)
+admin_register(models.SandboxReturn, ["rma", "order", "state", "created_at"], list_filter=["state"])
+admin_register(
+    models.SandboxCall,
+    ["operation", "shop", "at", "over_limit", "rejected"],
+    list_filter=["operation", "over_limit", "rejected"],
+)

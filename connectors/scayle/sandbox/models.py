@@ -7,19 +7,17 @@ from __future__ import annotations
 
 from django.db import models
 
+from connectors.sandbox.models import SandboxCredential, WebhookOutbox
+from connectors.sandbox.webhooks import basic_auth
+
 ALL_SCOPES = "*"
 
 
-class Token(models.Model):
+class Token(SandboxCredential):
     """An Admin API key and the rate-limit scopes (read/write rights) it was granted."""
 
-    name = models.CharField(max_length=100)
     token = models.CharField(max_length=64, unique=True)
     scopes = models.JSONField(default=list, help_text='e.g. ["*"] or ["productRead"]')
-    active = models.BooleanField(default=True)
-
-    def __str__(self) -> str:
-        return self.name
 
     def allows(self, scope: str) -> bool:
         return ALL_SCOPES in self.scopes or scope in self.scopes
@@ -206,18 +204,21 @@ class WebhookConfig(models.Model):
         return self.url or "(store only)"
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(WebhookOutbox):
     key = models.CharField(max_length=64, unique=True)
     event_type = models.CharField(max_length=60)
-    body = models.TextField()
     occurred_at = models.DateTimeField()
     url = models.URLField(max_length=500, blank=True)
     response_status = models.PositiveIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.key}"
+
+    def signed_headers(self) -> dict[str, str]:
+        """SCAYLE signs nothing: JSON and the subscription's Basic auth."""
+        headers = {"Content-Type": "application/json"}
+        config = WebhookConfig.objects.order_by("id").first()
+        if config is not None and (config.username or config.password):
+            headers["Authorization"] = basic_auth(config.username, config.password)
+        return headers

@@ -12,12 +12,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
 
-from connectors.sandbox.faults import fault_for
+from connectors.sandbox.faults import sandbox_view
 from connectors.scayle.sandbox import models as m
 from connectors.scayle.sandbox import serializers as s
 from connectors.scayle.sandbox import services
@@ -30,7 +28,7 @@ MAX_LIMIT = 1000
 
 def _authorize(request: HttpRequest, scope: str) -> str:
     token = request.headers.get("X-Access-Token", "").strip()
-    grant = m.Token.objects.filter(token=token, active=True).first() if token else None
+    grant = m.Token.holder(token)
     if grant is None:
         raise ScayleError(401, "UNAUTHORIZED", "The access token is missing or invalid.")
     if not grant.allows(scope):
@@ -55,12 +53,8 @@ def _body(request: HttpRequest) -> Any:
 def endpoint(routes: dict[str, tuple[Handler, str]]) -> Callable:
     """One URL: ``{method: (handler, rate-limit scope)}``."""
 
-    @login_not_required
-    @csrf_exempt
+    @sandbox_view("scayle", error_body)
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        fault = fault_for("scayle", request, error_body=error_body)
-        if fault is not None:
-            return fault
         headers: dict[str, str] = {}
         try:
             if request.method not in routes:

@@ -12,13 +12,10 @@ a URL is configured it is also POSTed there at once with ``requests`` (one attem
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import uuid
 from urllib.parse import unquote, urlsplit, urlunsplit
-
-import requests
 
 from connectors.sandbox.faults import sandbox_now
 from connectors.scayle.sandbox import models as m
@@ -75,28 +72,14 @@ def webhook_emit(event_type: str, payload: dict) -> m.WebhookDelivery | None:
 
 def webhook_headers(delivery: m.WebhookDelivery | None = None) -> dict[str, str]:
     """The headers a delivery is sent with: JSON and the subscription's Basic auth."""
-    headers = {"Content-Type": "application/json"}
-    config = m.WebhookConfig.objects.order_by("id").first()
-    if config is not None and (config.username or config.password):
-        pair = f"{config.username}:{config.password}".encode()
-        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
-    return headers
+    return (delivery or m.WebhookDelivery()).signed_headers()
 
 
 def webhook_deliver(delivery: m.WebhookDelivery, url: str = "") -> int | None:
     """POST the stored bytes to ``url`` (default: the configured one); record the answer."""
     target = url or delivery.url
     delivery.attempts += 1
-    try:
-        response = requests.post(
-            target,
-            data=delivery.body.encode(),
-            headers=webhook_headers(delivery),
-            timeout=DELIVERY_TIMEOUT,
-        )
-        delivery.response_status, delivery.error = response.status_code, ""
-    except requests.RequestException as error:
-        delivery.response_status, delivery.error = None, type(error).__name__
+    if delivery.post(target, timeout=DELIVERY_TIMEOUT) is None:
         logger.warning("scayle sandbox webhook %s not delivered: %s", delivery.key, delivery.error)
     delivery.save(update_fields=["attempts", "response_status", "error"])
     return delivery.response_status

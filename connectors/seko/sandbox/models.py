@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from django.db import models
 
+from connectors.sandbox.models import SandboxCredential
+
 LOCATION_TYPES = ["Available Stock", "Quarantine", "Query", "QC"]
 
 
-class ApiKey(models.Model):
+class ApiKey(SandboxCredential):
     """An iHub API key; calls with an unknown or inactive key get a 401."""
 
-    name = models.CharField(max_length=100)
+    secret_field = "key"
     key = models.CharField(max_length=64, unique=True)
-    active = models.BooleanField(default=True)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class PushConfig(models.Model):

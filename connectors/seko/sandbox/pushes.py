@@ -8,15 +8,13 @@ what was agreed (an HMAC of the body, a static secret header, basic auth, or not
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
 import json
 
 import requests
 from django.db.models import Max
 
+from connectors.sandbox.webhooks import basic_auth, hmac_sha256, webhook_post
 from connectors.seko.sandbox import models as m
 
 MAX_DELIVERIES = 3
@@ -28,7 +26,7 @@ TIMEOUT = (3.0, 10.0)
 
 def push_signature(secret: str, body: bytes) -> str:
     """Hex HMAC-SHA256 of the exact body, keyed with the client's push secret."""
-    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac_sha256(secret.encode(), body, hex_digest=True)
 
 
 def _record(kind: str, dispatch: m.Dispatch, config: m.PushConfig, sequence: int) -> dict:
@@ -95,8 +93,7 @@ def push_headers(push: m.Push, config: m.PushConfig | None = None) -> dict[str, 
     elif config.auth_mode == "header" and config.secret:
         headers[config.auth_header] = config.secret
     elif config.auth_mode == "basic" and config.secret:
-        token = base64.b64encode(f"{config.username}:{config.secret}".encode()).decode()
-        headers["Authorization"] = f"Basic {token}"
+        headers["Authorization"] = basic_auth(config.username, config.secret)
     return headers
 
 
@@ -106,14 +103,10 @@ def push_config_get() -> m.PushConfig:
 
 def push_send(push: m.Push, *, url: str, session: requests.Session | None = None) -> bool:
     """One delivery attempt; counts failures and drops the message after the third."""
-    sender = session or requests.Session()
-    try:
-        response = sender.post(
-            url, data=push.body.encode(), headers=push_headers(push), timeout=TIMEOUT
-        )
-        ok, result = response.status_code < 300, f"HTTP {response.status_code}"
-    except requests.RequestException as error:
-        ok, result = False, type(error).__name__
+    status, error = webhook_post(
+        url, push.body, push_headers(push), timeout=TIMEOUT, session=session
+    )
+    ok, result = status is not None and status < 300, f"HTTP {status}" if status else error
     push.attempts += 1
     push.last_result = result
     if ok:
@@ -140,11 +133,7 @@ def push_replay(push: m.Push, *, session: requests.Session | None = None) -> boo
     config = m.PushConfig.objects.filter(pk=1).first()
     if config is None or not config.url:
         return False
-    sender = session or requests.Session()
-    try:
-        response = sender.post(
-            config.url, data=push.body.encode(), headers=push_headers(push), timeout=TIMEOUT
-        )
-    except requests.RequestException:
-        return False
-    return response.status_code < 300
+    status, _ = webhook_post(
+        config.url, push.body, push_headers(push), timeout=TIMEOUT, session=session
+    )
+    return status is not None and status < 300

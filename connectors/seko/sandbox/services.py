@@ -24,9 +24,9 @@ import uuid
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 
-from connectors.sandbox.faults import sandbox_now
+from connectors.sandbox.faults import sandbox_now, window_spend
 from connectors.seko.sandbox import models as m
 from connectors.seko.sandbox.pushes import push_queue
 
@@ -67,7 +67,7 @@ def api_key_create(*, name: str, key: str = "") -> m.ApiKey:
 
 
 def api_key_valid(key: str) -> bool:
-    return bool(key) and m.ApiKey.objects.filter(key=key, active=True).exists()
+    return m.ApiKey.holder(key) is not None
 
 
 def push_config() -> m.PushConfig:
@@ -109,11 +109,7 @@ def rate_limit_wait(key: str) -> int | None:
         return None
     current = now()
     minute = current.replace(second=0)
-    window, _ = m.RateWindow.objects.get_or_create(key=key, minute=minute)
-    if window.calls >= limit:
-        return 60 - current.second
-    m.RateWindow.objects.filter(pk=window.pk).update(calls=F("calls") + 1)
-    return None
+    return window_spend(m.RateWindow, limit=limit, now=current, key=key, minute=minute)
 
 
 # --- catalogue and stock ---------------------------------------------------------------------

@@ -17,11 +17,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
 
-from connectors.sandbox.faults import fault_for
+from connectors.sandbox.faults import sandbox_view
 from connectors.seko.sandbox import orders, receipts, services
 from connectors.seko.sandbox.services import SekoRefusal
 
@@ -76,12 +74,8 @@ def _gate(request: HttpRequest) -> HttpResponse | None:
 
 
 def endpoint(method: str, handler: Handler, *, bare: bool = False) -> Callable:
-    @login_not_required
-    @csrf_exempt
+    @sandbox_view("seko", _error_body)
     def view(request: HttpRequest, **kwargs: str) -> HttpResponse:
-        fault = fault_for("seko", request, error_body=_error_body)
-        if fault is not None:
-            return fault
         if request.method != method:
             return JsonResponse(
                 {"Message": f"The requested resource does not support http method "

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.db import models
 
+from connectors.sandbox.models import WebhookOutbox
+
 
 class Shop(models.Model):
     """A simulated store; the access token picks the shop, like a custom app token does."""
@@ -184,21 +186,16 @@ class Return(models.Model):
         return f"{self.name} {self.status}"
 
 
-class SentWebhook(models.Model):
+class SentWebhook(WebhookOutbox):
     """A signed delivery, stored always; POSTed when the shop has a target URL."""
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="webhooks")
     topic = models.CharField(max_length=50)
     webhook_id = models.CharField(max_length=64, unique=True)
     headers = models.JSONField(default=dict)
-    body = models.TextField()
     target_url = models.CharField(max_length=500, blank=True)
     response_status = models.PositiveIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.topic} {self.webhook_id}"

@@ -9,19 +9,16 @@ module POST them at once, while changes made inside an API request (stock taken 
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
 import json
 import uuid
 from decimal import Decimal
 
-import requests
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from connectors.sandbox.faults import sandbox_now
+from connectors.sandbox.webhooks import hmac_sha256
 from connectors.shopify.sandbox.admin_schema import API_VERSION
 from connectors.shopify.sandbox.models import (
     Fulfillment,
@@ -406,11 +403,6 @@ def refund_payload(refund: Refund) -> dict:
 # --- webhooks --------------------------------------------------------------------------------
 
 
-def _hmac_sha256_base64(secret: str, body: bytes) -> str:
-    """Shopify's signature: base64 of HMAC-SHA256 over the raw body, keyed with the secret."""
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
-
-
 def webhook_headers(*, shop: Shop, topic: str, body: bytes, webhook_id: str) -> dict[str, str]:
     """The headers Shopify sends with a delivery, signed with the shop's webhook secret.
 
@@ -420,7 +412,7 @@ def webhook_headers(*, shop: Shop, topic: str, body: bytes, webhook_id: str) -> 
     return {
         "Content-Type": "application/json",
         "X-Shopify-Topic": topic,
-        "X-Shopify-Hmac-Sha256": _hmac_sha256_base64(shop.webhook_secret, body),
+        "X-Shopify-Hmac-Sha256": hmac_sha256(shop.webhook_secret.encode(), body),
         "X-Shopify-Shop-Domain": shop.domain,
         "X-Shopify-API-Version": API_VERSION,
         "X-Shopify-Webhook-Id": webhook_id,
@@ -452,13 +444,7 @@ def webhook_deliver(sent: SentWebhook) -> SentWebhook:
     target = sent.shop.webhook_target_url
     if not target:
         return sent
-    try:
-        response = requests.post(
-            target, data=sent.body.encode(), headers=sent.headers, timeout=(1, 5)
-        )
-        sent.response_status, sent.error = response.status_code, ""
-    except requests.RequestException as exc:
-        sent.response_status, sent.error = None, type(exc).__name__
+    sent.post(target, timeout=(1, 5))
     sent.target_url = target
     sent.save(update_fields=["response_status", "error", "target_url"])
     return sent

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
 
-from connectors.sandbox.faults import fault_for
+from connectors.sandbox.faults import sandbox_view
 from connectors.shopify.sandbox.api import graphql_run
 from connectors.shopify.sandbox.models import Shop
 
@@ -20,12 +18,8 @@ def shopify_error_body(status: int, message: str) -> dict:
     return {"errors": message}
 
 
-@csrf_exempt
-@login_not_required
+@sandbox_view("shopify", shopify_error_body)
 def graphql_endpoint(request: HttpRequest, version: str) -> HttpResponse:
-    fault = fault_for("shopify", request, error_body=shopify_error_body)
-    if fault is not None:
-        return fault
     if request.method != "POST":
         return JsonResponse({"errors": "Not Found"}, status=404)
     token = request.headers.get("X-Shopify-Access-Token", "")

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from connectors.mirakl.sandbox.models import SandboxShop
 from connectors.mirakl.sandbox.services import MiraklError, call_record, orders_evaluate
-from connectors.sandbox.faults import fault_for, sandbox_now
+from connectors.sandbox.faults import sandbox_now, sandbox_view
 
 SYSTEM = "mirakl"
 _MONEY = re.compile(r'"@@dec:(-?\d+(?:\.\d+)?)@@"')
@@ -88,12 +88,8 @@ def operation(
 def endpoint(**handlers) -> Callable:
     """One URL, one handler per HTTP method, wrapped in the sandbox's common steps."""
 
-    @csrf_exempt
-    @login_not_required
+    @sandbox_view(SYSTEM, error_body)
     def view(request: HttpRequest, **kwargs) -> HttpResponse:
-        fault = fault_for(SYSTEM, request, error_body=error_body)
-        if fault is not None:
-            return fault
         handler = handlers.get(request.method)
         if handler is None:
             return api_json(error_body(405, "Method Not Allowed"), status=405)

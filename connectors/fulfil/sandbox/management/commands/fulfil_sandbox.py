@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from connectors.fulfil.sandbox import models as m
 from connectors.fulfil.sandbox import services
 from connectors.fulfil.sandbox.records import UserError
+from connectors.sandbox.commands import SandboxCommand
 
 
 def _sku(value: str) -> tuple[str, int]:
@@ -33,7 +34,7 @@ def _sku(value: str) -> tuple[str, int]:
     return sku, int(quantity)
 
 
-class Command(BaseCommand):
+class Command(SandboxCommand):
     help = "Seed, change stock, ship, return and send webhooks in the Fulfil sandbox."
 
     def add_arguments(self, parser) -> None:
@@ -72,11 +73,7 @@ class Command(BaseCommand):
         hooks.add_argument("--resend", type=int)
         sub.add_parser("reset")
 
-    def handle(self, *args, action: str, **options) -> None:
-        try:
-            getattr(self, f"_{action}")(**options)
-        except UserError as error:
-            raise CommandError(error.message) from None
+    refusals = (UserError,)
 
     def _setup(self, *, api_key, webhook_secret, webhook_url, rate_limit, **options) -> None:
         account = services.account_configure(

@@ -18,27 +18,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand, CommandError
-
 from connectors.magento.sandbox import models as m
 from connectors.magento.sandbox import services
 from connectors.magento.sandbox.errors import MagentoError
 from connectors.magento.sandbox.serializers import TIME_FORMAT
+from connectors.sandbox.commands import SandboxCommand, sku_quantities
 
 
-def _lines(values: list[str] | None) -> dict[str, int] | None:
-    if not values:
-        return None
-    lines: dict[str, int] = {}
-    for value in values:
-        sku, _, qty = value.rpartition(":")
-        if not sku or not qty.isdigit():
-            raise CommandError(f"--line takes SKU:QTY, not {value!r}", returncode=2)
-        lines[sku] = lines.get(sku, 0) + int(qty)
-    return lines
-
-
-class Command(BaseCommand):
+class Command(SandboxCommand):
     help = "Seed and drive the Magento 2 sandbox (catalogue, stock, shipments, credit memos)."
 
     def add_arguments(self, parser) -> None:
@@ -74,13 +61,12 @@ class Command(BaseCommand):
         refund.add_argument("--adjustment", type=Decimal, default=Decimal(0))
         sub.add_parser("reset")
 
-    def handle(self, *args, action: str, **options) -> None:
-        try:
-            getattr(self, f"_{action}")(**options)
-        except MagentoError as error:
-            raise CommandError(f"{error.message} {error.parameters or ''}".strip()) from None
-        except m.Product.DoesNotExist:
-            raise CommandError("no such product") from None
+    refusals = (MagentoError, m.Product.DoesNotExist)
+
+    def refusal_message(self, error: Exception) -> str:
+        if isinstance(error, MagentoError):
+            return f"{error.message} {error.parameters or ''}".strip()
+        return "no such product"
 
     def _seed(self, *, products: int, reset: bool, **options) -> None:
         created = services.catalogue_seed(products=products, reset=reset)
@@ -117,7 +103,7 @@ class Command(BaseCommand):
             carrier_title=options["carrier_title"],
             carrier_code=options["carrier_code"],
             track_number=options["tracking"],
-            items=_lines(line),
+            items=sku_quantities(line, flag="--line"),
             source_code=source,
         )
         self.stdout.write(f"shipment {shipment.increment_id} (#{shipment.pk}) created")
@@ -125,7 +111,7 @@ class Command(BaseCommand):
     def _refund(self, *, order: str, line, shipping, adjustment, **options) -> None:
         memo = services.creditmemo_create(
             order=services.order_lookup(order),
-            items=_lines(line),
+            items=sku_quantities(line, flag="--line"),
             shipping_amount=shipping,
             adjustment=adjustment,
         )

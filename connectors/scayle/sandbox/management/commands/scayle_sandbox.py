@@ -21,26 +21,15 @@ shared: `python manage.py sandbox fault add scayle ...`.
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from connectors.sandbox.commands import SandboxCommand, sku_quantities
 from connectors.scayle.sandbox import models as m
 from connectors.scayle.sandbox import services, webhooks
 from connectors.scayle.sandbox.errors import ScayleError
 
 
-def _lines(values: list[str] | None) -> dict[str, int] | None:
-    if not values:
-        return None
-    lines: dict[str, int] = {}
-    for value in values:
-        sku, _, qty = value.rpartition(":")
-        if not sku or not qty.isdigit():
-            raise CommandError(f"--item takes SKU:QTY, not {value!r}", returncode=2)
-        lines[sku] = lines.get(sku, 0) + int(qty)
-    return lines
-
-
-class Command(BaseCommand):
+class Command(SandboxCommand):
     help = "Seed and drive the SCAYLE sandbox (catalogue, stock, packages, returns, webhooks)."
 
     def add_arguments(self, parser) -> None:
@@ -90,34 +79,30 @@ class Command(BaseCommand):
         send.add_argument("--url", default="")
         sub.add_parser("reset")
 
-    def handle(self, *args, action: str, **options) -> None:
-        try:
-            getattr(self, "_" + action.replace("-", "_"))(**options)
-        except ScayleError as error:
-            raise CommandError(f"{error.error_key}: {error.message}", returncode=1) from None
+    refusals = (ScayleError,)
 
-    def _say(self, text: str) -> None:
-        self.stdout.write(text)
+    def refusal_message(self, error: Exception) -> str:
+        return f"{error.error_key}: {error.message}"
 
     def _seed(self, *, products: int, reset: bool, **_) -> None:
         variants = services.catalogue_seed(products=products, reset=reset)
-        self._say(f"{len(variants)} variants; token {services.DEFAULT_TOKEN!r}")
-        self._say(
+        self.say(f"{len(variants)} variants; token {services.DEFAULT_TOKEN!r}")
+        self.say(
             f"shop {services.DEFAULT_SHOP}/{services.DEFAULT_COUNTRY}, "
             f"channel {services.DEFAULT_CHANNEL}"
         )
 
     def _token(self, *, name: str, token: str, scope: list[str] | None, **_) -> None:
         created = services.token_create(name=name, token=token, scopes=scope)
-        self._say(f"token {created.name!r} created: {created.token}")
+        self.say(f"token {created.name!r} created: {created.token}")
 
     def _stock(self, *, sku: str, quantity: int, warehouse: str, **_) -> None:
         stock = services.stock_set(sku=sku, quantity=quantity, warehouse=warehouse)
-        self._say(f"{stock}")
+        self.say(f"{stock}")
 
     def _product(self, *, sku: str, price: int | None, ean: str | None, **_) -> None:
         variant = services.product_update(sku=sku, price=price, ean=ean)
-        self._say(f"{variant} price {variant.price} ean {variant.attributes.get('ean')}")
+        self.say(f"{variant} price {variant.price} ean {variant.attributes.get('ean')}")
 
     def _orders(self, **_) -> None:
         for order in m.Order.objects.order_by("id"):
@@ -125,7 +110,7 @@ class Command(BaseCommand):
                 f"{i.variant.reference_key}:{i.status}"
                 for i in order.items.select_related("variant")
             )
-            self._say(f"#{order.pk} {order} {order.channel_key} [{statuses}]")
+            self.say(f"#{order.pk} {order} {order.channel_key} [{statuses}]")
 
     def _ship(self, *, order: str, carrier: str, tracking: str, item, **options) -> None:
         package = services.order_ship(
@@ -134,22 +119,26 @@ class Command(BaseCommand):
             tracking_id=tracking,
             tracking_url=options["tracking_url"],
             service=options["service"],
-            items=_lines(item),
+            items=sku_quantities(item, flag="--item"),
         )
-        self._say(f"package #{package.pk} shipped: {package}")
+        self.say(f"package #{package.pk} shipped: {package}")
 
     def _return(self, *, order: str, item, no_restock: bool, **_) -> None:
         pieces = services.items_return(
-            order=services.order_lookup(order), items=_lines(item), restock=not no_restock
+            order=services.order_lookup(order),
+            items=sku_quantities(item, flag="--item"),
+            restock=not no_restock,
         )
-        self._say(f"{len(pieces)} piece(s) returned")
+        self.say(f"{len(pieces)} piece(s) returned")
 
     def _cancel(self, *, order: str, item, **_) -> None:
-        pieces = services.items_cancel(order=services.order_lookup(order), items=_lines(item))
-        self._say(f"{len(pieces)} piece(s) cancelled")
+        pieces = services.items_cancel(
+            order=services.order_lookup(order), items=sku_quantities(item, flag="--item")
+        )
+        self.say(f"{len(pieces)} piece(s) cancelled")
 
     def _rate_limit(self, *, scope: str, per_minute: int, **_) -> None:
-        self._say(str(services.rate_limit_set(scope=scope, per_minute=per_minute)))
+        self.say(str(services.rate_limit_set(scope=scope, per_minute=per_minute)))
 
     def _webhook_config(
         self, *, url: str, username: str, password: str, inactive: bool, **_
@@ -157,14 +146,14 @@ class Command(BaseCommand):
         config = webhooks.webhook_configure(
             url=url, username=username, password=password, active=not inactive
         )
-        self._say(f"webhooks go to {config} ({'inactive' if inactive else 'active'})")
+        self.say(f"webhooks go to {config} ({'inactive' if inactive else 'active'})")
 
     def _webhooks(self, *, type: str, **_) -> None:  # noqa: A002
         deliveries = m.WebhookDelivery.objects.all()
         if type:
             deliveries = deliveries.filter(event_type=type)
         for delivery in deliveries:
-            self._say(
+            self.say(
                 f"{delivery.key} {delivery.event_type} {delivery.occurred_at.isoformat()} "
                 f"status={delivery.response_status} attempts={delivery.attempts}"
             )
@@ -174,8 +163,8 @@ class Command(BaseCommand):
             status = webhooks.webhook_redeliver(key, url)
         except m.WebhookDelivery.DoesNotExist:
             raise CommandError(f"no webhook delivery {key!r}", returncode=1) from None
-        self._say(f"delivered: HTTP {status}")
+        self.say(f"delivered: HTTP {status}")
 
     def _reset(self, **_) -> None:
         services.sandbox_reset()
-        self._say("SCAYLE sandbox emptied")
+        self.say("SCAYLE sandbox emptied")

@@ -19,14 +19,15 @@ Faults and the clock are shared: `python manage.py sandbox fault add seko ...`.
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from connectors.sandbox.commands import SandboxCommand, sku_quantities
 from connectors.seko.sandbox import models as m
 from connectors.seko.sandbox import pushes, services
 from connectors.seko.sandbox.services import SekoRefusal
 
 
-class Command(BaseCommand):
+class Command(SandboxCommand):
     help = "Seed and drive the SEKO sandbox (stock, dispatches, signed pushes)."
 
     def add_arguments(self, parser) -> None:
@@ -70,22 +71,13 @@ class Command(BaseCommand):
         receive.add_argument("--sellable", action="append", default=[])
         sub.add_parser("reset")
 
-    def handle(self, *args, action: str, **options) -> None:
-        try:
-            getattr(self, "_" + action.replace("-", "_"))(**options)
-        except SekoRefusal as error:
-            raise CommandError(error.message) from None
+    refusals = (SekoRefusal,)
 
     def _return_receive(self, *, asn: str, sellable: list[str], **options) -> None:
         from connectors.seko.sandbox.receipts import receipt_receive
 
-        counts = {}
-        for pair in sellable:
-            sku, _, quantity = pair.partition("=")
-            if not sku or not quantity.isdigit():
-                raise CommandError(f"--sellable takes SKU=QTY, not {pair!r}")
-            counts[sku] = int(quantity)
-        receipt = receipt_receive(number=asn, sellable=counts or None)
+        counts = sku_quantities(sellable, flag="--sellable", sep="=", returncode=1)
+        receipt = receipt_receive(number=asn, sellable=counts)
         rows = ", ".join(
             f"{r['Quantity']} x {r['ProductCode']} to {r['LocationType']}" for r in receipt.grn
         )

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from connectors.sandbox.commands import SandboxCommand, sku_quantities
 from connectors.shopify.sandbox import services
 from connectors.shopify.sandbox.models import InventoryLevel, Shop
 
@@ -36,19 +37,7 @@ def _decimal(value: str) -> Decimal:
         raise CommandError(f"not an amount: {value!r}", returncode=2) from None
 
 
-def _lines(pairs: list[str] | None) -> dict[str, int] | None:
-    if not pairs:
-        return None
-    lines = {}
-    for pair in pairs:
-        sku, _, quantity = pair.partition("=")
-        if not sku or not quantity.isdigit():
-            raise CommandError(f"--line takes SKU=QTY, not {pair!r}", returncode=2)
-        lines[sku] = int(quantity)
-    return lines
-
-
-class Command(BaseCommand):
+class Command(SandboxCommand):
     help = "Drive the Shopify sandbox: seed, stock, fulfil, refund, throttle, webhooks."
 
     def add_arguments(self, parser) -> None:
@@ -104,11 +93,7 @@ class Command(BaseCommand):
         webhooks.add_parser("deliver")
         sub.add_parser("show")
 
-    def handle(self, *args, action: str, **options) -> None:
-        try:
-            getattr(self, f"_{action.replace('-', '_')}")(**options)
-        except services.SandboxError as exc:
-            raise CommandError(str(exc), returncode=1) from None
+    refusals = (services.SandboxError,)
 
     def _shop(self, options) -> Shop:
         return services.shop_get(options["shop"])
@@ -121,7 +106,7 @@ class Command(BaseCommand):
         ret = Return.objects.filter(order__shop=shop, name=options["return_name"]).first()
         if ret is None:
             raise services.SandboxError(f"no return {options['return_name']!r}")
-        sellable = _lines(options["sellable"])
+        sellable = sku_quantities(options["sellable"], flag="--sellable", sep="=")
         ret = return_receive(ret=ret, restocked=sellable)
         summary = ", ".join(
             f"{e['quantity']} received, {e['restocked']} restocked" for e in ret.lines
@@ -184,7 +169,7 @@ class Command(BaseCommand):
             number=options["tracking"],
             service=options["service"],
             url=options["url"],
-            lines=_lines(options["lines"]),
+            lines=sku_quantities(options["lines"], flag="--line", sep="="),
             status=options["status"].upper(),
         )
         self.stdout.write(f"fulfillment {fulfillment.pk} for {fulfillment.order.name} created")
@@ -193,7 +178,7 @@ class Command(BaseCommand):
         refund = services.refund_create(
             shop=self._shop(options),
             order_reference=options["order"],
-            lines=_lines(options["lines"]),
+            lines=sku_quantities(options["lines"], flag="--line", sep="="),
             shipping_amount=_decimal(options["shipping"]),
             amount=_decimal(options["amount"]) if options["amount"] else None,
         )
