@@ -5,14 +5,15 @@ products for stock) run now instead of at its next scheduled time. The pass read
 cursor as usual, so a webhook that is lost, late, repeated or out of order changes nothing;
 the schedule is the safety net (delivery is never guaranteed).
 
-The signature is checked on the raw body before anything is parsed or stored; a request that
-fails it gets 401, is logged, and leaves no trace in the database; a validly signed delivery
-that is only late (connector code ``late``) gets 200 and is ignored. A body larger than
-``HUB_WEBHOOK_MAX_KB`` gets 413 before it is read. Replays: each connector refuses a delivery
-whose timestamp is older than its source's replay window (Shopify ``X-Shopify-Triggered-At``,
-1 h; Fulfil's timestamp header, 5 min; SCAYLE's signed ``occurredAt``, 72 h because SCAYLE
-redelivers for ~46 h; SEKO sends none), and a replay inside the window hits the WebhookReceipt
-dedupe and changes nothing.
+The signature or credential is checked on the raw request before anything is parsed or
+stored (each source authenticates as it can: Shopify and Fulfil sign the body, SCAYLE sends
+basic auth or a configured header, SEKO one of hmac, header, basic auth or a secret in the URL,
+which reaches the connector as the ``:query`` pseudo-header); a request that fails it gets 401,
+is logged, and leaves no trace in the database; a validly signed delivery that is only late
+(connector code ``late``) gets 200 and is ignored. A body larger than ``HUB_WEBHOOK_MAX_KB``
+gets 413 before it is read. Replays: a connector whose source signs a timestamp refuses a
+delivery older than its replay window (Shopify ``X-Shopify-Triggered-At``, 1 h; Fulfil's
+timestamp header, 5 min); a repeat hits the WebhookReceipt dedupe and changes nothing.
 """
 
 from __future__ import annotations
