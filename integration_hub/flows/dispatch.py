@@ -144,7 +144,18 @@ def dispatch_plan(order: Order) -> str:
         return "held_unmapped_carrier"
     if not _tracking_or_hold(order):
         return "held_missing_tracking"
-    Order.objects.filter(pk=order.pk).update(carrier_code=carrier.code)
+    with transaction.atomic():  # one step: a crash in between must leave nothing half-planned
+        Order.objects.filter(pk=order.pk).update(carrier_code=carrier.code)
+        _confirmation_enqueue(order, carrier)
+    return "queued"
+
+
+def _confirmation_enqueue(order: Order, carrier: MarketplaceCarrier) -> None:
+    """OR23 (then OR24), or OR24 alone when OR23 would need the missing tracking number.
+
+    Runs in the transaction that saves the carrier code: a held dispatch is re-planned only
+    while its carrier code is empty, so the code must never be saved without its job.
+    """
     if order.tracking_number or not carrier_needs_tracking_number(carrier):
         outbound_job_enqueue(
             integration=order.integration,
@@ -152,16 +163,15 @@ def dispatch_plan(order: Order) -> str:
             identity_key=f"order_tracking:{order.pk}",
             payload={"order_id": order.pk, "carrier_code": carrier.code},
         )
-    else:
-        order_event_add(
-            order,
-            source=HUB,
-            kind="tracking_skipped",
-            message=f"No tracking number, which carrier {carrier.code} needs for OR23: "
-            "confirming the shipment with OR24 alone",
-        )
-        _order_ship_enqueue(order)
-    return "queued"
+        return
+    order_event_add(
+        order,
+        source=HUB,
+        kind="tracking_skipped",
+        message=f"No tracking number, which carrier {carrier.code} needs for OR23: "
+        "confirming the shipment with OR24 alone",
+    )
+    _order_ship_enqueue(order)
 
 
 def _carrier_or_hold(order: Order) -> MarketplaceCarrier | None:
@@ -343,11 +353,12 @@ def order_ship_run(job: OutboundJob) -> None:
     except PermanentError:
         if _marketplace_state_refresh(client, order) not in SHIPPED_STATES:
             raise
-    Order.objects.filter(pk=order.pk).update(marketplace_state="SHIPPED")
     untracked = "" if order.tracking_number else ", no tracking number"
-    _order_confirmed(
-        order, f"shipped on the marketplace (OR24{untracked}) at {timezone.now():%H:%M}"
-    )
+    with transaction.atomic():  # the state, the status and its timeline event together
+        Order.objects.filter(pk=order.pk).update(marketplace_state="SHIPPED")
+        _order_confirmed(
+            order, f"shipped on the marketplace (OR24{untracked}) at {timezone.now():%H:%M}"
+        )
 
 
 def dispatch_failure_message(order: Order, error: Exception) -> str:

@@ -213,3 +213,35 @@ def test_a_refusal_by_the_marketplace_still_says_so(hub, monkeypatch):
 def test_the_give_up_message_says_who_stopped_the_confirmation(error, opening):
     message = dispatch_failure_message(SimpleNamespace(commercial_id="1001"), error)
     assert message.startswith(opening) and "order 1001" in message
+
+
+def test_a_crash_between_saving_the_carrier_and_queueing_its_job_leaves_it_to_be_planned_again(
+    hub, monkeypatch
+):
+    """Before, the carrier code was committed first: a worker killed before the job was queued
+    left a dispatched order with a carrier code and no job, which no pass plans again (the
+    release looks for an empty carrier code), so it was never confirmed."""
+    from integration_hub.flows import dispatch as dispatch_flow
+
+    order = to_shipping(hub, "STD")
+    map_carrier(hub, "DPD", "DPD")
+    shopify.fulfillment_create(
+        shop=hub.shopify_shop, order_reference=order.commercial_id, company="DPD", number="D9"
+    )
+    real_enqueue = dispatch_flow.outbound_job_enqueue
+
+    def killed(**kwargs):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(dispatch_flow, "outbound_job_enqueue", killed)
+    with pytest.raises(SystemExit):
+        dispatch(hub)
+    order.refresh_from_db()
+    assert order.hub_status == HubStatus.DISPATCHED and order.carrier_code == ""
+
+    monkeypatch.setattr(dispatch_flow, "outbound_job_enqueue", real_enqueue)
+    dispatch(hub)
+
+    order.refresh_from_db()
+    assert order.hub_status == HubStatus.CONFIRMED
+    assert SandboxOrder.objects.get(order_id=order.marketplace_order_id).state == "SHIPPED"
