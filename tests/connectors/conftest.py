@@ -20,25 +20,11 @@ import requests
 
 from connectors.base import Address, SourceConnector, SourceOrderLine, SourceOrderRequest
 from connectors.sandbox.faults import clock_advance, sandbox_now
+from tests.support.clock import FakeClock
 from tests.support.wsgi_adapter import DjangoAppAdapter
 
 HOST = "http://sandbox.test"
 SOURCES = ("shopify", "magento", "fulfil", "scayle", "seko")
-
-
-class Waits:
-    """Sleeps that move a fake monotonic clock instead of the test (and remember each wait)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.seconds: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.seconds.append(seconds)
-        self.now += seconds
 
 
 class LosingAdapter(DjangoAppAdapter):
@@ -110,7 +96,7 @@ class World:
 
     def __init__(self) -> None:
         self.adapter = DjangoAppAdapter()
-        self.waits = Waits()
+        self.waits = FakeClock()
 
     # --- wiring -------------------------------------------------------------------------------
 

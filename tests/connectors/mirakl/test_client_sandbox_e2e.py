@@ -11,9 +11,8 @@ import requests
 from connectors.base import ConfigError, PermanentError
 from connectors.mirakl.client import MiraklClient
 from connectors.mirakl.dtos import PriceRow, RefundRequest, ReturnDecision, StockRow, TaxAmount
-from connectors.mirakl.limiter import CallLimiter
 from connectors.mirakl.sandbox.models import SandboxOrder
-from connectors.mirakl.sandbox.services import finance, orders, returns, shops
+from connectors.mirakl.sandbox.services import finance, orders, returns
 from connectors.sandbox.faults import clock_advance
 from tests.support.wsgi_adapter import DjangoAppAdapter
 
@@ -22,16 +21,13 @@ BASE = "http://mirakl.test/sandbox/mirakl"
 
 
 @pytest.fixture
-def shop():
-    return shops.shop_get_or_create()
+def shop(sandbox_shop):
+    return sandbox_shop
 
 
 @pytest.fixture
-def client(shop):
-    session = requests.Session()
-    session.mount("http://mirakl.test", DjangoAppAdapter())
-    return MiraklClient(BASE, shop.api_key, shop_id=shop.shop_id,
-                        limiter=CallLimiter("e2e", mode="off"), session=session)  # fmt: skip
+def client(sandbox_client):
+    return sandbox_client
 
 
 def test_configuration_operations(client, shop):

@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
 from connectors.base import PermanentError
-from connectors.mirakl.client import MiraklClient
-from connectors.mirakl.limiter import CallLimiter
 from connectors.mirakl.sandbox import catalog
-from connectors.mirakl.sandbox.services import orders, shops
-from tests.support.wsgi_adapter import DjangoAppAdapter
+from connectors.mirakl.sandbox.services import orders
 
 pytestmark = pytest.mark.django_db
-BASE = "http://mirakl.test/sandbox/mirakl"
 
 
 @pytest.fixture
-def shop():
-    return shops.shop_get_or_create()
+def shop(sandbox_shop):
+    return sandbox_shop
 
 
 @pytest.fixture
-def client(shop):
-    session = requests.Session()
-    session.mount("http://mirakl.test", DjangoAppAdapter())
-    return MiraklClient(BASE, shop.api_key, shop_id=shop.shop_id,
-                        limiter=CallLimiter("e2e", mode="off"), session=session)  # fmt: skip
+def client(sandbox_client):
+    return sandbox_client
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from connectors.base import Address, SourceOrderLine, SourceOrderRequest
 from connectors.scayle import ScayleConnector
+from tests.support.clock import FakeClock
 
 BASE = "https://acme-live.admin.api.scayle.cloud/api/admin/v1"
 TOKEN = "tok-SECRET-0123456789"
@@ -18,21 +19,6 @@ RATE_OK = {
     "x-ratelimit-remaining": "999",
     "x-ratelimit-reset": "60",
 }
-
-
-class FakeClock:
-    """A monotonic clock that only moves when the code under test sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def make_connector(clock: FakeClock | None = None, **options) -> ScayleConnector:
