@@ -10,7 +10,6 @@ calls ``pytest.skip`` with the documented reason.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -18,9 +17,10 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from connectors.base import Address, SourceConnector, SourceOrderLine, SourceOrderRequest
+from connectors.base import SourceConnector, SourceOrderLine, SourceOrderRequest
 from connectors.sandbox.faults import clock_advance, sandbox_now
 from tests.support.clock import FakeClock
+from tests.support.orders import source_order_request, test_address
 from tests.support.wsgi_adapter import DjangoAppAdapter
 
 HOST = "http://sandbox.test"
@@ -56,31 +56,10 @@ def vat_in(gross: Decimal) -> Decimal:
 
 
 def order_request(reference: str, sku: str, unit_price: Decimal) -> SourceOrderRequest:
-    address = Address(
-        first_name="Ada",
-        last_name="Lovelace",
-        street_1="1 Oxford Street",
-        city="London",
-        postcode="W1A 1AA",
-        country_iso2="GB",
-        phone="07000000000",
+    line = SourceOrderLine(
+        sku=sku, quantity=1, unit_price=unit_price, tax_amount=vat_in(unit_price)
     )
-    return SourceOrderRequest(
-        external_reference=reference,
-        marketplace_order_id=f"{reference}-A",
-        currency="GBP",
-        lines=[
-            SourceOrderLine(
-                sku=sku, quantity=1, unit_price=unit_price, tax_amount=vat_in(unit_price)
-            )
-        ],
-        shipping_price=Decimal("0"),
-        shipping_method="STD",
-        customer_email="masked@marketplace.example",
-        shipping_address=address,
-        billing_address=address,
-        placed_at=dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC),
-    )
+    return source_order_request(reference, lines=[line], address=test_address(country_iso2="GB"))
 
 
 class World:

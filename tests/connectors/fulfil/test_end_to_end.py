@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -10,7 +9,6 @@ import requests
 from django.core.management import call_command
 
 from connectors.base import (
-    Address,
     ConfigError,
     PermanentError,
     ShipmentLine,
@@ -24,6 +22,7 @@ from connectors.fulfil.sandbox import models as m
 from connectors.fulfil.sandbox import services
 from connectors.sandbox.faults import clock_advance
 from connectors.sandbox.models import SandboxFault
+from tests.support.orders import source_order_request
 from tests.support.wsgi_adapter import DjangoAppAdapter
 
 BASE = "http://sandbox.test/sandbox/fulfil"
@@ -60,27 +59,8 @@ def connector(adapter, setup) -> FulfilConnector:
 
 
 def order_request(reference: str = "JL-1001", qty: int = 2) -> SourceOrderRequest:
-    address = Address(
-        first_name="Ada",
-        last_name="Lovelace",
-        street_1="1 Oxford Street",
-        city="London",
-        postcode="W1A 1AA",
-        country_iso2="gb",
-        phone="07000000000",
-    )
-    return SourceOrderRequest(
-        external_reference=reference,
-        marketplace_order_id=f"{reference}-A",
-        currency="GBP",
-        lines=[SourceOrderLine(sku="FUL-0002", quantity=qty, unit_price=Decimal("12.50"))],
-        shipping_price=Decimal("0"),
-        shipping_method="STD",
-        customer_email="masked@marketplace.example",
-        shipping_address=address,
-        billing_address=address,
-        placed_at=dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC),
-    )
+    line = SourceOrderLine(sku="FUL-0002", quantity=qty, unit_price=Decimal("12.50"))
+    return source_order_request(reference, lines=[line])
 
 
 def test_ping_and_products_walk_to_the_end_with_valid_eans(adapter, setup):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 import requests
 
 from connectors.base import (
-    Address,
     ConfigError,
     SourceOrderLine,
     SourceOrderRequest,
@@ -21,6 +19,7 @@ from connectors.magento.sandbox import models as m
 from connectors.magento.sandbox import services
 from connectors.sandbox.faults import clock_advance
 from connectors.sandbox.models import SandboxFault
+from tests.support.orders import source_order_request
 from tests.support.wsgi_adapter import DjangoAppAdapter
 
 BASE = "http://sandbox.test/sandbox/magento"
@@ -49,27 +48,8 @@ def make_connector(adapter, **options) -> MagentoConnector:
 
 
 def order_request(reference: str = "JL-1001", qty: int = 2) -> SourceOrderRequest:
-    address = Address(
-        first_name="Ada",
-        last_name="Lovelace",
-        street_1="1 Oxford Street",
-        city="London",
-        postcode="W1A 1AA",
-        country_iso2="gb",
-        phone="07000000000",
-    )
-    return SourceOrderRequest(
-        external_reference=reference,
-        marketplace_order_id=f"{reference}-A",
-        currency="GBP",
-        lines=[SourceOrderLine(sku="MG-0002", quantity=qty, unit_price=Decimal("12.00"))],
-        shipping_price=Decimal("0"),
-        shipping_method="STD",
-        customer_email="masked@marketplace.example",
-        shipping_address=address,
-        billing_address=address,
-        placed_at=dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC),
-    )
+    line = SourceOrderLine(sku="MG-0002", quantity=qty, unit_price=Decimal("12.00"))
+    return source_order_request(reference, lines=[line])
 
 
 def test_ping_and_products_with_ean_and_incremental_cursor(adapter):

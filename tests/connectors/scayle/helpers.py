@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
-from connectors.base import Address, SourceOrderLine, SourceOrderRequest
+from connectors.base import SourceOrderLine, SourceOrderRequest
 from connectors.scayle import ScayleConnector
 from tests.support.clock import FakeClock
+from tests.support.orders import source_order_request, test_address
 
 BASE = "https://acme-live.admin.api.scayle.cloud/api/admin/v1"
 TOKEN = "tok-SECRET-0123456789"
@@ -38,34 +38,15 @@ def scayle_errors(key: str, message: str, context: dict | None = None) -> dict:
 
 
 def order_request(reference: str = "JL-1001", qty: int = 2) -> SourceOrderRequest:
-    address = Address(
-        first_name="Ada",
-        last_name="Lovelace",
-        street_1="1 Oxford Street",
-        street_2="Flat 2",
-        city="London",
-        postcode="W1A 1AA",
-        country_iso2="gb",
-        phone="07000000000",
+    line = SourceOrderLine(
+        sku="SC-0001-M", quantity=qty, unit_price=Decimal("12.00"), tax_amount=Decimal("4.00")
     )
-    return SourceOrderRequest(
-        external_reference=reference,
-        marketplace_order_id=f"{reference}-A",
-        currency="GBP",
-        lines=[
-            SourceOrderLine(
-                sku="SC-0001-M",
-                quantity=qty,
-                unit_price=Decimal("12.00"),
-                tax_amount=Decimal("4.00"),
-            )
-        ],
+    return source_order_request(
+        reference,
+        lines=[line],
+        address=test_address(street_2="Flat 2"),
         shipping_price=Decimal("3.95"),
         shipping_method="standard",
-        customer_email="masked@marketplace.example",
-        shipping_address=address,
-        billing_address=address,
-        placed_at=dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC),
     )
 
 
