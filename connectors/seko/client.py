@@ -282,20 +282,24 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
         response = self.http.read(path, {"status": contract.DISPATCHED, "dc": self.dc_code})
         items = mapping.response_list(response, contract.DISPATCH_LIST_ITEM)
         guids = dict.fromkeys(mapping.text(item.get("GUID")) for item in items)
-        shipments = [self._dispatched(guid, fallback_time=end) for guid in guids if guid]
         return Page(
-            items=[shipment for shipment in shipments if shipment is not None],
+            items=[self._dispatched(guid, fallback_time=end) for guid in guids if guid],
             next_cursor=mapping.time_format(end),
             has_more=has_more,
         )
 
-    def _dispatched(self, guid: str, *, fallback_time: dt.datetime) -> Shipment | None:
-        """The tracking lookup of a dispatched order's GUID (courier and tracking number)."""
+    def _dispatched(self, guid: str, *, fallback_time: dt.datetime) -> Shipment:
+        """The tracking lookup of a dispatched order's GUID (courier and tracking number).
+
+        A refused lookup still yields the dispatch, without carrier or tracking: the cursor
+        moves past this window, so dropping it would lose the dispatch for good; without a
+        carrier the hub holds it for ops, and a later push or lookup fills it in.
+        """
         try:
             response = self.http.read(_path(contract.ORDER_TRACKING_PATH, guid=guid))
         except PermanentError as error:
-            logger.warning("seko tracking lookup skipped for %s: %s", guid, error)
-            return None
+            logger.warning("seko tracking lookup refused for %s: %s", guid, error)
+            response = {}
         return mapping.shipment_from(response, fallback_time=fallback_time, guid=guid)
 
     def _window(self, cursor: str) -> tuple[dt.datetime, dt.datetime, bool]:

@@ -262,6 +262,26 @@ def test_a_dispatch_not_yet_tracked_reads_empty_values_not_braces():
 
 
 @responses.activate
+def test_a_refused_tracking_lookup_still_yields_the_dispatch():
+    """Before, the dispatch was dropped while the cursor moved past its window: lost."""
+    responses.get(
+        f"{BASE}/dispatches/v1/status/2026-11-15T12:00:00Z/2026-11-22T12:00:00Z",
+        json=listed("guid-a"),
+    )
+    responses.get(
+        f"{BASE}/salesorders/v1/guid-a/tracking",
+        status=400,
+        json={"Response": {"CallStatus": {"Success": False, "Code": 1, "Message": "Invalid"}}},
+    )
+    (shipment,) = connector().shipments_read("").items
+    assert (shipment.source_order_id, shipment.carrier_name, shipment.tracking_number) == (
+        "guid-a",
+        "",
+        "",
+    )
+
+
+@responses.activate
 def test_shipments_pages_through_windows_to_the_end():
     responses.get(
         f"{BASE}/dispatches/v1/status/2026-11-02T12:00:00Z/2026-11-09T12:00:00Z",
