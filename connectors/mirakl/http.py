@@ -158,7 +158,13 @@ class MiraklHttp(HttpClient):
             validator = spec_check.request_check
         if validator is not None and call.on_instance:
             request = (call.method, call.url, call.params, call.json_body, call.files)
-            validator(*request, op=call.name, base_url=self.base_url)
+            try:
+                validator(*request, op=call.name, base_url=self.base_url)
+            except PermanentError:  # nothing goes out: the call spends no budget
+                if call.slots and self.limiter is not None:
+                    self.limiter.release(call.slots)
+                    call.slots = ()
+                raise
         self.request_counts[call.name] += 1
 
     def retryable(self, error: BaseException, call: Call) -> bool:

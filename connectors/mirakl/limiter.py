@@ -287,6 +287,10 @@ class CallLimiter:
             if window > after:
                 self.cache.set(key, now + after, timeout=after)
 
+    def release(self, slots: tuple[str, ...]) -> None:
+        """The call was never sent (refused before sending): its slots are free at once."""
+        self.cache.delete_many(list(slots))
+
     def _try_take(self, op: str, rules: tuple[Rule, ...]) -> tuple[float, tuple[str, ...]]:
         """Take a slot in every rule: (0, the slots), or release what was taken: (wait, ())."""
         taken: list[str] = []

@@ -388,3 +388,19 @@ def test_a_failed_a01_says_what_failed_and_does_not_block_a01_for_a_day(clock, c
         responses.GET, url, json={"shop_id": 2001, "shop_name": "Acme", "shop_state": "OPEN"}
     )
     assert client.account_get().shop_id == 2001
+
+
+def test_a_request_the_spec_check_refuses_spends_no_budget(clock, cache):
+    """Before, the A01 slot was taken and kept although nothing was sent: A01 for a day."""
+    from connectors.base import PermanentError
+
+    def refuse(*request, **where):
+        raise PermanentError("the spec does not allow this request")
+
+    limiter = make_limiter(cache, clock, max_wait_seconds=0)
+    client = make_client(limiter=limiter, request_validator=refuse)
+
+    with pytest.raises(PermanentError, match="does not allow"):
+        client.account_get()
+
+    limiter.acquire("A01")  # still free
