@@ -85,16 +85,12 @@ def backoff_seconds(attempt: int) -> float:
 def retrying(
     *,
     attempts: int,
+    retryable: Callable[[BaseException], bool],
     sleep: Callable[[float], None] = time.sleep,
-    retryable: Callable[[BaseException], bool] | None = None,
-    retry_after_cap: float = RETRY_AFTER_CAP,
     retry_after_jitter: float = 0.0,
 ) -> Retrying:
-    """Retry ``retryable`` errors (default: a TransientError whose ``Retry-After`` is within
-    the cap) after their ``Retry-After``, else after :func:`backoff_seconds`."""
-
-    def transient(error: BaseException) -> bool:
-        return isinstance(error, TransientError) and (error.retry_after or 0) <= retry_after_cap
+    """Retry ``retryable`` errors after their ``Retry-After``, else after
+    :func:`backoff_seconds`."""
 
     def wait(state: RetryCallState) -> float:
         retry_after = getattr(state.outcome.exception(), "retry_after", None)
@@ -104,7 +100,7 @@ def retrying(
 
     return Retrying(
         stop=stop_after_attempt(max(1, attempts)),
-        retry=retry_if_exception(retryable or transient),
+        retry=retry_if_exception(retryable),
         wait=wait,
         sleep=sleep,
         reraise=True,

@@ -1,5 +1,6 @@
 from django import forms
 
+from connectors.mirakl.limiter import call_limit_operation
 from integration_hub.models import CarrierMapping, Integration, MarketplaceCarrier
 
 
@@ -123,8 +124,7 @@ class CallLimitsField(forms.CharField):
             op, sep, rule = line.partition("=")
             if not sep or not op.strip() or not rule.strip():
                 raise forms.ValidationError(f"{line.strip()!r}: write OPERATION = CALLS/WINDOW")
-            code, colon, variant = op.strip().partition(":")
-            limits[f"{code.upper()}{colon}{variant.lower()}"] = rule.strip()
+            limits[call_limit_operation(op)] = rule.strip()
         return limits
 
     def validate(self, value: dict[str, str]) -> None:

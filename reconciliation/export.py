@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 
 from integration_hub.models import Integration
 from integration_hub.tabular import cell_safe
-from reconciliation.matching import NOT_SETTLED
+from reconciliation.matching import NOT_SETTLED, other_kinds_text
 from reconciliation.models import OrderReconciliation, Payout, TransactionLine
 from reconciliation.types import JOURNAL_COLUMNS, PAYOUT, types_in_journal
 
@@ -160,11 +160,6 @@ def _orders_sheet(workbook, integration, cycle_id) -> int:
             out.money(ef, cur), other_kinds_text(kinds),
         ])  # fmt: skip
     return out.rows
-
-
-def other_kinds_text(kinds: dict | None) -> str:
-    """``{"SELLER_FEE_ON_ORDER": "-0.55"}`` as "SELLER_FEE_ON_ORDER -0.55" (types sorted)."""
-    return "; ".join(f"{kind} {amount}" for kind, amount in sorted((kinds or {}).items()))
 
 
 def _transactions_sheet(workbook, integration, cycle_id) -> int:

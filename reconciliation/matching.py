@@ -444,10 +444,13 @@ def _order_queue(integration: Integration, row: OrderReconciliation) -> None:
 def _not_predicted_note(kinds: dict[str, str]) -> str:
     """Why settled differs although every predicted line may be there: the kinds of money
     bound to the order that the order itself does not carry."""
-    if not kinds:
-        return ""
-    listed = ", ".join(f"{kind} {amount}" for kind, amount in sorted(kinds.items()))
-    return f" Not predicted by the order: {listed}."
+    listed = other_kinds_text(kinds, separator=", ")
+    return f" Not predicted by the order: {listed}." if kinds else ""
+
+
+def other_kinds_text(kinds: dict | None, *, separator: str = "; ") -> str:
+    """``{"SELLER_FEE_ON_ORDER": "-0.55"}`` as "SELLER_FEE_ON_ORDER -0.55" (types sorted)."""
+    return separator.join(f"{kind} {amount}" for kind, amount in sorted((kinds or {}).items()))
 
 
 def order_reconcile(order: Order, *, now: dt.datetime | None = None) -> OrderReconciliation | None:

@@ -136,6 +136,12 @@ def rule_text(rule: Rule) -> str:
     return f"{rule.calls}/{rule.window}s"
 
 
+def call_limit_operation(name: str) -> str:
+    """An operation as written by a person (``or11``, ``OR11:IDS``) as the limiter names it."""
+    code, colon, variant = name.strip().partition(":")
+    return f"{code.upper()}{colon}{variant.lower()}"
+
+
 def call_limits_parse(limits: Mapping[str, str]) -> dict[str, tuple[Rule, ...]]:
     """Per-integration limits ``{"OR11": "1/15m"}`` -> rules, refusing any that do not tighten.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
+from connectors.mirakl.limiter import call_limit_operation
 from connectors.registry import SOURCE_KINDS
 from integration_hub.cli.output import json_dump, usage_error, validation_message
 from integration_hub.models import CallLimitMode, Integration
@@ -101,7 +102,7 @@ def _call_limits_parse(pairs: list[str]) -> dict[str, str]:
             raise usage_error(
                 f"--call-limit expects OP=CALLS/WINDOW (e.g. OR11=1/15m), not {pair!r}"
             )
-        limits[op.strip()] = rule.strip()
+        limits[call_limit_operation(op)] = rule.strip()
     return limits
 
 

@@ -204,7 +204,8 @@ def _carrier_or_hold(order: Order) -> MarketplaceCarrier | None:
 
 def _tracking_or_hold(order: Order) -> bool:
     """False (and ``missing_tracking`` raised) when tracking is missing but mandatory."""
-    if not order.tracking_number and _tracking_required(order):
+    shipping_type = None if order.tracking_number else _shipping_type_of(order)
+    if not order.tracking_number and _tracking_required(shipping_type):
         exception_record(
             integration=order.integration,
             kind="missing_tracking",
@@ -212,7 +213,7 @@ def _tracking_or_hold(order: Order) -> bool:
             subject_id=order.marketplace_order_id,
             order=order,
             due_by=order.shipping_deadline,
-            message=_missing_tracking_message(order),
+            message=_missing_tracking_message(order, shipping_type),
         )
         return False
     exception_clear(
@@ -225,10 +226,10 @@ def _tracking_or_hold(order: Order) -> bool:
     return True
 
 
-def _missing_tracking_message(order: Order) -> str:
+def _missing_tracking_message(order: Order, shipping_type: ShippingType | None) -> str:
     why = (
         "which its shipping type requires"
-        if _shipping_type_of(order)
+        if shipping_type
         else f"and its shipping type {order.shipping_type_code!r} is not known (SH12), so "
         "tracking counts as required"
     )
@@ -258,9 +259,8 @@ def _shipping_type_of(order: Order) -> ShippingType | None:
     ).first()
 
 
-def _tracking_required(order: Order) -> bool:
+def _tracking_required(shipping_type: ShippingType | None) -> bool:
     """Unknown shipping types count as requiring tracking (fail closed)."""
-    shipping_type = _shipping_type_of(order)
     return shipping_type is None or shipping_type.mandatory_tracking
 
 

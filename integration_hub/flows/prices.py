@@ -3,7 +3,8 @@
 PRI01 is delete-and-replace: the file holds every price an offer keeps, so a discount set by
 hand in the Mirakl back office is removed by the next push of that offer. The hub owns the
 offer price (the source's selling price); it sends no discounts, and nothing at all to a
-DROPSHIP shop, whose PRI01 price means the purchase price (`shop_setting_conflict`). Each
+shop A01 reports as DROPSHIP, whose PRI01 price means the purchase price
+(`shop_setting_conflict`; until the first A01 answer the model is unknown and prices go). Each
 push writes a price ledger row per SKU; a SKU counts as priced only when PRI02 says the
 import completed and PRI03's error report does not name it. A rejected SKU becomes a
 `price_import_error` item (owned by merchandising) whose retry sends it again.

@@ -13,11 +13,12 @@ import datetime as dt
 
 from connectors.mirakl import dtos
 from connectors.mirakl.limiter import DAY, CallDeferred
-from integration_hub.models import Integration, MarketplaceShop, PartialAcceptance
+from integration_hub.clients import LIMIT_MARGIN_SECONDS
+from integration_hub.models import Integration, MarketplaceShop, PartialAcceptance, ShopModel
 
-# A01's window as the hub's limiter holds it (the spec's day plus the slot margin of
-# integration_hub.clients.LIMIT_MARGIN_SECONDS), so "next live check" is never too early.
-ACCOUNT_EVERY = dt.timedelta(seconds=DAY + 2)
+# A01's window as the hub's limiter holds it (the spec's day plus the slot margin), so
+# "next live check" is never too early.
+ACCOUNT_EVERY = dt.timedelta(seconds=DAY + LIMIT_MARGIN_SECONDS)
 PLATFORM_EVERY = dt.timedelta(days=1)
 
 
@@ -109,4 +110,6 @@ def shop_partial_acceptance_learn(integration: Integration) -> None:
 
 def shop_is_dropship(integration: Integration) -> bool:
     """A01 said DROPSHIP: PRI01's ``price`` is then the purchase (wholesale) price."""
-    return MarketplaceShop.objects.filter(integration=integration, model="DROPSHIP").exists()
+    return MarketplaceShop.objects.filter(
+        integration=integration, model=ShopModel.DROPSHIP
+    ).exists()

@@ -240,3 +240,14 @@ def test_cli_add_takes_stricter_call_limits(capsys):
         call_command(
             "hub", *[o.replace("brand-y", "brand-z").replace("1/15m", "2/1m") for o in options]
         )
+
+
+def test_cli_reads_operation_names_as_the_form_does(capsys):
+    """Before, the CLI refused 'or11' ('unknown operation') while the form took it as OR11."""
+    options = [
+        "integration", "add", "brand-w", "--source", "shopify",
+        "--source-url", "https://w.myshopify.com", "--marketplace-url", MARKETPLACE,
+        "--marketplace-key", "k", "--call-limit", "or11:IDS=10/1m", "--json",
+    ]  # fmt: skip
+    call_command("hub", *options)
+    assert json.loads(capsys.readouterr().out)["stricter_call_limits"] == {"OR11:ids": "10/1m"}
