@@ -167,10 +167,14 @@ class ShopifyGraphQL(HttpClient):
 
 
 def _operation(document: str) -> tuple[bool, str]:
-    """Whether ``document`` is a mutation, and its operation name ("graphql" if anonymous)."""
+    """Whether ``document`` is a mutation, and its operation name ("graphql" if anonymous).
+
+    A document whose first operation cannot be read counts as a mutation: a write is never
+    resent blindly after an unknown outcome, while a read taken for a write is only not retried.
+    """
     match = _OPERATION.match(document)
     if match is None:
-        return False, "graphql"
+        return not document.lstrip().startswith("{"), "graphql"
     return match.group(1) == "mutation", match.group(2) or "graphql"
 
 

@@ -344,3 +344,13 @@ def test_a_query_that_timed_out_is_a_plain_transient_error():
 
     assert not isinstance(caught.value, OutcomeUnknownError)
     assert "ShopPing" in caught.value.message
+
+
+def test_a_document_whose_operation_cannot_be_read_counts_as_a_write():
+    """Before, a commented or fragment-first mutation was taken for a read and could be resent
+    after a timeout."""
+    from connectors.shopify.transport import _operation
+
+    assert _operation("# create\nmutation OrderCreate { x }") == (True, "graphql")
+    assert _operation("{ shop { name } }") == (False, "graphql")
+    assert _operation("query ShopPing { shop { name } }") == (False, "ShopPing")
