@@ -27,6 +27,7 @@ import json
 import logging
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -211,9 +212,9 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
             if error.code == "not_found":
                 return None
             raise
+        _guid_check(guid, mapping.text(response.get("GUID")))
         number = mapping.sales_order_number(external_reference)
-        answered = mapping.text(response.get("GUID")) or guid
-        return SourceOrderRef(source_order_id=answered, source_order_number=number)
+        return SourceOrderRef(source_order_id=guid, source_order_number=number)
 
     def order_create(self, request: SourceOrderRequest) -> SourceOrderRef:
         """Submit the order once, unless SEKO already has it; a lost answer is looked up."""
@@ -238,11 +239,9 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
             if error.code == "no_free_stock":
                 raise self._no_free_stock(error, request) from None
             raise
-        answered = mapping.text(response.get("GUID"))
-        if answered and answered.lower() != guid:
-            logger.warning("seko kept its own GUID for %s (not ours): lookups use it", guid)
+        _guid_check(guid, mapping.text(response.get("GUID")))
         number = body["Request"]["WebSalesOrder"]["SalesOrderNumber"]
-        return SourceOrderRef(source_order_id=answered or guid, source_order_number=number)
+        return SourceOrderRef(source_order_id=guid, source_order_number=number)
 
     def _found_or_raise(self, request: SourceOrderRequest, error: Exception) -> SourceOrderRef:
         """After a failed submit the order may still exist: look before reporting the failure."""
@@ -351,3 +350,17 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
             guid = self._guid_for_number(number) if number else ""
             shipments.append(mapping.shipment_from(entry["record"], fallback_time=now, guid=guid))
         return shipments
+
+
+def _guid_check(ours: str, answered: str) -> None:
+    """The hub keys every look-up and push by the GUID it derives (go-live question Q4); a
+    different GUID in SEKO's answer is logged, and the order stays stored under ours, so that
+    status, tracking and pushes all name the same order."""
+    if not answered:
+        return
+    try:
+        same = uuid.UUID(answered) == uuid.UUID(ours)
+    except ValueError:
+        same = False
+    if not same:
+        logger.warning("seko answered GUID %s for our %s; the hub keeps ours", answered, ours)

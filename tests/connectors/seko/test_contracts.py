@@ -72,12 +72,17 @@ def _submitted_body() -> dict:
 
 
 @responses.activate
-def test_the_connector_reads_the_documented_status_answer():
+def test_the_connector_reads_the_documented_status_answer(caplog):
+    """The documented answer carries another GUID than ours: the order stays stored under ours,
+    the one every look-up and push uses (before, it was stored under SEKO's, which no push
+    names and no look-up finds, so a repeated create submitted it again)."""
     seko = connector()
     answer = example("order_status_response.json")
-    responses.get(f"{BASE}/salesorders/v1/{seko.order_guid('JL-1001')}/status", json=answer)
+    ours = seko.order_guid("JL-1001")
+    responses.get(f"{BASE}/salesorders/v1/{ours}/status", json=answer)
     ref = seko.order_find("JL-1001")
-    assert ref.source_order_id == answer["Response"]["GUID"]
+    assert ref.source_order_id == ours != answer["Response"]["GUID"]
+    assert f"answered GUID {answer['Response']['GUID']} for our {ours}" in caplog.text
 
 
 @pytest.mark.parametrize(
