@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -64,6 +65,26 @@ class PermanentError(ConnectorError):
 
 class ConfigError(ConnectorError):
     """Authentication failed or configuration is missing; a person must fix the settings."""
+
+
+SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError, ArithmeticError)
+
+
+@contextmanager
+def malformed_as_permanent(vendor: str, what: str) -> Iterator[None]:
+    """Read a ``vendor`` answer; a body of the wrong shape becomes a PermanentError naming ``what``.
+
+    Bodies are read with ``.get()``/``int()``/``[...]``; well-formed JSON of another shape
+    (``[null]``, a list where an object is expected, a row without ``id``) would otherwise
+    escape as AttributeError/TypeError/KeyError, which this module does not allow. Retrying
+    cannot fix a body, hence permanent.
+    """
+    try:
+        yield
+    except SHAPE_ERRORS as error:
+        raise PermanentError(
+            f"{vendor} {what} answered a malformed body ({type(error).__name__}: {error})"
+        ) from error
 
 
 # --- The source-connector contract ---------------------------------------------------------
@@ -223,6 +244,8 @@ class SourceConnector(ABC):
     """
 
     kind: str = ""
+    # False: _setting reads the options only, never a credential of the same name
+    settings_from_credentials = True
     # The product fields this source's catalogue carries; the hub requires each of them on
     # every SKU before it publishes the SKU (a missing one is a `missing_attribute`).
     catalogue_fields: frozenset[str] = frozenset({"ean", "title", "price"})
@@ -237,6 +260,13 @@ class SourceConnector(ABC):
         if not value:
             raise ConfigError(f"the {self.kind} credential {name!r} is missing")
         return value
+
+    def _setting(self, name: str, default: str = "") -> str:
+        """The option ``name``, else the credential of that name, else ``default``, as text."""
+        value = self.options.get(name)
+        if value in (None, "") and self.settings_from_credentials:
+            value = self.credentials.get(name)
+        return default if value in (None, "") else str(value)
 
     @abstractmethod
     def ping(self) -> None: ...

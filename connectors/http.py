@@ -132,6 +132,8 @@ class HttpClient:
     retry_writes = True  # resend a write where the remote certainly did nothing
     lookup_hint = "look it up"  # what the caller does before resending an unknown write
     retry_after_jitter = 0.0  # seconds of jitter added to a Retry-After wait
+    decimal_numbers = True  # False: JSON numbers stay as the vendor sent them (floats)
+    detail_is_body = False  # True: an error's detail is the raw body (500 chars), not its message
 
     def __init__(
         self,
@@ -192,7 +194,7 @@ class HttpClient:
         return message, code
 
     def error_detail(self, response: requests.Response, message: str) -> str:
-        return message
+        return response.text[:500] if self.detail_is_body else message
 
     def failure_text(self, call: Call, status: int, message: str) -> str:
         return f"{self.vendor} {call.what} failed ({status}): {message or 'no message'}"
@@ -225,7 +227,14 @@ class HttpClient:
         return body
 
     def decode(self, raw: bytes) -> Any:
-        return json_loads(raw)
+        return json_loads(raw) if self.decimal_numbers else json.loads(raw)
+
+    def body_or_none(self, response: requests.Response) -> Any:
+        """The decoded body of ``response``; None when it is empty or not JSON."""
+        try:
+            return self.decode(response.content or b"null")
+        except ValueError:
+            return None
 
     def encode(self, value: Any) -> bytes:
         return json_dumps(value).encode()

@@ -1,32 +1,19 @@
 """Fulfil.io source connector (v2 model API + v3 JSON-RPC, ``X-API-KEY``).
 
-Credentials: ``api_key`` (required), ``webhook_secret`` (base64, for :meth:`webhook_parse`).
-Options (or credentials) it reads:
-
-* ``warehouse_ids``: comma-separated stock.location ids whose ``quantity_available`` is summed
-  for JL stock (required for stock reads).
-* ``party_id``: the party.party the JL orders belong to (required to create orders);
-  ``invoice_address_id`` (optional, else Fulfil's default for the party).
-* ``channel_id``: sale.channel of the John Lewis Marketplace (optional).
-* ``shipping_product_id``: service product for shipping charges (required only when an order
-  carries a shipping price: never guess).
-* ``barcode_field`` (default ``ean``), ``currency`` (GBP), ``page_size`` (100),
-  ``overlap_seconds`` (60), ``read_attempts`` (3), ``v3_updated_field`` (``updated_at``).
-* ``user_context``: the v2 context as a JSON object; empty = fetched once from
-  ``res.user.get_preferences`` like the official client. ``phone_contact_mechanism`` ("1"):
-  "0" stops creating the recipient's phone as a party.contact_mechanism.
-
-Which API per operation (see docs/connectors/fulfil.md): full catalogue walks (products,
-stock) use v3 ``find``; everything else uses v2 ``search_read`` and model methods.
+Credentials ``api_key`` and ``webhook_secret`` (base64); the options it reads are listed in
+docs/connectors/fulfil.md, "Credentials and options". Full catalogue walks (products, stock)
+use v3 ``find``; everything else uses v2 ``search_read`` and model methods.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 import requests
@@ -41,6 +28,7 @@ from connectors.base import (
     StockLevel,
     TransientError,
     WebhookEvent,
+    malformed_as_permanent,
 )
 from connectors.fulfil import contract, mapping
 from connectors.fulfil.http import FulfilHttp
@@ -61,9 +49,11 @@ def _ids(value: str) -> list[int]:
         raise ConfigError(f"fulfil option expects comma-separated ids, got {value!r}") from None
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
+    """Lists of ``size`` items, drawn lazily (a walk is only read as far as it is used)."""
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 @source_register("fulfil")
@@ -101,16 +91,10 @@ class FulfilConnector(SourceConnector):
             base_url=self.base_url,
             api_key=self.require_credential("api_key"),
             session=session,
-            read_attempts=int(self._setting("read_attempts", "3")),
+            max_attempts=int(self._setting("read_attempts", "3")),
             sleep=sleep,
             context=self._user_context(),
         )
-
-    def _setting(self, name: str, default: str = "") -> str:
-        value = self.options.get(name)
-        if value in (None, ""):
-            value = self.credentials.get(name)
-        return default if value in (None, "") else str(value)
 
     def _user_context(self) -> dict | None:
         raw = self._setting("user_context")
@@ -185,7 +169,6 @@ class FulfilConnector(SourceConnector):
         start = Keyset.decode(cursor)
         fields = ["id", "write_date", "product", contract.STOCK_MOVE_PRODUCT_CODE]
         moves = self._search_read("stock.move", start.domain(), fields, order=KEYSET_ORDER)
-        has_more = len(moves) == self.page_size
         touched: dict[int, tuple[str, Any]] = {}
         for move in moves:
             code = dotted_value(move, contract.STOCK_MOVE_PRODUCT_CODE)
@@ -193,34 +176,20 @@ class FulfilConnector(SourceConnector):
                 touched[int(move["product"])] = (str(code), move.get("write_date"))
         products = [{"id": pid, "code": code} for pid, (code, _) in touched.items()]
         stamps = {code: mapping.as_datetime(stamp) for code, stamp in touched.values()}
-        levels = [
-            StockLevel(sku=level.sku, available=level.available, updated_at=stamps[level.sku])
-            for level in self._levels(products)
-        ]
-        next_cursor = keyset_next(start, moves, has_more=has_more, overlap=self.overlap_seconds)
-        return Page(items=levels, next_cursor=next_cursor, has_more=has_more)
+        levels = [replace(level, updated_at=stamps[level.sku]) for level in self._levels(products)]
+        return self._keyset_page(start, moves, levels)
 
     def _require_warehouses(self) -> None:
         if not self.warehouse_ids:
             raise ConfigError("the fulfil option 'warehouse_ids' is missing")
 
     def _levels(self, products: Iterable[Mapping]) -> Iterator[StockLevel]:
-        batch: list[Mapping] = []
-        for product in products:
-            batch.append(product)
-            if len(batch) == CHUNK:
-                yield from self._levels_batch(batch)
-                batch = []
-        if batch:
-            yield from self._levels_batch(batch)
-
-    def _levels_batch(self, products: list[Mapping]) -> Iterator[StockLevel]:
-        ids = [int(p["id"]) for p in products]
-        args = [ids, self.warehouse_ids]
-        inventory = self.http.v2_call("product.product", "get_product_inventory", args) or {}
-        for product in products:
-            available = mapping.available_sum(inventory, int(product["id"]), self.warehouse_ids)
-            yield StockLevel(sku=str(product["code"]), available=available)
+        for batch in _chunks(products):
+            args = [[int(p["id"]) for p in batch], self.warehouse_ids]
+            inventory = self.http.v2_call("product.product", "get_product_inventory", args) or {}
+            for product in batch:
+                available = mapping.available_sum(inventory, int(product["id"]), self.warehouse_ids)
+                yield StockLevel(sku=str(product["code"]), available=available)
 
     # --- orders ----------------------------------------------------------------------------
 
@@ -254,7 +223,7 @@ class FulfilConnector(SourceConnector):
         domain = [["reference", "=", reference]]
         fields = ["id", "number", "state", "reference", contract.RETURN_TOTAL_FIELD]
         rows = self._search_read("sale.sale", domain, fields, order=[["id", "ASC"]], limit=10)
-        with mapping.malformed_as_permanent("sale.sale lookup"):
+        with malformed_as_permanent("Fulfil", "sale.sale lookup"):
             orders = [
                 row
                 for row in rows
@@ -276,7 +245,7 @@ class FulfilConnector(SourceConnector):
             fields = ["id", "number", "state"]
             rows = self._search_read("sale.sale", [["id", "=", int(sale["id"])]], fields, limit=1)
             sale = rows[0] if rows else sale
-        with mapping.malformed_as_permanent("sale.sale re-read"):
+        with malformed_as_permanent("Fulfil", "sale.sale re-read"):
             return SourceOrderRef(str(sale["id"]), mapping.text(sale.get("number")))
 
     def _sale_values(self, request: SourceOrderRequest) -> dict:
@@ -304,7 +273,7 @@ class FulfilConnector(SourceConnector):
         rows = self._search_read(
             "product.product", [["code", "in", wanted]], ["id", "code"], limit=len(wanted)
         )
-        with mapping.malformed_as_permanent("product.product lookup"):
+        with malformed_as_permanent("Fulfil", "product.product lookup"):
             found = {str(row["code"]): int(row["id"]) for row in rows}
         missing = [sku for sku in wanted if sku not in found]
         if missing:
@@ -319,7 +288,7 @@ class FulfilConnector(SourceConnector):
         rows = self._search_read("country.country", [["code", "=", iso2]], ["id"], limit=1)
         if not rows:
             raise PermanentError(f"country {iso2!r} is unknown in Fulfil", code="unknown_country")
-        with mapping.malformed_as_permanent("country.country lookup"):
+        with malformed_as_permanent("Fulfil", "country.country lookup"):
             country_id = int(rows[0]["id"])
         values = mapping.address_values(address, party_id=self.party_id, country_id=country_id)
         # An address or phone left behind by a crash is harmless: nothing refers to it.
@@ -328,7 +297,7 @@ class FulfilConnector(SourceConnector):
         if phone and self.phone_contact_mechanism:
             model = contract.CONTACT_MECHANISM_MODEL
             self.http.v2_call(model, "create", [[phone]], retry=False)
-        with mapping.malformed_as_permanent("party.address create"):
+        with malformed_as_permanent("Fulfil", "party.address create"):
             return int(created[0])
 
     # --- dispatch and returns --------------------------------------------------------------
@@ -339,30 +308,17 @@ class FulfilConnector(SourceConnector):
         domain = [["state", "in", contract.SHIPMENT_SHIPPED_STATES], *start.domain()]
         fields = ["id", *dict.fromkeys(contract.SHIPMENT_FIELDS.values())]
         rows = self._search_read("stock.shipment.out", domain, fields, order=KEYSET_ORDER)
-        with mapping.malformed_as_permanent("stock.shipment.out read"):
+        with malformed_as_permanent("Fulfil", "stock.shipment.out read"):
             return self._shipments_page(start, rows)
 
     def _shipments_page(self, start: Keyset, rows: list[Mapping]) -> Page:
-        has_more = len(rows) == self.page_size
-        sales_field, moves_field = (
-            contract.SHIPMENT_FIELDS["sales"],
-            contract.SHIPMENT_FIELDS["moves"],
-        )
+        sales_field = contract.SHIPMENT_FIELDS["sales"]
+        moves_field = contract.SHIPMENT_FIELDS["moves"]
         references = self._references({int(s) for row in rows for s in row.get(sales_field) or []})
         move_ids = sorted({int(m) for row in rows for m in row.get(moves_field) or []})
         moves = self._by_id("stock.move", move_ids, ["id", "product.code", "quantity"])
-        items = [
-            mapping.shipment_from(
-                row,
-                references=references,
-                lines=mapping.move_lines(
-                    [moves[m] for m in row.get(moves_field) or [] if m in moves]
-                ),
-            )
-            for row in rows
-        ]
-        next_cursor = keyset_next(start, rows, has_more=has_more, overlap=self.overlap_seconds)
-        return Page(items=items, next_cursor=next_cursor, has_more=has_more)
+        items = [mapping.shipment_from(row, references=references, moves=moves) for row in rows]
+        return self._keyset_page(start, rows, items)
 
     def refunds_read(self, cursor: str = "") -> Page:
         """Confirmed return sales (negative total) written since the cursor."""
@@ -374,11 +330,10 @@ class FulfilConnector(SourceConnector):
         ]
         fields = ["id", "reference", "state", contract.RETURN_TOTAL_FIELD, "write_date"]
         rows = self._search_read("sale.sale", domain, fields, order=KEYSET_ORDER)
-        with mapping.malformed_as_permanent("return sale.sale read"):
+        with malformed_as_permanent("Fulfil", "return sale.sale read"):
             return self._refunds_page(start, rows)
 
     def _refunds_page(self, start: Keyset, rows: list[Mapping]) -> Page:
-        has_more = len(rows) == self.page_size
         lines: dict[int, list[Mapping]] = {int(row["id"]): [] for row in rows}
         line_fields = ["id", "sale", "product", "product.code", "quantity", "amount"]
         for chunk in _chunks(list(lines)):
@@ -390,6 +345,11 @@ class FulfilConnector(SourceConnector):
             )
             for row in rows
         ]
+        return self._keyset_page(start, rows, items)
+
+    def _keyset_page(self, start: Keyset, rows: list[Mapping], items: list) -> Page:
+        """The page of a v2 keyset read: a full page means more may follow."""
+        has_more = len(rows) == self.page_size
         next_cursor = keyset_next(start, rows, has_more=has_more, overlap=self.overlap_seconds)
         return Page(items=items, next_cursor=next_cursor, has_more=has_more)
 

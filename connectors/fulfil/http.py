@@ -120,17 +120,10 @@ class FulfilHttp(HttpClient):
     lookup_hint = "look the sale up by its reference"
 
     def __init__(
-        self,
-        *,
-        base_url: str,
-        api_key: str,
-        read_attempts: int = 3,
-        context: dict | None = None,
-        **options: Any,
+        self, *, base_url: str, api_key: str, context: dict | None, **options: Any
     ) -> None:
-        """``options``: ``session``, ``timeout``, ``max_wait_seconds``, ``sleep``, ``clock``
-        (see :class:`HttpClient`)."""
-        super().__init__(secrets=(api_key,), max_attempts=read_attempts, logger=logger, **options)
+        """``context``: None = fetch it once; ``options`` go to :class:`HttpClient`."""
+        super().__init__(secrets=(api_key,), logger=logger, **options)
         self.base_url = base_url.rstrip("/")
         self.session.headers.update({"X-API-KEY": api_key, "Accept": "application/json"})
         self._rpc_ids = itertools.count(1)
@@ -170,8 +163,7 @@ class FulfilHttp(HttpClient):
 
     def rpc(self, method: str, params: dict, *, retry: bool = True) -> Any:
         """``POST /api/v3/jsonrpc`` with one JSON-RPC 2.0 call; returns its ``result``."""
-        envelope = {"jsonrpc": "2.0", "id": next(self._rpc_ids), "method": method}
-        envelope["params"] = params
+        envelope = {"jsonrpc": "2.0", "id": next(self._rpc_ids), "method": method, "params": params}
         url = self.base_url + "/api/v3/jsonrpc"
         return self.send(
             Call("POST", url, method, json_body=envelope, idempotent=retry, expect="rpc")
@@ -198,14 +190,14 @@ class FulfilHttp(HttpClient):
         return body["result"]
 
     def error_for(self, call: Call, response: requests.Response) -> ConnectorError:
-        error = _rpc_error_in(self._body(response))
+        error = _rpc_error_in(self.body_or_none(response))
         if error is not None:
             return self.rpc_error(call, error, response)
         return super().error_for(call, response)
 
     def error_fields(self, response: requests.Response) -> tuple[str, str]:
         """v2 ``message (description)`` and ``type``; a 429/5xx quotes ``X-Sentry-ID``."""
-        body, status = self._body(response), response.status_code
+        body, status = self.body_or_none(response), response.status_code
         message, code = response.reason or "no message", ""
         if isinstance(body, dict):
             message = str(body.get("message") or message)
@@ -252,9 +244,3 @@ class FulfilHttp(HttpClient):
 
     def _context_param(self) -> tuple[str, str]:
         return ("context", json_dumps(self.context()))
-
-    def _body(self, response: requests.Response) -> Any:
-        try:
-            return self.decode(response.content or b"null")
-        except ValueError:
-            return None

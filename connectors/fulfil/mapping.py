@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,28 +18,6 @@ from connectors.base import (
     SourceRefund,
 )
 from connectors.fulfil import contract
-
-# --- malformed answers -------------------------------------------------------------------------
-
-SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError, ArithmeticError)
-
-
-@contextmanager
-def malformed_as_permanent(what: str) -> Iterator[None]:
-    """Read a Fulfil answer; a body of the wrong shape becomes a PermanentError naming ``what``.
-
-    Rows are read with ``.get()``/``int()``/``[...]``; well-formed JSON of another shape
-    (``[null]``, a string where a list of ids is expected, a row without ``id``) would otherwise
-    escape as AttributeError/TypeError/KeyError, which connectors.base does not allow. Retrying
-    cannot fix a body, hence permanent.
-    """
-    try:
-        yield
-    except SHAPE_ERRORS as error:
-        raise PermanentError(
-            f"Fulfil {what} answered a malformed body ({type(error).__name__}: {error})"
-        ) from error
-
 
 # --- values --------------------------------------------------------------------------------
 
@@ -185,10 +162,12 @@ def available_sum(inventory: Mapping, product_id: int, warehouse_ids: list[int])
 
 
 def shipment_from(
-    record: Mapping, *, references: Mapping[int, str], lines: list[ShipmentLine]
+    record: Mapping, *, references: Mapping[int, str], moves: Mapping[int, Mapping]
 ) -> Shipment:
+    """One shipment; ``references`` by sale id and ``moves`` by id come from the same page."""
     fields = contract.SHIPMENT_FIELDS
     sale_ids = record.get(fields["sales"]) or []
+    move_ids = record.get(fields["moves"]) or []
     sale_id = int(sale_ids[0]) if sale_ids else None
     written = as_datetime(record.get(fields["write_date"]))
     shipped_on = as_datetime(record.get(fields["shipped_on"]))
@@ -203,14 +182,15 @@ def shipment_from(
         tracking_number=text(dotted_value(record, fields["tracking_number"])),
         tracking_url=text(dotted_value(record, fields["tracking_url"])),
         shipped_at=shipped_on or written,
-        lines=lines,
+        lines=shipment_lines([moves[m] for m in move_ids if m in moves]),
     )
 
 
-def move_lines(moves: list[Mapping]) -> list[ShipmentLine]:
+def shipment_lines(rows: list[Mapping]) -> list[ShipmentLine]:
+    """Stock moves or sale lines (``product.code``, ``quantity``), quantities made positive."""
     return [
-        ShipmentLine(sku=text(dotted_value(m, "product.code")), quantity=abs(int(m["quantity"])))
-        for m in moves
+        ShipmentLine(sku=text(dotted_value(x, "product.code")), quantity=abs(int(x["quantity"])))
+        for x in rows
     ]
 
 
@@ -230,12 +210,7 @@ def refund_from(
         amount=abs(as_decimal(record.get(contract.RETURN_TOTAL_FIELD)) or Decimal(0)),
         shipping_amount=shipping_amount,
         created_at=as_datetime(record.get("write_date")),
-        lines=[
-            ShipmentLine(
-                sku=text(dotted_value(x, "product.code")), quantity=abs(int(x["quantity"]))
-            )
-            for x in goods
-        ],
+        lines=shipment_lines(goods),
     )
 
 

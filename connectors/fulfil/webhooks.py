@@ -20,27 +20,17 @@ from connectors.base import ConfigError, PermanentError, WebhookEvent
 from connectors.fulfil import contract
 
 
-def secret_key(secret: str) -> bytes:
-    """The HMAC key: the webhook secret, base64-decoded."""
-    try:
-        return base64.b64decode(secret.encode(), validate=True)
-    except (binascii.Error, ValueError):
-        raise ConfigError("the fulfil credential 'webhook_secret' is not valid base64") from None
-
-
 def webhook_signature(secret: str, body: bytes) -> str:
     """The value Fulfil puts in the signature header for ``body``."""
-    digest = hmac.new(secret_key(secret), body, hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
+    try:
+        key = base64.b64decode(secret.encode(), validate=True)
+    except (binascii.Error, ValueError):
+        raise ConfigError("the fulfil credential 'webhook_secret' is not valid base64") from None
+    return base64.b64encode(hmac.new(key, body, hashlib.sha256).digest()).decode()
 
 
 def webhook_verify(
-    *,
-    secret: str,
-    headers: Mapping[str, str],
-    body: bytes,
-    now: dt.datetime,
-    replay_window_seconds: int = contract.WEBHOOK_REPLAY_WINDOW_SECONDS,
+    *, secret: str, headers: Mapping[str, str], body: bytes, now: dt.datetime
 ) -> WebhookEvent:
     """Check signature and age of one delivery and return the parsed event."""
     lowered = {str(k).lower(): str(v) for k, v in headers.items()}
@@ -48,9 +38,7 @@ def webhook_verify(
     expected = webhook_signature(secret, body)
     if not given or not hmac.compare_digest(given.encode(), expected.encode()):
         raise PermanentError("Fulfil webhook signature is missing or wrong", code="bad_signature")
-    _refuse_stale(
-        lowered.get(contract.WEBHOOK_TIMESTAMP_HEADER.lower(), ""), now, replay_window_seconds
-    )
+    _refuse_stale(lowered.get(contract.WEBHOOK_TIMESTAMP_HEADER.lower(), ""), now)
     payload = _payload(body)
     topic = lowered.get(contract.WEBHOOK_TOPIC_HEADER.lower()) or str(payload.get("topic") or "")
     if not topic:
@@ -59,7 +47,8 @@ def webhook_verify(
     return WebhookEvent(topic=topic, event_id=event_id, payload=payload)
 
 
-def _refuse_stale(stamp: str, now: dt.datetime, window: int) -> None:
+def _refuse_stale(stamp: str, now: dt.datetime) -> None:
+    window = contract.WEBHOOK_REPLAY_WINDOW_SECONDS
     if not stamp:
         return
     try:

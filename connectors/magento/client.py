@@ -1,30 +1,20 @@
 """Magento 2 / Adobe Commerce source connector (REST, integration bearer token).
 
-Options (or credentials) it reads:
-
-* ``access_token`` (credential, required): the integration's access token.
-* ``store_code`` (default ``default``): the ``/rest/<store_code>/V1`` store view.
-* ``source_codes``: comma-separated MSI sources whose quantities feed JL stock (default all).
-* ``stock_id``: when set, stock is the MSI *salable* quantity of that stock (source quantity
-  minus reservations) instead of the summed source quantities.
-* ``ean_attribute`` (default ``ean``): the product attribute holding the EAN-13.
-* ``payment_method`` (default ``checkmo``) and ``shipping_method`` (default
-  ``flatrate_flatrate``, ``<carrier>_<method>``) for orders placed through the guest cart.
-* ``currency`` (default ``GBP``), ``page_size`` (default 100), ``read_attempts`` (default 3).
+The options it reads (``access_token``, ``store_code``, ``source_codes``, ``stock_id``,
+``ean_attribute``, ``payment_method``, ``shipping_method``, ``currency``, ``page_size``,
+``read_attempts``) are described in docs/connectors/magento.md section 1.4.
 
 Orders go through a stock guest cart so totals, tax and MSI reservations are computed by
-Magento (``PUT /V1/orders/create`` skips reservations); no module is needed. The placement
-cannot carry the JL order number, so the connector records the cart's quote id with the hub
-before placing, then writes the number to ``ext_order_id`` (``POST /V1/orders``) and adds a
-staff comment; a retry looks ``ext_order_id`` up, then every recorded ``quote_id``, before it
-fills a new cart. See docs/connectors/magento.md.
+Magento (``PUT /V1/orders/create`` skips reservations); no module is needed. How that stays
+exactly once: :meth:`MagentoConnector.order_create` and docs/connectors/magento.md 1.3.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -40,6 +30,7 @@ from connectors.base import (
     SourceOrderRequest,
     StockLevel,
     TransientError,
+    malformed_as_permanent,
 )
 from connectors.magento import mapping
 from connectors.magento.http import MagentoHttp
@@ -95,12 +86,6 @@ class MagentoConnector(MagentoReturnsMixin, SourceConnector):
             sleep=sleep,
         )
 
-    def _setting(self, name: str, default: str = "") -> str:
-        value = self.options.get(name)
-        if value in (None, ""):
-            value = self.credentials.get(name)
-        return default if value in (None, "") else str(value)
-
     # --- connection and catalogue ----------------------------------------------------------
 
     def ping(self) -> None:
@@ -147,9 +132,9 @@ class MagentoConnector(MagentoReturnsMixin, SourceConnector):
         is returned; re-sending an unchanged level is harmless.
         """
         levels = list(self.stock_read())
-        digests = mapping.snapshot_digests(levels)
-        changed = mapping.levels_changed(levels, mapping.snapshot_decode(cursor), digests)
-        return Page(items=changed, next_cursor=mapping.snapshot_encode(digests), has_more=False)
+        snapshot = mapping.snapshot_cursor(levels)
+        changed = mapping.levels_changed(levels, cursor, snapshot)
+        return Page(items=changed, next_cursor=snapshot, has_more=False)
 
     def _source_totals(self, skus: list[str] | None) -> dict[str, int | None]:
         base: list[list[Filter]] = []
@@ -161,7 +146,7 @@ class MagentoConnector(MagentoReturnsMixin, SourceConnector):
             chunks = [skus[i : i + SKU_CHUNK] for i in range(0, len(skus), SKU_CHUNK)]
             batches = [[*base, [("sku", ",".join(chunk), "in")]] for chunk in chunks]
         totals: dict[str, int | None] = {}
-        fetch = self._fetch("inventory/source-items")
+        fetch = functools.partial(self.http.read, "inventory/source-items")
         for groups in batches:
             for item in pages_walk(fetch, groups, page_size=self.page_size):
                 sku = str(item.get("sku"))
@@ -204,11 +189,8 @@ class MagentoConnector(MagentoReturnsMixin, SourceConnector):
         return self._order_stamp(self._cart_place(cart, request), request)
 
     def _order_search(self, field: str, value: str) -> dict | None:
-        params = search_params(
-            [[(field, value, "eq")]], page_size=1, current_page=1, sort=[("entity_id", "ASC")]
-        )
-        body = self.http.read("orders", params) or {}
-        with mapping.malformed_as_permanent("order search"):
+        body = self._search("orders", [[(field, value, "eq")]], 1, sort=[("entity_id", "ASC")])
+        with malformed_as_permanent("Magento", "order search"):
             items = body.get("items") or []
             if not items:
                 return None
@@ -236,7 +218,7 @@ class MagentoConnector(MagentoReturnsMixin, SourceConnector):
     def _cart_prepare(self, request: SourceOrderRequest) -> dict[str, str]:
         cart_id = str(self.http.write("POST", "guest-carts"))
         cart = self.http.read(f"guest-carts/{cart_id}") or {}
-        with mapping.malformed_as_permanent("guest cart"):
+        with malformed_as_permanent("Magento", "guest cart"):
             quote_id = str(int(cart["id"]))
         for line in request.lines:
             item = {"cartItem": {"sku": line.sku, "qty": line.quantity, "quote_id": cart_id}}
@@ -256,7 +238,7 @@ class MagentoConnector(MagentoReturnsMixin, SourceConnector):
             if existing is not None:
                 return existing
             raise
-        with mapping.malformed_as_permanent("order placement"):
+        with malformed_as_permanent("Magento", "order placement"):
             return {"entity_id": int(order_id)}
 
     def _order_stamp(self, order: dict, request: SourceOrderRequest) -> SourceOrderRef:
@@ -285,43 +267,41 @@ class MagentoConnector(MagentoReturnsMixin, SourceConnector):
 
     def shipments_read(self, cursor: str = "") -> Page:
         """Shipments created or updated after the cursor; carrier from the first track."""
-        items, keyset, has_more = self._keyset_page("shipments", cursor)
-        with mapping.malformed_as_permanent("shipments search"):
-            orders = self._orders_by_id({str(item.get("order_id")) for item in items})
-            shipments = [
-                mapping.shipment_from(item, orders.get(str(item.get("order_id")), {}))
-                for item in items
-            ]
-            next_cursor = keyset_next(items, keyset, has_more=has_more).encode()
-        return Page(items=shipments, next_cursor=next_cursor, has_more=has_more)
+        return self._sales_documents_read("shipments", cursor, mapping.shipment_from)
 
     def refunds_read(self, cursor: str = "") -> Page:
         """Credit memos created or updated after the cursor."""
-        items, keyset, has_more = self._keyset_page("creditmemos", cursor)
-        with mapping.malformed_as_permanent("creditmemos search"):
-            orders = self._orders_by_id({str(item.get("order_id")) for item in items})
-            refunds = [
-                mapping.refund_from(item, orders.get(str(item.get("order_id")), {}))
-                for item in items
-            ]
-            next_cursor = keyset_next(items, keyset, has_more=has_more).encode()
-        return Page(items=refunds, next_cursor=next_cursor, has_more=has_more)
+        return self._sales_documents_read("creditmemos", cursor, mapping.refund_from)
 
     # --- shared reads ----------------------------------------------------------------------
 
-    def _fetch(self, path: str) -> Callable[[dict[str, str]], Any]:
-        return lambda params: self.http.read(path, params)
+    def _sales_documents_read(
+        self, path: str, cursor: str, document_from: Callable[[Mapping, Mapping], Any]
+    ) -> Page:
+        """A keyset page of shipments or credit memos, each with its order (one read)."""
+        items, keyset, has_more = self._keyset_page(path, cursor)
+        with malformed_as_permanent("Magento", f"{path} search"):
+            orders = self._orders_by_id({str(item.get("order_id")) for item in items})
+            documents = [
+                document_from(item, orders.get(str(item.get("order_id")), {})) for item in items
+            ]
+            next_cursor = keyset_next(items, keyset, has_more=has_more).encode()
+        return Page(items=documents, next_cursor=next_cursor, has_more=has_more)
+
+    def _search(
+        self, path: str, groups: list[list[Filter]], page_size: int, sort: Sequence = ()
+    ) -> Any:
+        """The body of page 1 of a ``searchCriteria`` list read."""
+        params = search_params(groups, page_size=page_size, current_page=1, sort=sort)
+        return self.http.read(path, params) or {}
 
     def _keyset_page(self, path: str, cursor: str) -> tuple[list[dict], Keyset, bool]:
         try:
             keyset = Keyset.parse(cursor)
         except ValueError:
             raise PermanentError(f"unreadable Magento {path} cursor {cursor!r}") from None
-        params = search_params(
-            keyset.groups(), page_size=self.page_size, current_page=1, sort=KEYSET_SORT
-        )
-        body = self.http.read(path, params) or {}
-        with mapping.malformed_as_permanent(f"{path} search"):
+        body = self._search(path, keyset.groups(), self.page_size, sort=KEYSET_SORT)
+        with malformed_as_permanent("Magento", f"{path} search"):
             items = list(body.get("items") or [])
             has_more = int(body.get("total_count") or 0) > len(items)
         return items, keyset, has_more
@@ -330,18 +310,14 @@ class MagentoConnector(MagentoReturnsMixin, SourceConnector):
         order_ids = {order_id for order_id in order_ids if order_id and order_id != "None"}
         if not order_ids:
             return {}
-        params = search_params(
-            [[("entity_id", ",".join(sorted(order_ids)), "in")]],
-            page_size=len(order_ids),
-            current_page=1,
-        )
-        body = self.http.read("orders", params) or {}
-        with mapping.malformed_as_permanent("orders by id"):
+        groups = [[("entity_id", ",".join(sorted(order_ids)), "in")]]
+        body = self._search("orders", groups, len(order_ids))
+        with malformed_as_permanent("Magento", "orders by id"):
             return {str(order.get("entity_id")): order for order in body.get("items") or []}
 
 
 def _order_ref(order: Mapping) -> SourceOrderRef:
-    with mapping.malformed_as_permanent("order"):
+    with malformed_as_permanent("Magento", "order"):
         return SourceOrderRef(
             source_order_id=str(order["entity_id"]),
             source_order_number=str(order.get("increment_id") or ""),

@@ -8,7 +8,6 @@ values may be floats); writes are single attempts (the order flow looks again in
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Mapping
@@ -43,6 +42,8 @@ class MagentoHttp(HttpClient):
 
     vendor = "Magento"
     retry_writes = False  # the cart flow looks the order up after any failed write
+    decimal_numbers = False
+    detail_is_body = True
 
     def __init__(
         self, *, base_url: str, store_code: str, token: str, read_attempts: int = 3, **options: Any
@@ -64,15 +65,5 @@ class MagentoHttp(HttpClient):
         url, what = f"{self.api_root}/{path.lstrip('/')}", f"{method} {path}"
         return self.send(Call(method, url, what, json_body=body, idempotent=False))
 
-    def decode(self, raw: bytes) -> Any:
-        return json.loads(raw)
-
     def error_fields(self, response: requests.Response) -> tuple[str, str]:
-        try:
-            body = self.decode(response.content)
-        except ValueError:
-            body = None
-        return message_render(body) or response.reason or "", ""
-
-    def error_detail(self, response: requests.Response, message: str) -> str:
-        return response.text[:500]
+        return message_render(self.body_or_none(response)) or response.reason or "", ""

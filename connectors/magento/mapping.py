@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from connectors.base import (
     Address,
-    PermanentError,
     Shipment,
     ShipmentLine,
     SourceOrderRequest,
@@ -23,24 +21,6 @@ from connectors.magento.search import magento_time_parse
 MISSING_TELEPHONE = "0000000000"  # Magento requires a telephone on every address by default
 SNAPSHOT_BUCKETS = 64
 SNAPSHOT_PREFIX = "v1:"
-SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError, ArithmeticError)
-
-
-@contextmanager
-def malformed_as_permanent(what: str) -> Iterator[None]:
-    """Read a Magento answer; a body of the wrong shape becomes a PermanentError naming ``what``.
-
-    Bodies are read with ``.get()``/``int()``/``[...]``; well-formed JSON of another shape
-    (``[null]``, a list where the search result object is expected, an item without
-    ``entity_id``) would otherwise escape as AttributeError/TypeError/KeyError, which
-    connectors.base does not allow. Retrying cannot fix a body, hence permanent.
-    """
-    try:
-        yield
-    except SHAPE_ERRORS as error:
-        raise PermanentError(
-            f"Magento {what} answered a malformed body ({type(error).__name__}: {error})"
-        ) from error
 
 
 def decimal_or_none(value: Any) -> Decimal | None:
@@ -93,31 +73,25 @@ def _bucket(sku: str) -> int:
     return int(hashlib.sha256(sku.encode()).hexdigest()[:8], 16) % SNAPSHOT_BUCKETS
 
 
-def snapshot_digests(levels: Iterable[StockLevel]) -> list[str]:
-    """Per-bucket fingerprints of a full stock read (fits the hub's 500-character cursor)."""
+def snapshot_cursor(levels: Iterable[StockLevel]) -> str:
+    """``v1:`` and a 5-hex fingerprint per bucket of SKUs (fits the hub's 500-character cursor)."""
     lines: list[list[str]] = [[] for _ in range(SNAPSHOT_BUCKETS)]
     for level in levels:
         lines[_bucket(level.sku)].append(f"{level.sku}={level.available}")
-    return [hashlib.sha256("\n".join(sorted(b)).encode()).hexdigest()[:5] for b in lines]
-
-
-def snapshot_encode(digests: list[str]) -> str:
+    digests = (hashlib.sha256("\n".join(sorted(b)).encode()).hexdigest()[:5] for b in lines)
     return SNAPSHOT_PREFIX + "".join(digests)
 
 
-def snapshot_decode(cursor: str) -> list[str] | None:
-    body = cursor[len(SNAPSHOT_PREFIX) :] if cursor.startswith(SNAPSHOT_PREFIX) else ""
-    if len(body) != SNAPSHOT_BUCKETS * 5:
-        return None
-    return [body[i * 5 : i * 5 + 5] for i in range(SNAPSHOT_BUCKETS)]
+def _digest(cursor: str, sku: str) -> str:
+    start = len(SNAPSHOT_PREFIX) + 5 * _bucket(sku)
+    return cursor[start : start + 5]
 
 
-def levels_changed(
-    levels: list[StockLevel], old: list[str] | None, new: list[str]
-) -> list[StockLevel]:
-    if old is None:
+def levels_changed(levels: list[StockLevel], old: str, new: str) -> list[StockLevel]:
+    """Levels whose bucket's fingerprint differs; all of them when ``old`` is no snapshot."""
+    if len(old) != len(new) or not old.startswith(SNAPSHOT_PREFIX):
         return levels
-    return [level for level in levels if old[_bucket(level.sku)] != new[_bucket(level.sku)]]
+    return [level for level in levels if _digest(old, level.sku) != _digest(new, level.sku)]
 
 
 def address_body(address: Address, email: str) -> dict:

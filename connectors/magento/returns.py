@@ -52,9 +52,7 @@ class MagentoReturnsMixin:
             )
 
     def _creditmemo_with_comment(self, order_id: str, comment: str) -> str:
-        params = search_params(
-            [[("order_id", order_id, "eq")]], page_size=100, current_page=1, sort=[]
-        )
+        params = search_params([[("order_id", order_id, "eq")]], page_size=100, current_page=1)
         found = _object(self.http.read("creditmemos", params), "credit memo list")
         for memo in _objects(found.get("items")):
             if any(c.get("comment") == comment for c in _objects(memo.get("comments"))):

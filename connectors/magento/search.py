@@ -22,10 +22,10 @@ Filter = tuple[str, str, str]  # field, value, condition_type
 
 
 def search_params(
-    groups: Sequence[Sequence[Filter]] = (),
+    groups: Sequence[Sequence[Filter]],
     *,
-    page_size: int | None = None,
-    current_page: int | None = None,
+    page_size: int,
+    current_page: int,
     sort: Sequence[tuple[str, str]] = (),
 ) -> dict[str, str]:
     """Query parameters for ``searchCriteria``: groups are ANDed, filters in a group ORed."""
@@ -39,28 +39,19 @@ def search_params(
     for k, (field, direction) in enumerate(sort):
         params[f"searchCriteria[sortOrders][{k}][field]"] = field
         params[f"searchCriteria[sortOrders][{k}][direction]"] = direction
-    if page_size is not None:
-        params["searchCriteria[pageSize]"] = str(page_size)
-    if current_page is not None:
-        params["searchCriteria[currentPage]"] = str(current_page)
-    if not params:
-        # Magento rejects a list call without any searchCriteria at all.
-        params["searchCriteria"] = ""
+    params["searchCriteria[pageSize]"] = str(page_size)
+    params["searchCriteria[currentPage]"] = str(current_page)
     return params
 
 
 def pages_walk(
-    fetch: Callable[[dict[str, str]], Any],
-    groups: Sequence[Sequence[Filter]] = (),
-    *,
-    page_size: int,
-    sort: Sequence[tuple[str, str]] = (),
+    fetch: Callable[[dict[str, str]], Any], groups: Sequence[Sequence[Filter]], *, page_size: int
 ) -> Iterator[dict]:
     """Every item of a list endpoint, page by page, stopping on ``total_count``."""
     page = 1
     seen = 0
     while True:
-        params = search_params(groups, page_size=page_size, current_page=page, sort=sort)
+        params = search_params(groups, page_size=page_size, current_page=page)
         body = fetch(params) or {}
         items = body.get("items") or []
         total = int(body.get("total_count") or 0)
@@ -89,13 +80,13 @@ class Keyset:
     def encode(self) -> str:
         return f"{self.updated_at}|{self.entity_id}" if self.updated_at else ""
 
-    def groups(self, field: str = "updated_at") -> list[list[Filter]]:
-        """``field > T OR (field = T AND entity_id > id)`` as two ANDed OR-groups."""
+    def groups(self) -> list[list[Filter]]:
+        """``updated_at > T OR (updated_at = T AND entity_id > id)`` as two ANDed OR-groups."""
         if not self.updated_at:
             return []
         return [
-            [(field, self.updated_at, "gteq")],
-            [(field, self.updated_at, "gt"), ("entity_id", str(self.entity_id), "gt")],
+            [("updated_at", self.updated_at, "gteq")],
+            [("updated_at", self.updated_at, "gt"), ("entity_id", str(self.entity_id), "gt")],
         ]
 
 

@@ -13,6 +13,7 @@ object was yielded, as :class:`connectors.mirakl.parse.ParseErrors` (a Permanent
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -20,7 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from connectors.base import PermanentError
-from connectors.mirakl import dtos, files, parse
+from connectors.mirakl import dtos, parse
 from connectors.mirakl.http import MiraklHttp
 from connectors.mirakl.offers import OffersMixin
 from connectors.mirakl.paging import PagingMixin
@@ -94,23 +95,21 @@ class MiraklClient(PagingMixin, OffersMixin):
 
     def carriers_list(self) -> list[dtos.Carrier]:
         """SH21 ``GET /api/shipping/carriers`` (once a day)."""
-        body = self._http.call("SH21", "GET", "/api/shipping/carriers")
-        return list(
-            parse.parse_each(body.get("carriers") or [], parse.carrier, kind="SH21", id_key="code")
-        )
+        return self._codes_list("SH21", "/api/shipping/carriers", "carriers", parse.carrier)
 
     def shipping_types_list(self) -> list[dtos.ShippingType]:
         """SH12 ``GET /api/shipping/types`` (``mandatory_tracking`` per type; once a day)."""
-        body = self._http.call("SH12", "GET", "/api/shipping/types")
-        items = body.get("shipping_types") or []
-        return list(parse.parse_each(items, parse.shipping_type, kind="SH12", id_key="code"))
+        return self._codes_list(
+            "SH12", "/api/shipping/types", "shipping_types", parse.shipping_type
+        )
 
     def reasons_list(self) -> list[dtos.Reason]:
         """RE01 ``GET /api/reasons``: refund, cancelation and incident reason codes."""
-        body = self._http.call("RE01", "GET", "/api/reasons")
-        return list(
-            parse.parse_each(body.get("reasons") or [], parse.reason, kind="RE01", id_key="code")
-        )
+        return self._codes_list("RE01", "/api/reasons", "reasons", parse.reason)
+
+    def _codes_list(self, op: str, path: str, key: str, parser: Callable[[dict], Any]) -> list:
+        body = self._http.call(op, "GET", path)
+        return list(parse.parse_each(body.get(key) or [], parser, kind=op, id_key="code"))
 
     # --- orders -------------------------------------------------------------------------
 
@@ -234,17 +233,9 @@ class MiraklClient(PagingMixin, OffersMixin):
         OutcomeUnknownError: read the order (OR11 ``order_ids``) and look for the refund on
         the line before sending again.
         """
-        if not refunds:
-            raise PermanentError("OR28 refused: no refunds given")
-        body: dict[str, Any] = {"refunds": [_refund_body(r) for r in refunds]}
-        if order_tax_mode:
-            body["order_tax_mode"] = order_tax_mode
-        answer = self._http.call(
-            "OR28", "PUT", "/api/orders/refund", json_body=body, idempotent=False
-        )
-        items = answer.get("refunds") or []
+        created = self._lines_put("OR28", "/api/orders/refund", "refunds", refunds, order_tax_mode)
         return list(
-            parse.parse_each(items, parse.refund_created, kind="OR28", id_key="order_line_id")
+            parse.parse_each(created, parse.refund_created, kind="OR28", id_key="order_line_id")
         )
 
     def order_lines_cancel(
@@ -257,18 +248,26 @@ class MiraklClient(PagingMixin, OffersMixin):
 
         NOT idempotent (same retry rule as :meth:`orders_refund`).
         """
-        if not cancelations:
-            raise PermanentError("OR30 refused: no cancelations given")
-        body: dict[str, Any] = {"cancelations": [_cancelation_body(c) for c in cancelations]}
+        created = self._lines_put(
+            "OR30", "/api/orders/cancel", "cancelations", cancelations, order_tax_mode
+        )
+        return list(
+            parse.parse_each(
+                created, parse.cancelation_created, kind="OR30", id_key="order_line_id"
+            )
+        )
+
+    def _lines_put(
+        self, op: str, path: str, key: str, requests: Sequence[Any], order_tax_mode: str | None
+    ) -> list:
+        """OR28/OR30: ``requests`` sent under ``key``; what Mirakl created, also under ``key``."""
+        if not requests:
+            raise PermanentError(f"{op} refused: no {key} given")
+        body: dict[str, Any] = {key: [_body(r) for r in requests]}
         if order_tax_mode:
             body["order_tax_mode"] = order_tax_mode
-        answer = self._http.call(
-            "OR30", "PUT", "/api/orders/cancel", json_body=body, idempotent=False
-        )
-        items = answer.get("cancelations") or []
-        return list(
-            parse.parse_each(items, parse.cancelation_created, kind="OR30", id_key="order_line_id")
-        )
+        answer = self._http.call(op, "PUT", path, json_body=body, idempotent=False)
+        return answer.get(key) or []
 
     # --- finance ------------------------------------------------------------------------
 
@@ -380,12 +379,7 @@ class MiraklClient(PagingMixin, OffersMixin):
 
     def returns_accept(self, *, decisions: Sequence[dtos.ReturnDecision]) -> dtos.ReturnsResult:
         """RT21 ``PUT /api/returns/accept`` (batches of 100); per-return errors in the result."""
-        items = []
-        for d in decisions:
-            item: dict[str, Any] = {"id": d.id, "accepted": d.accepted}
-            if d.rejection_reason_code:
-                item["rejection_reason_code"] = d.rejection_reason_code
-            items.append(item)
+        items = [_body(d) for d in decisions]
         return self._returns_update("RT21", "/api/returns/accept", items)
 
     def returns_receive(self, *, return_ids: Sequence[str]) -> dtos.ReturnsResult:
@@ -415,41 +409,15 @@ def _seg(value: str) -> str:
     return quote(str(value), safe="")
 
 
-def _taxes_body(taxes: Sequence[dtos.TaxAmount]) -> list[dict]:
-    return [{"code": t.code, "amount": t.amount} for t in taxes]
-
-
-def _refund_body(r: dtos.RefundRequest) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "order_line_id": r.order_line_id,
-        "amount": r.amount,
-        "shipping_amount": r.shipping_amount,
-        "reason_code": r.reason_code,
-        "taxes": _taxes_body(r.taxes),
-        "shipping_taxes": _taxes_body(r.shipping_taxes),
-    }
-    if r.quantity is not None:
-        body["quantity"] = r.quantity
-    if r.currency_iso_code:
-        body["currency_iso_code"] = r.currency_iso_code
-    if r.excluded_from_shipment is not None:
-        body["excluded_from_shipment"] = r.excluded_from_shipment
+def _body(request: Any) -> dict[str, Any]:
+    """A write DTO (OR28, OR30, RT21) as Mirakl's JSON: each field under its own name, taxes
+    as ``{code, amount}``; an optional field (one with a default) left None or "" is left out."""
+    body: dict[str, Any] = {}
+    for f in dataclasses.fields(request):
+        value = getattr(request, f.name)
+        if f.default is not dataclasses.MISSING and value in (None, ""):
+            continue
+        if f.name in ("taxes", "shipping_taxes"):
+            value = [{"code": t.code, "amount": t.amount} for t in value]
+        body[f.name] = value
     return body
-
-
-def _cancelation_body(c: dtos.CancelationRequest) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "order_line_id": c.order_line_id,
-        "quantity": c.quantity,
-        "amount": c.amount,
-        "shipping_amount": c.shipping_amount,
-        "reason_code": c.reason_code,
-        "taxes": _taxes_body(c.taxes),
-        "shipping_taxes": _taxes_body(c.shipping_taxes),
-    }
-    if c.currency_iso_code:
-        body["currency_iso_code"] = c.currency_iso_code
-    return body
-
-
-__all__ = ["MiraklClient", "dtos", "files"]

@@ -1,10 +1,11 @@
 """Plain, frozen dataclasses returned by (and sent to) the Mirakl client.
 
-Field names follow the Mirakl seller API so a reader can look each one up in the spec.
-Money is ``Decimal``, dates are aware UTC datetimes, enum-like fields (states, types, models)
-are plain strings so a value Mirakl adds tomorrow is kept, not rejected. Each read DTO keeps
-the response object it came from in ``raw`` (excluded from repr and comparisons: it holds
-customer data).
+Field names follow the Mirakl seller API so a reader can look each one up in the spec, and
+:mod:`connectors.mirakl.parse` reads a field from the key of its name by its type (the client
+writes OR28/OR30/RT21 bodies the same way). Money is ``Decimal``, dates are aware UTC
+datetimes, enum-like fields (states, types, models) are plain strings so a value Mirakl adds
+tomorrow is kept, not rejected. Each read DTO keeps the response object it came from in
+``raw`` (excluded from repr and comparisons: it holds customer data).
 """
 
 from __future__ import annotations

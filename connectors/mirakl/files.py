@@ -24,17 +24,18 @@ PRICE_COLUMNS = (
 )
 
 
-def _writer(buffer: io.StringIO):
-    return csv.writer(buffer, delimiter=";", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+def _csv(columns: tuple[str, ...], lines: list[tuple]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    writer.writerows(lines)
+    return buffer.getvalue().encode("utf-8")
 
 
 def stock_csv(rows: Sequence[dtos.StockRow]) -> bytes:
     """The STO01 file; an empty ``update-delete`` means "update"."""
     if not rows:
         raise PermanentError("STO01 refused: no stock rows to send")
-    buffer = io.StringIO()
-    writer = _writer(buffer)
-    writer.writerow(STOCK_COLUMNS)
     for row in rows:
         if not row.offer_sku:
             raise PermanentError("STO01 refused: a stock row has no offer SKU")
@@ -42,30 +43,27 @@ def stock_csv(rows: Sequence[dtos.StockRow]) -> bytes:
             raise PermanentError(
                 f"STO01 refused: bad quantity {row.quantity!r} for {row.offer_sku}"
             )
-        writer.writerow((row.offer_sku, row.quantity, row.warehouse_code, ""))
-    return buffer.getvalue().encode("utf-8")
+    lines = [(row.offer_sku, row.quantity, row.warehouse_code, "") for row in rows]
+    return _csv(STOCK_COLUMNS, lines)
 
 
 def price_csv(rows: Sequence[dtos.PriceRow]) -> bytes:
     """The PRI01 file (delete-and-replace: every price an offer keeps must be in it)."""
     if not rows:
         raise PermanentError("PRI01 refused: no price rows to send")
-    buffer = io.StringIO()
-    writer = _writer(buffer)
-    writer.writerow(PRICE_COLUMNS)
-    for row in rows:
-        if not row.offer_sku:
-            raise PermanentError("PRI01 refused: a price row has no offer SKU")
-        writer.writerow(
-            (
-                row.offer_sku,
-                _amount(row.price, row.offer_sku),
-                "" if row.discount_price is None else _amount(row.discount_price, row.offer_sku),
-                format_datetime(row.discount_start_date) if row.discount_start_date else "",
-                format_datetime(row.discount_end_date) if row.discount_end_date else "",
-            )
-        )
-    return buffer.getvalue().encode("utf-8")
+    return _csv(PRICE_COLUMNS, [_price_line(row) for row in rows])
+
+
+def _price_line(row: dtos.PriceRow) -> tuple[str, ...]:
+    if not row.offer_sku:
+        raise PermanentError("PRI01 refused: a price row has no offer SKU")
+    return (
+        row.offer_sku,
+        _amount(row.price, row.offer_sku),
+        "" if row.discount_price is None else _amount(row.discount_price, row.offer_sku),
+        format_datetime(row.discount_start_date) if row.discount_start_date else "",
+        format_datetime(row.discount_end_date) if row.discount_end_date else "",
+    )
 
 
 def _amount(value: Decimal, sku: str) -> str:

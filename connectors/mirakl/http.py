@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import requests
 
 from connectors.base import ConfigError, OutcomeUnknownError, PermanentError, TransientError
-from connectors.http import Call, HttpClient, json_dumps, parse_retry_after
+from connectors.http import Call, HttpClient, parse_retry_after
 from connectors.mirakl import spec_check
 from connectors.mirakl.limiter import CallDeferred
 
@@ -68,17 +68,16 @@ class MiraklHttp(HttpClient):
         *,
         shop_id: int | str | None = None,
         limiter=None,
-        timeout: tuple[float, float] = (5, 30),
         request_validator: Callable[..., None] | None = None,
         **options: Any,
     ) -> None:
-        """``options``: ``session``, ``max_attempts``, ``max_wait_seconds``, ``sleep``, ``clock``
-        (see :class:`HttpClient`)."""
+        """``options``: ``timeout``, ``session``, ``max_attempts``, ``max_wait_seconds``,
+        ``sleep``, ``clock`` (see :class:`HttpClient`)."""
         if not base_url:
             raise ConfigError("the Mirakl base URL is missing")
         if not api_key:
             raise ConfigError("the Mirakl API key is missing")
-        super().__init__(secrets=(api_key,), timeout=timeout, logger=logger, **options)
+        super().__init__(secrets=(api_key,), logger=logger, **options)
         self.base_url = base_url.rstrip("/").removesuffix("/api")
         self.__api_key = api_key
         self.shop_id = shop_id
@@ -216,10 +215,4 @@ def _code_in(text: str) -> str:
     return next((code for code in KNOWN_ERROR_CODES if code in text), "")
 
 
-__all__ = [
-    "MiraklHttp",
-    "OutcomeUnknownError",
-    "format_datetime",
-    "json_dumps",
-    "parse_retry_after",
-]
+__all__ = ["MiraklHttp", "OutcomeUnknownError", "format_datetime", "parse_retry_after"]

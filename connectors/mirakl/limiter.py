@@ -3,30 +3,15 @@
 Mirakl publishes a *maximum call frequency* for most operations (``Call Frequency`` in the
 seller OpenAPI spec). Going over it earns 429s or, worse, a phone call from the operator, so
 every process of the hub (web and workers) shares one budget through Django's cache
-(``caches["default"]``: Redis, or the database cache).
-
-Design: a rule "N calls per W seconds" owns N slot keys
-``mirakl-limit:{scope}:{op}:{W}:{n}``. Taking a call means ``cache.add`` on a free slot (atomic
-on Redis, LocMem and the DB cache); the slot's value is its expiry timestamp and its cache
-timeout is W, so it frees itself. When every slot is taken, the wait is the earliest expiry
-minus now. An operation with several rules (TL02: 20 a minute *and* 60 an hour) must pass all
-of them; rules are tried from the shortest window to the longest, and if a later rule is full
-the slots already taken for this call are released again. If the process dies between the two
-steps, the taken slot simply expires: the over-reservation is bounded by one slot for W
-seconds, which errs on the safe side.
+(``caches["default"]``: Redis, or the database cache). How the slots work, and ``rules`` /
+``tighten``, is in ``docs/connectors/mirakl.md`` ("How the limiter works"): a slot is taken
+with ``cache.add`` (atomic on Redis, LocMem and the DB cache), its value is its expiry and
+its cache timeout the window, so it frees itself.
 
 ``margin_seconds`` keeps each slot that much longer than its window: Django's database cache
 stores expiries to the second, and a request reaches Mirakl later than it took its slot, so
 without a margin two calls can land a little less than W seconds apart at Mirakl's end (the
 chaos soak caught exactly that). The hub's clients use 2 s; the default is 0.
-
-``acquire(op)`` sleeps when the wait is at most ``max_wait_seconds``; otherwise it raises
-:class:`CallDeferred` (a TransientError with ``retry_after``) so the caller's outbox
-reschedules the work: deferred, never dropped; its message says when, in words. ``mode="off"``
-disables limiting (sandboxes, tests). ``rules`` replaces an operation's rules; ``tighten`` adds
-rules on top of them (a call must pass every rule, so it can never loosen the spec): that is
-how an integration's own limits and the External Partner persona (:data:`PARTNER_RULES`) are
-applied. Calls are always counted in-process (``granted`` and :data:`CALL_COUNTS`).
 """
 
 from __future__ import annotations
@@ -203,12 +188,10 @@ def wait_words(seconds: float, *, now: float | None = None) -> str:
         end = end.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
     days = (end.date() - start.date()).days
     clock = f"{end:%H:%M} UTC"
+    if days == 0 and seconds >= 15 * MINUTE:
+        return f"{clock} today"
     if days == 0:
-        return (
-            f"{clock} today"
-            if seconds >= 15 * MINUTE
-            else f"{clock} (in {math.ceil(seconds / MINUTE)} min)"
-        )
+        return f"{clock} (in {math.ceil(seconds / MINUTE)} min)"
     if days == 1:
         return f"{clock} tomorrow"
     return f"{clock} on {end.day} {end:%b}"
@@ -311,7 +294,7 @@ class CallLimiter:
     def _take_slot(self, op: str, rule: Rule) -> tuple[str | None, float]:
         now = self._clock()
         hold = rule.window + self.margin_seconds
-        keys = [self._key(op, rule, n) for n in range(rule.calls)]
+        keys = [f"mirakl-limit:{self.scope}:{op}:{rule.window}:{n}" for n in range(rule.calls)]
         for key in keys:
             if self.cache.add(key, now + hold, timeout=hold):
                 return key, 0.0
@@ -320,6 +303,3 @@ class CallLimiter:
         # Clamp: another host's clock may be skewed, and a slot that is still in the cache is
         # taken whatever its stored expiry says; it is gone after at most W (+ margin) seconds.
         return None, min(max(earliest - now, _MIN_WAIT), float(hold))
-
-    def _key(self, op: str, rule: Rule, n: int) -> str:
-        return f"mirakl-limit:{self.scope}:{op}:{rule.window}:{n}"

@@ -30,13 +30,7 @@ class OffersMixin:
         """
         stock = [r if isinstance(r, dtos.StockRow) else dtos.StockRow(*r) for r in rows]
         content = files.stock_csv(stock)
-        body = self._http.call(
-            "STO01",
-            "POST",
-            "/api/offers/stock/imports",
-            files={"file": ("stock.csv", content, "text/csv")},
-        )
-        return _import_id("STO01", body)
+        return self._import_upload("STO01", "/api/offers/stock/imports", "stock.csv", content)
 
     def stock_import_status(self, import_id: str) -> dtos.ImportStatus:
         """STO02 ``GET /api/offers/stock/imports/{import_id}/status`` (every 15 s at most)."""
@@ -53,13 +47,15 @@ class OffersMixin:
     def price_import_create(self, *, rows: Sequence[dtos.PriceRow]) -> str:
         """PRI01 ``POST /api/offers/pricing/imports`` (multipart ``file``); the import id."""
         content = files.price_csv(list(rows))
-        body = self._http.call(
-            "PRI01",
-            "POST",
-            "/api/offers/pricing/imports",
-            files={"file": ("prices.csv", content, "text/csv")},
-        )
-        return _import_id("PRI01", body)
+        return self._import_upload("PRI01", "/api/offers/pricing/imports", "prices.csv", content)
+
+    def _import_upload(self, op: str, path: str, filename: str, content: bytes) -> str:
+        """POST ``content`` as the multipart ``file``; the import id Mirakl answers."""
+        body = self._http.call(op, "POST", path, files={"file": (filename, content, "text/csv")})
+        import_id = body.get("import_id") or body.get("importId")
+        if import_id in (None, ""):
+            raise PermanentError(f"{op}: the answer has no import_id")
+        return str(import_id)
 
     def price_import_status(self, import_id: str) -> dtos.ImportStatus:
         """PRI02 ``GET /api/offers/pricing/imports?import_id=...`` (once a minute at most)."""
@@ -140,10 +136,3 @@ class OffersMixin:
             raise PermanentError(f"OF54: export is {status.status}, not COMPLETED")
         for url in status.urls:
             yield from self.offers_export_download(url)
-
-
-def _import_id(op: str, body: Any) -> str:
-    value = body.get("import_id") or body.get("importId")
-    if value in (None, ""):
-        raise PermanentError(f"{op}: the answer has no import_id")
-    return str(value)

@@ -12,6 +12,7 @@ The limiter is charged for the first request of a listing only, unless
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
 from connectors.base import PermanentError
@@ -76,9 +77,7 @@ def _total_count(op: str, value) -> int | None:
     """``total_count`` as an int; a malformed one is the server's fault, not a crash."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise PermanentError(f"Mirakl {op}: total_count {value!r} is not a whole number")
-    try:
-        return int(value)
-    except ValueError:
-        raise PermanentError(f"Mirakl {op}: total_count {value!r} is not a whole number") from None
+    if isinstance(value, int | str) and not isinstance(value, bool):
+        with contextlib.suppress(ValueError):
+            return int(value)
+    raise PermanentError(f"Mirakl {op}: total_count {value!r} is not a whole number")

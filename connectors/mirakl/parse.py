@@ -10,6 +10,8 @@ good object of the page has been handed over, so one bad order never hides the o
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import typing
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -31,11 +33,10 @@ class ParseErrors(PermanentError):
     """
 
     def __init__(self, kind: str, failures: list[tuple[str, str, dict]]) -> None:
-        ids = [f[0] for f in failures]
         reasons = "; ".join(f"{i}: {why}" for i, why, _ in failures[:5])
         super().__init__(f"Mirakl {kind}: could not read {len(failures)} object(s): {reasons}")
         self.failures = failures
-        self.ids = ids
+        self.ids = [f[0] for f in failures]
 
 
 def parse_each(
@@ -164,14 +165,44 @@ def objects(parent: dict | None, key: str) -> list[dict]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
+# --- DTOs read by field name ------------------------------------------------------------
+
+# How a DTO field is read from the key of its name, by its annotated type. Absent, a text is
+# "", a flag False, a number 0 unless the type allows None; a datetime that may not be None is
+# required. A field named in ``required`` uses _REQUIRED instead.
+_READERS: dict[Any, Callable[[dict, str], Any]] = {
+    str: text,
+    bool: flag,
+    int: lambda o, key: integer(o.get(key)) or 0,
+    int | None: lambda o, key: integer(o.get(key)),
+    Decimal: money_or_zero,
+    Decimal | None: lambda o, key: money(o.get(key)),
+    dt.datetime: required_datetime,
+    dt.datetime | None: lambda o, key: parse_datetime(o.get(key)),
+}
+_REQUIRED: dict[Any, Callable[[dict, str], Any]] = {str: required_text, Decimal: required_money}
+
+
+@functools.cache
+def _field_types(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _read(cls: type[T], value: dict, *, required: tuple[str, ...] = (), **given: Any) -> T:
+    """``cls`` from ``value``: DTO fields are named after Mirakl's keys, so every field not
+    ``given`` is read from its own key by its type (:data:`_READERS`); ``raw`` is ``value``."""
+    fields = dict(given)
+    for name, kind in _field_types(cls).items():
+        if name == "raw":
+            fields[name] = value
+        elif name not in given:
+            fields[name] = (_REQUIRED if name in required else _READERS)[kind](value, name)
+    return cls(**fields)
+
+
 def taxes(parent: dict, key: str) -> tuple[dtos.Tax, ...]:
     return tuple(
-        dtos.Tax(
-            code=text(t, "code"),
-            amount=money(t.get("amount", t.get("total_amount"))) or dtos.ZERO,
-            rate=money(t.get("rate")),
-            tax_calculation_rule=text(t, "tax_calculation_rule"),
-        )
+        _read(dtos.Tax, t, amount=money(t.get("amount", t.get("total_amount"))) or dtos.ZERO)
         for t in objects(parent, key)
     )
 
@@ -180,177 +211,71 @@ def taxes(parent: dict, key: str) -> tuple[dtos.Tax, ...]:
 
 
 def address(value: Any) -> dtos.AddressDTO | None:
-    if not isinstance(value, dict):
-        return None
-    keys = (
-        "firstname",
-        "company",
-        "company_2",
-        "street_2",
-        "zip_code",
-        "state",
-        "country",
-        "phone",
-        "phone_secondary",
-        "additional_info",
-        "civility",
-    )
-    return dtos.AddressDTO(
-        lastname=text(value, "lastname"),
-        street_1=text(value, "street_1"),
-        city=text(value, "city"),
-        country_iso_code=text(value, "country_iso_code"),
-        **{k: text(value, k) for k in keys},
-    )
+    return _read(dtos.AddressDTO, value) if isinstance(value, dict) else None
 
 
 def customer(value: dict) -> dtos.CustomerDTO:
-    return dtos.CustomerDTO(
-        customer_id=text(value, "customer_id"),
-        firstname=text(value, "firstname"),
-        lastname=text(value, "lastname"),
-        civility=text(value, "civility"),
-        locale=text(value, "locale"),
+    return _read(
+        dtos.CustomerDTO,
+        value,
         billing_address=address(value.get("billing_address")),
         shipping_address=address(value.get("shipping_address")),
     )
 
 
 def refund(value: dict) -> dtos.RefundDTO:
-    return dtos.RefundDTO(
-        id=required_text(value, "id"),
-        amount=money_or_zero(value, "amount"),
-        shipping_amount=money_or_zero(value, "shipping_amount"),
-        quantity=integer(value.get("quantity")) or 0,
-        reason_code=text(value, "reason_code"),
+    return _read(
+        dtos.RefundDTO,
+        value,
+        required=("id",),
         refund_state=text(value, "refund_state") or text(value, "state"),
-        created_date=parse_datetime(value.get("created_date")),
-        order_refund_id=text(value, "order_refund_id"),
         taxes=taxes(value, "taxes"),
         shipping_taxes=taxes(value, "shipping_taxes"),
     )
 
 
 def cancelation(value: dict) -> dtos.CancelationDTO:
-    return dtos.CancelationDTO(
-        id=required_text(value, "id"),
-        amount=money_or_zero(value, "amount"),
-        shipping_amount=money_or_zero(value, "shipping_amount"),
-        quantity=integer(value.get("quantity")),
-        reason_code=text(value, "reason_code"),
-        created_date=parse_datetime(value.get("created_date")),
-    )
+    return _read(dtos.CancelationDTO, value, required=("id",))
 
 
 def order_line(value: dict) -> dtos.OrderLineDTO:
-    return dtos.OrderLineDTO(
-        order_line_id=required_text(value, "order_line_id"),
-        order_line_index=integer(value.get("order_line_index")) or 0,
-        order_line_state=text(value, "order_line_state"),
-        order_line_state_reason_code=text(value, "order_line_state_reason_code"),
-        offer_id=integer(value.get("offer_id")),
-        offer_sku=required_text(value, "offer_sku"),
-        product_sku=text(value, "product_sku"),
-        product_shop_sku=text(value, "product_shop_sku"),
-        product_title=text(value, "product_title"),
-        category_code=text(value, "category_code"),
-        quantity=integer(value.get("quantity")) or 0,
-        price_unit=required_money(value, "price_unit"),
-        price=required_money(value, "price"),
-        origin_unit_price=money(value.get("origin_unit_price")),
-        shipping_price=money_or_zero(value, "shipping_price"),
-        total_price=required_money(value, "total_price"),
-        commission_fee=money_or_zero(value, "commission_fee"),
-        total_commission=money_or_zero(value, "total_commission"),
+    return _read(
+        dtos.OrderLineDTO,
+        value,
+        required=("order_line_id", "offer_sku", "price_unit", "price", "total_price"),
         taxes=taxes(value, "taxes"),
         shipping_taxes=taxes(value, "shipping_taxes"),
         commission_taxes=taxes(value, "commission_taxes"),
-        created_date=parse_datetime(value.get("created_date")),
-        last_updated_date=parse_datetime(value.get("last_updated_date")),
-        debited_date=parse_datetime(value.get("debited_date")),
-        shipped_date=parse_datetime(value.get("shipped_date")),
-        received_date=parse_datetime(value.get("received_date")),
-        can_refund=flag(value, "can_refund"),
         refunds=tuple(refund(r) for r in objects(value, "refunds")),
         cancelations=tuple(cancelation(c) for c in objects(value, "cancelations")),
-        raw=value,
     )
 
 
 def order(value: dict) -> dtos.OrderDTO:
     delivery = obj(value, "delivery_date")
     references = obj(value, "references")
-    return dtos.OrderDTO(
-        order_id=required_text(value, "order_id"),
-        commercial_id=required_text(value, "commercial_id"),
-        order_state=required_text(value, "order_state"),
-        order_state_reason_code=text(value, "order_state_reason_code"),
-        created_date=required_datetime(value, "created_date"),
-        last_updated_date=required_datetime(value, "last_updated_date"),
-        acceptance_decision_date=parse_datetime(value.get("acceptance_decision_date")),
-        shipping_deadline=parse_datetime(value.get("shipping_deadline")),
-        leadtime_to_ship=integer(value.get("leadtime_to_ship")),
+    return _read(
+        dtos.OrderDTO,
+        value,
+        required=("order_id", "commercial_id", "order_state", "price", "total_price"),
         delivery_date_earliest=parse_datetime(delivery.get("earliest")),
         delivery_date_latest=parse_datetime(delivery.get("latest")),
-        customer_debited_date=parse_datetime(value.get("customer_debited_date")),
-        currency_iso_code=text(value, "currency_iso_code"),
-        price=required_money(value, "price"),
-        shipping_price=money_or_zero(value, "shipping_price"),
-        total_price=required_money(value, "total_price"),
-        total_commission=money_or_zero(value, "total_commission"),
-        order_tax_mode=text(value, "order_tax_mode"),
         order_taxes=taxes(value, "order_taxes"),
-        payment_workflow=text(value, "payment_workflow"),
         payment_type=text(value, "payment_type") or text(value, "paymentType"),
-        **{k: text(value, k) for k in _ORDER_SHIPPING_KEYS},
-        can_cancel=flag(value, "can_cancel"),
-        can_shop_ship=flag(value, "can_shop_ship"),
-        has_incident=flag(value, "has_incident"),
-        fully_refunded=flag(value, "fully_refunded"),
         channel_code=text(obj(value, "channel"), "code"),
         order_reference_for_customer=text(references, "order_reference_for_customer"),
         order_reference_for_seller=text(references, "order_reference_for_seller"),
-        customer_notification_email=text(value, "customer_notification_email"),
         customer=customer(obj(value, "customer")),
         lines=tuple(order_line(line) for line in objects(value, "order_lines")),
-        raw=value,
     )
-
-
-_ORDER_SHIPPING_KEYS = (
-    "shipping_type_code",
-    "shipping_type_label",
-    "shipping_zone_code",
-    "shipping_carrier_code",
-    "shipping_carrier_standard_code",
-    "shipping_company",
-    "shipping_tracking",
-    "shipping_tracking_url",
-    "shipping_pudo_id",
-)
 
 
 def refund_created(value: dict) -> dtos.RefundCreated:
-    return dtos.RefundCreated(
-        refund_id=required_text(value, "refund_id"),
-        order_line_id=text(value, "order_line_id"),
-        order_refund_id=text(value, "order_refund_id"),
-        amount=money_or_zero(value, "amount"),
-        shipping_amount=money_or_zero(value, "shipping_amount"),
-        quantity=integer(value.get("quantity")),
-        reason_code=text(value, "reason_code"),
-    )
+    return _read(dtos.RefundCreated, value, required=("refund_id",))
 
 
 def cancelation_created(value: dict) -> dtos.CancelationCreated:
-    return dtos.CancelationCreated(
-        cancelation_id=required_text(value, "cancelation_id"),
-        order_line_id=text(value, "order_line_id"),
-        amount=money_or_zero(value, "amount"),
-        shipping_amount=money_or_zero(value, "shipping_amount"),
-        quantity=integer(value.get("quantity")),
-        reason_code=text(value, "reason_code"),
-    )
+    return _read(dtos.CancelationCreated, value, required=("cancelation_id",))
 
 
 # --- configuration ----------------------------------------------------------------------
@@ -358,19 +283,13 @@ def cancelation_created(value: dict) -> dtos.CancelationCreated:
 
 def account(value: dict) -> dtos.Account:
     payment = obj(value, "payment_details")
-    return dtos.Account(
-        shop_id=integer(value.get("shop_id")) or 0,
-        shop_name=text(value, "shop_name"),
-        shop_state=text(value, "shop_state"),
-        currency_iso_code=text(value, "currency_iso_code"),
-        model=text(value, "model"),
+    return _read(
+        dtos.Account,
+        value,
         lead_time_to_ship=integer(obj(value, "shipping").get("lead_time_to_ship")),
-        approval_delay=integer(value.get("approval_delay")),
-        approval_rate=money(value.get("approval_rate")),
         pending_balance=money(payment.get("pending_balance")),
         payable_balance=money(payment.get("payable_balance")),
         paid_balance=money(payment.get("paid_balance")),
-        raw=value,
     )
 
 
@@ -378,7 +297,9 @@ def platform_configuration(value: dict) -> dtos.PlatformConfiguration:
     features = obj(value, "features")
     workflows = obj(features, "order_workflows")
     models = obj(obj(value, "platform_configuration"), "platform_model")
-    return dtos.PlatformConfiguration(
+    return _read(
+        dtos.PlatformConfiguration,
+        value,
         order_acceptance=text(workflows, "order_acceptance"),
         multi_shipment=flag(obj(features, "shipment"), "multi_shipment"),
         returns={k: bool(v) for k, v in obj(features, "returns").items()},
@@ -388,58 +309,27 @@ def platform_configuration(value: dict) -> dtos.PlatformConfiguration:
             workflows, "shipping_and_billing_details_before_acceptance"
         ),
         platform_models={k: bool(v) for k, v in models.items()},
-        timezone=text(value, "timezone"),
-        platform_name=text(value, "platform_name"),
         dropship_retail_pricing=flag(obj(features, "dropship"), "retail_pricing_enabled"),
-        raw=value,
     )
 
 
 def carrier(value: dict) -> dtos.Carrier:
-    return dtos.Carrier(
-        code=required_text(value, "code"),
-        label=text(value, "label"),
-        standard_code=text(value, "standard_code"),
-        tracking_url=text(value, "tracking_url"),
-    )
+    return _read(dtos.Carrier, value, required=("code",))
 
 
 def shipping_type(value: dict) -> dtos.ShippingType:
-    return dtos.ShippingType(
-        code=required_text(value, "code"),
-        label=text(value, "label"),
-        mandatory_tracking=flag(value, "mandatory_tracking"),
-        click_and_collect=flag(value, "click_and_collect"),
-        delivery_by_operator=flag(value, "delivery_by_operator"),
-        description=text(value, "description"),
-        standard_code=text(value, "standard_code"),
-    )
+    return _read(dtos.ShippingType, value, required=("code",))
 
 
 def reason(value: dict) -> dtos.Reason:
-    return dtos.Reason(
-        code=required_text(value, "code"),
-        label=text(value, "label"),
-        type=text(value, "type"),
-        is_shop_right=flag(value, "is_shop_right"),
-    )
+    return _read(dtos.Reason, value, required=("code",))
 
 
 # --- offers -----------------------------------------------------------------------------
 
 
 def import_status(value: dict) -> dtos.ImportStatus:
-    return dtos.ImportStatus(
-        import_id=required_text(value, "import_id"),
-        status=required_text(value, "status"),
-        has_error_report=flag(value, "has_error_report"),
-        lines_in_success=integer(value.get("lines_in_success")),
-        lines_in_error=integer(value.get("lines_in_error")),
-        date_created=parse_datetime(value.get("date_created")),
-        reason_status=text(value, "reason_status"),
-        offers_updated=integer(value.get("offers_updated")),
-        offers_in_error=integer(value.get("offers_in_error")),
-    )
+    return _read(dtos.ImportStatus, value, required=("import_id", "status"))
 
 
 def offer(value: dict) -> dtos.Offer:
@@ -464,25 +354,17 @@ def offer(value: dict) -> dtos.Offer:
     if price is None:
         active = _in_window(parse_datetime(discount_from), parse_datetime(discount_to))
         price = discount if discount is not None and active else origin
-    return dtos.Offer(
-        offer_id=integer(value.get("offer_id")),
-        shop_sku=required_text(value, "shop_sku"),
-        product_sku=text(value, "product_sku"),
-        quantity=integer(value.get("quantity")),
+    return _read(
+        dtos.Offer,
+        value,
+        required=("shop_sku",),
         price=price,
         origin_price=origin,
         discount_price=discount,
-        state_code=text(value, "state_code"),
         active=value.get("active") if isinstance(value.get("active"), bool) else None,
-        deleted=flag(value, "deleted"),
-        currency_iso_code=text(value, "currency_iso_code"),
-        total_price=money(value.get("total_price")),
-        leadtime_to_ship=integer(value.get("leadtime_to_ship")),
-        last_updated=parse_datetime(value.get("last_updated")),
         warehouses=tuple(
             (text(w, "code"), integer(w.get("quantity")) or 0) for w in objects(value, "warehouses")
         ),
-        raw=value,
     )
 
 
@@ -494,10 +376,11 @@ def _in_window(start: dt.datetime | None, end: dt.datetime | None) -> bool:
 def offer_export_status(value: dict) -> dtos.OfferExportStatus:
     error = obj(value, "error")
     urls = value.get("urls") if isinstance(value.get("urls"), list) else []
-    return dtos.OfferExportStatus(
-        status=required_text(value, "status"),
+    return _read(
+        dtos.OfferExportStatus,
+        value,
+        required=("status",),
         urls=tuple(str(u) for u in urls),
-        last_updated=parse_datetime(value.get("last_updated")),
         error_code=text(error, "code"),
         error_detail=text(error, "detail"),
     )
@@ -510,20 +393,10 @@ def transaction_line(value: dict) -> dtos.TransactionLine:
     entities = obj(value, "entities")
     order_entity = obj(entities, "order")
     info = obj(entities, "transaction_info")
-    return dtos.TransactionLine(
-        id=required_text(value, "id"),
-        type=required_text(value, "type"),
-        amount=required_money(value, "amount"),
-        amount_credited=money(value.get("amount_credited")),
-        amount_debited=money(value.get("amount_debited")),
-        balance=money(value.get("balance")),
-        currency_iso_code=text(value, "currency_iso_code"),
-        payment_state=text(value, "payment_state"),
-        date_created=parse_datetime(value.get("date_created")),
-        last_updated=parse_datetime(value.get("last_updated")),
-        accounting_document_id=text(value, "accounting_document_id"),
-        accounting_document_number=text(value, "accounting_document_number"),
-        seller_billing_cycle_id=text(value, "seller_billing_cycle_id"),
+    return _read(
+        dtos.TransactionLine,
+        value,
+        required=("id", "type", "amount"),
         order_id=text(order_entity, "id"),
         order_commercial_id=text(order_entity, "commercial_id"),
         order_line_id=text(obj(entities, "order_line"), "id"),
@@ -531,47 +404,33 @@ def transaction_line(value: dict) -> dtos.TransactionLine:
         shipment_id=text(obj(entities, "shipment"), "id"),
         transaction_number=text(info, "number"),
         transaction_date=parse_datetime(info.get("date")),
-        raw=value,
     )
 
 
 def invoice(value: dict) -> dtos.Invoice:
     payment = obj(value, "payment")
-    return dtos.Invoice(
+    return _read(
+        dtos.Invoice,
+        value,
         id=text(value, "id") or required_text(value, "invoice_id"),
-        invoice_id=integer(value.get("invoice_id")),
-        type=text(value, "type"),
-        state=text(value, "state"),
-        currency_iso_code=text(value, "currency_iso_code"),
-        date_created=parse_datetime(value.get("date_created")),
-        issue_date=parse_datetime(value.get("issue_date")),
-        due_date=parse_datetime(value.get("due_date")),
-        total_amount_excl_taxes=money(value.get("total_amount_excl_taxes")),
-        total_amount_incl_taxes=money(value.get("total_amount_incl_taxes")),
         total_taxes=taxes(value, "total_taxes"),
         payment_state=text(payment, "state"),
         payment_reference=text(payment, "reference"),
         payment_transaction_date=parse_datetime(payment.get("transaction_date")),
-        shop_model=text(value, "shop_model"),
-        raw=value,
     )
 
 
 def billing_cycle(value: dict) -> dtos.BillingCycle:
     pay_out = obj(value, "pay_out")
     summary = {k: m for k, v in obj(value, "summary").items() if (m := money(v)) is not None}
-    return dtos.BillingCycle(
-        id=required_text(value, "id"),
-        date_created=parse_datetime(value.get("date_created")),
-        currency_iso_code=text(value, "currency_iso_code"),
-        amount_transferred_to_seller=money(value.get("amount_transferred_to_seller")),
-        amount_transferred_to_operator=money(value.get("amount_transferred_to_operator")),
+    return _read(
+        dtos.BillingCycle,
+        value,
+        required=("id",),
         pay_out_state=text(pay_out, "state"),
         pay_out_reference=text(pay_out, "reference"),
         pay_out_transaction_date=parse_datetime(pay_out.get("transaction_date")),
-        payment_voucher_number=text(value, "payment_voucher_number"),
         summary=summary,
-        raw=value,
     )
 
 
@@ -581,30 +440,18 @@ def billing_cycle(value: dict) -> dtos.BillingCycle:
 def return_(value: dict) -> dtos.Return:
     tracking = obj(value, "tracking")
     lines = tuple(
-        dtos.ReturnLine(
-            order_line_id=required_text(line, "order_line_id"),
-            quantity=integer(line.get("quantity")) or 0,
-            reason_code=text(line, "reason_code"),
-        )
+        _read(dtos.ReturnLine, line, required=("order_line_id",))
         for line in objects(value, "return_lines")
     )
-    return dtos.Return(
-        id=required_text(value, "id"),
-        order_id=text(value, "order_id"),
-        order_commercial_id=text(value, "order_commercial_id"),
-        state=required_text(value, "state"),
-        date_created=parse_datetime(value.get("date_created")),
-        last_updated=parse_datetime(value.get("last_updated")),
+    return _read(
+        dtos.Return,
+        value,
+        required=("id", "state"),
         lines=lines,
-        rma=text(value, "rma"),
-        reason_code=text(value, "reason_code"),
-        rejection_reason_code=text(value, "rejection_reason_code"),
-        method_code=text(value, "method_code"),
         tracking_carrier_code=text(tracking, "carrier_code"),
         tracking_carrier_name=text(tracking, "carrier_name"),
         tracking_number=text(tracking, "tracking_number"),
         tracking_url=text(tracking, "tracking_url"),
-        raw=value,
     )
 
 

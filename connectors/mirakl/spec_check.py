@@ -1,29 +1,17 @@
 """The official Mirakl seller OpenAPI spec as the judge of every request the client sends.
 
 :func:`request_check` raises :class:`SpecViolation` (a PermanentError; nothing is sent) when
-the spec does not allow a request (``docs/connectors/mirakl.md``, "The spec as judge"):
+the spec does not allow a request; what it checks is listed in ``docs/connectors/mirakl.md``,
+"The spec as judge". Where the spec is not enough on its own:
 
-* method + path: a ``paths`` template matches (integer placeholders must be digits) and
-  declares the method. Other hosts and the "dynamic URL" operations (OF54, OR15, TL05: URLs
-  from a previous answer) are not spec paths and are skipped.
-* query: names declared (``shop_id`` is, on all 122 operations), required ones present, one
-  value unless an array, values within type, enum (each item of a csv list), item counts and
-  lengths. ``maximum: 100`` on a csv *string* (OR11 ``order_ids``) caps the values at 100.
 * paging: the spec's paging section is an unvendored partial, so the parameters come from
   each operation's description ("supports offset/seek pagination", "Sort fields", "maximum
-  allowed value for parameter limit") with the General Notes' limits
-  (``docs/reference/mirakl-seller-api.md`` section 2): ``max`` 1-100, seek ``limit`` 1-100
-  unless the operation says otherwise (TL02 2000, SBC11 1000).
-* JSON bodies: the requestBody schema, ``$ref``s resolved, under jsonschema Draft 2020-12:
-  required, types, ``date-time``, the ``Enum: `"A"`, `"B"``` lists the spec writes in
-  descriptions (deprecated values allowed), no ``null``, and **no unknown properties** where
-  a schema lists ``properties``: the spec never says ``additionalProperties``, and a field
-  Mirakl does not document is the drift this check exists to catch. A discriminated schema
-  is checked as the subtype its discriminator value names.
-* multipart imports: part names and required parts per the schema; a CSV header uses only
-  the columns the spec documents for STO01, PRI01 and OF01 (:func:`documented_columns`).
-  P41, and OF01 with ``with_products=true``, carry the operator's product attributes, which
-  the spec cannot list, so only their part names are checked.
+  allowed value for parameter limit") with the General Notes' limits (see OFFSET_MAX).
+* ``maximum: 100`` on a csv *string* (OR11 ``order_ids``) caps the values at 100.
+* the ``Enum: `"A"`, `"B"``` lists the spec writes in descriptions are enforced (deprecated
+  values allowed). Objects that list ``properties`` are closed: the spec never says
+  ``additionalProperties``, and a field Mirakl does not document is the drift this check
+  exists to catch. A discriminated schema is checked as the subtype its discriminator names.
 
 Off at runtime unless ``HUB_MIRAKL_VALIDATE_REQUESTS``; the Mirakl client tests set
 ``enabled_by_default``. Imports no hub models and no Django.
@@ -47,6 +35,7 @@ from urllib.parse import parse_qsl, urlsplit
 import jsonschema
 
 from connectors.base import PermanentError
+from connectors.http import json_dumps
 
 SPEC_PATH = Path(__file__).resolve().parent / "openapi" / "mirakl-mmp-seller-openapi.json"
 
@@ -254,8 +243,9 @@ def _paging_parameters(description: str) -> dict[str, dict]:
 
 def _query_value_problem(schema: dict, values: list[str]) -> str | None:
     if schema.get("type") == "array":
-        items = [v for value in values for v in _split(value, schema)]
-        return _array_problem(schema, items)
+        if schema.get("x-csv"):
+            values = [item for value in values for item in value.split(",")]
+        return _array_problem(schema, values)
     if len(values) > 1:
         return f"is given {len(values)} times; the spec declares one value"
     value = values[0]
@@ -267,10 +257,6 @@ def _query_value_problem(schema: dict, values: list[str]) -> str | None:
             return f"lists {len(items)} values; the spec allows at most {schema['maximum']}"
         return next(filter(None, (_scalar_problem(schema, item) for item in items)), None)
     return _scalar_problem(schema, value)
-
-
-def _split(value: str, schema: dict) -> list[str]:
-    return value.split(",") if schema.get("x-csv") else [value]
 
 
 def _array_problem(schema: dict, items: list[str]) -> str | None:
@@ -355,8 +341,6 @@ def _body_required(code: str) -> bool:
 
 def _json_check(operation: Operation, json_body: Any) -> None:
     # validate what goes on the wire: Decimal as a JSON number, ints as ints
-    from connectors.mirakl.http import json_dumps
-
     wire = json.loads(json_dumps(json_body), parse_float=Decimal)
     errors = sorted(request_validator(operation.code).iter_errors(wire), key=_error_order)
     if errors:

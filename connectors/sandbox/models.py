@@ -1,5 +1,6 @@
 from typing import Self
 
+from django.apps import apps
 from django.db import models
 
 from connectors.sandbox.webhooks import Timeout, webhook_post
@@ -50,6 +51,14 @@ class SandboxClock(models.Model):
         return f"{self.system}: +{self.offset_seconds}s"
 
 
+class ListedRow(models.Model):
+    """A row the vendor's API lists in the order it was created (its id)."""
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+
 class SandboxCredential(models.Model):
     """An API credential a sandbox issued: a name, the vendor's secret column (its name in
     ``secret_field``) and ``active``, so a revoked one is refused like an unknown one."""
@@ -95,3 +104,11 @@ class WebhookOutbox(models.Model):
             url, self.body, self.signed_headers(), timeout=timeout
         )
         return self.response_status
+
+
+def app_models_delete(app_label: str, *, keep: tuple[type[models.Model], ...] = ()) -> None:
+    """Delete every row of the app's models but ``keep``, children first (an app declares its
+    models parents first, so deleting in reverse never meets a PROTECT)."""
+    for model in reversed(list(apps.get_app_config(app_label).get_models())):
+        if model not in keep:
+            model.objects.all().delete()

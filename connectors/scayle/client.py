@@ -1,18 +1,8 @@
 """SCAYLE source connector (Admin API v1, ``X-Access-Token``).
 
 The integration's source URL is the Admin API base,
-``https://{tenant}-{space}.admin.api.scayle.cloud/api/admin/v1``. Credentials and options:
-
-* ``access_token`` (credential, required): an Admin API key (docs/connectors/scayle.md).
-* ``webhook_secret`` (credential, for webhooks): the Basic-auth password SCAYLE sends (user
-  ``webhook_username``, default ``scayle``), or with ``webhook_auth=header`` the value of the
-  custom header ``webhook_header`` (contract Q10).
-* ``shop_key`` (required), ``country_code`` (default ``GB``): the shop country orders go to.
-* ``channel_key`` (required to create orders): the External Order Creation channel.
-* ``warehouse_reference_keys``: comma-separated warehouses that feed JL stock (default all).
-* ``ean_attribute`` (default ``ean``): the variant attribute holding the EAN-13.
-* ``currency`` (default ``GBP``), ``page_size`` (default 100), ``read_attempts`` (default 3).
-
+``https://{tenant}-{space}.admin.api.scayle.cloud/api/admin/v1``; the credentials
+(``access_token``, ``webhook_secret``) and options are listed in docs/connectors/scayle.md 1.4.
 The variant's ``referenceKey`` is the SKU and the order's ``referenceKey`` is the JL order
 number. Every detail we could not confirm publicly lives in :mod:`connectors.scayle.contract`.
 """
@@ -86,12 +76,6 @@ class ScayleConnector(SourceConnector):
             sleep=sleep,
             clock=clock,
         )
-
-    def _setting(self, name: str, default: str = "") -> str:
-        value = self.options.get(name)
-        if value in (None, ""):
-            value = self.credentials.get(name) if name != "access_token" else None
-        return default if value in (None, "") else str(value)
 
     def _orders_path(self, template: str = contract.ORDERS_PATH, **parts: str) -> str:
         return template.format(
@@ -240,24 +224,24 @@ class ScayleConnector(SourceConnector):
 
     def shipments_read(self, cursor: str = "") -> Page:
         """Shipped packages of orders updated since the cursor (one Shipment per package)."""
-        orders, next_cursor, has_more = self._orders_page(cursor)
-        items = [shipment for order in orders for shipment in mapping.shipments_from(order)]
-        return Page(items=items, next_cursor=next_cursor, has_more=has_more)
+        return self._orders_read(cursor, mapping.shipments_from)
 
     def refunds_read(self, cursor: str = "") -> Page:
         """Returned or cancelled pieces of orders updated since the cursor (Q9)."""
-        orders, next_cursor, has_more = self._orders_page(cursor)
-        items = [refund for order in orders for refund in mapping.refunds_from(order)]
-        return Page(items=items, next_cursor=next_cursor, has_more=has_more)
+        return self._orders_read(cursor, mapping.refunds_from)
 
-    def _orders_page(self, cursor: str) -> tuple[list[dict], str, bool]:
+    def _orders_read(self, cursor: str, items_from: Callable[[Mapping], list]) -> Page:
         state = ReadCursor.decode(cursor)
         params = self._page_params(state, contract.ORDERS_WITH)
         body = self.http.read(self._orders_path(), params, scope=contract.SCOPE_ORDER_READ)
         orders, next_page = self._collection(body, "orders")
+        items = []
         for order in orders:
+            items += items_from(order)
             state = state.seen(order.get("updatedAt"))
-        return orders, state.advance(next_page).encode(), bool(next_page)
+        return Page(
+            items=items, next_cursor=state.advance(next_page).encode(), has_more=bool(next_page)
+        )
 
     # --- webhooks --------------------------------------------------------------------------
 

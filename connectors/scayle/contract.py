@@ -13,7 +13,6 @@ from __future__ import annotations
 
 AUTH_HEADER = "X-Access-Token"
 RATE_SCOPE = "x-ratelimit-scope"
-RATE_LIMIT = "x-ratelimit-limit"
 RATE_REMAINING = "x-ratelimit-remaining"
 RATE_RESET = "x-ratelimit-reset"  # seconds until the scope's window resets
 
@@ -72,9 +71,6 @@ COUNTRY_ALPHA3 = {
     "IT": "ITA",
     "US": "USA",
 }
-
-# Errors that mean "an order with this referenceKey already exists" on create (Q7).
-ORDER_DUPLICATE_ERROR_KEYS = frozenset({"ORDER_REFERENCE_KEY_ALREADY_EXISTS"})
 
 # --- Shipments and refunds ------------------------------------------------------------------
 

@@ -1,69 +1,24 @@
-"""Opaque cursors for the SCAYLE incremental reads.
+"""Opaque cursors for the SCAYLE incremental reads (:mod:`connectors.watermark`).
 
-A cursor is compact JSON: ``since`` (the updatedAt watermark the read started from),
-``after`` (SCAYLE's ``cursor.next`` while a read is still paging) and ``max`` (the newest
-updatedAt seen so far). When a read reaches the end, the next one starts from ``max`` minus an
-overlap, so a record saved in the same moment as the last read is read again, not missed
-(the hub upserts and dedupes).
+``after`` is SCAYLE's ``cursor.next`` while a read is still paging; stock changes have their
+own cursor, :class:`StockCursor`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 from connectors.base import PermanentError
+from connectors.watermark import WatermarkCursor, format_time, parse_time, parse_time_or_none
 
 OVERLAP_SECONDS = 300
 
 
-def parse_time(value: str) -> dt.datetime:
-    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
-
-
-def parse_time_or_none(value: object) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        return parse_time(str(value))
-    except ValueError:
-        return None
-
-
-def format_time(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-@dataclass(frozen=True)
-class ReadCursor:
-    since: str = ""
-    after: str = ""
-    max: str = ""
-
-    @classmethod
-    def decode(cls, text: str) -> ReadCursor:
-        if not text:
-            return cls()
-        try:
-            raw = json.loads(text)
-            cursor = cls(
-                since=str(raw.get("since", "")),
-                after=str(raw.get("after", "")),
-                max=str(raw.get("max", "")),
-            )
-            for stamp in (cursor.since, cursor.max):
-                if stamp:
-                    parse_time(stamp)
-            return cursor
-        except (ValueError, TypeError, AttributeError):
-            raise PermanentError(f"not a SCAYLE cursor: {text[:80]!r}", code="bad_cursor") from None
-
-    def encode(self) -> str:
-        return json.dumps({k: v for k, v in asdict(self).items() if v}, separators=(",", ":"))
+class ReadCursor(WatermarkCursor):
+    vendor = "SCAYLE"
+    check_times = True
 
     def seen(self, updated_at: object) -> ReadCursor:
         """This cursor with ``max`` raised to ``updated_at`` when newer."""
@@ -78,11 +33,7 @@ class ReadCursor:
         """The cursor after one page: keep paging, or restart from ``max`` minus the overlap."""
         if next_page:
             return replace(self, after=str(next_page))
-        newest = self.max or self.since
-        if not newest:
-            return ReadCursor()
-        since = parse_time(newest) - dt.timedelta(seconds=OVERLAP_SECONDS)
-        return ReadCursor(since=format_time(since), max=newest)
+        return self.restart(OVERLAP_SECONDS)
 
 
 @dataclass(frozen=True)

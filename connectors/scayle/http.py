@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -32,7 +31,6 @@ LOW_REMAINING = 5  # pause before spending the last requests of a scope's window
 
 @dataclass
 class ScopeBudget:
-    limit: int
     remaining: int
     resets_at: float  # monotonic clock
 
@@ -49,27 +47,14 @@ def _number(value: str | None) -> float | None:
         return None
 
 
-def error_text(body: Any) -> tuple[str, str]:
-    """``(errorKey, "KEY: message; KEY2: message2")`` from SCAYLE's error body."""
-    errors = body.get("errors") if isinstance(body, Mapping) else None
-    if not isinstance(errors, list) or not errors:
-        return "", ""
-    parts, first_key = [], ""
-    for error in errors:
-        if not isinstance(error, Mapping):
-            continue
-        key, message = str(error.get("errorKey") or ""), str(error.get("message") or "")
-        first_key = first_key or key
-        parts.append(f"{key}: {message}" if key else message)
-    return first_key, "; ".join(parts)
-
-
 class ScayleHttp(HttpClient):
     """A thin JSON caller for ``<source_url>/<path>`` with the access-token header."""
 
     vendor = "SCAYLE"
     retry_writes = False  # the order flow looks the order up after any failed write
     lookup_hint = "look the order up by its referenceKey"
+    decimal_numbers = False
+    detail_is_body = True
     retry_after_jitter = 0.25  # workers sharing a scope do not all come back at its reset
 
     def __init__(
@@ -129,19 +114,18 @@ class ScayleHttp(HttpClient):
             error.retry_after = reset
         return error
 
-    def decode(self, raw: bytes) -> Any:
-        return json.loads(raw)
-
     def error_fields(self, response: requests.Response) -> tuple[str, str]:
-        try:
-            body = self.decode(response.content)
-        except ValueError:
-            body = None
-        code, message = error_text(body)
-        return message or response.reason or "", code
-
-    def error_detail(self, response: requests.Response, message: str) -> str:
-        return response.text[:500]
+        """Every ``errorKey: message`` of the body joined by ``; ``, and the first errorKey."""
+        body = self.body_or_none(response)
+        errors = body.get("errors") if isinstance(body, Mapping) else None
+        parts, first_key = [], ""
+        for error in errors if isinstance(errors, list) else []:
+            if not isinstance(error, Mapping):
+                continue
+            key, message = str(error.get("errorKey") or ""), str(error.get("message") or "")
+            first_key = first_key or key
+            parts.append(f"{key}: {message}" if key else message)
+        return "; ".join(parts) or response.reason or "", first_key
 
     def _remember(self, scope: str, response: requests.Response) -> None:
         headers = response.headers
@@ -149,7 +133,6 @@ class ScayleHttp(HttpClient):
         if remaining is None:
             return
         budget = ScopeBudget(
-            limit=int(_number(headers.get(contract.RATE_LIMIT)) or 0),
             remaining=int(remaining),
             resets_at=self.budget_clock() + (_number(headers.get(contract.RATE_RESET)) or 0.0),
         )

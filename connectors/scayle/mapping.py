@@ -22,7 +22,7 @@ from connectors.base import (
     SourceRefund,
 )
 from connectors.scayle import contract
-from connectors.scayle.cursors import parse_time_or_none
+from connectors.watermark import parse_time_or_none
 
 CENT = Decimal("0.01")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

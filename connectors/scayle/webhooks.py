@@ -25,10 +25,8 @@ def webhook_verify(
     """Check the delivery's credentials (``mode`` ``basic`` or ``header``, Q10); parse it."""
     lowered = {str(k).lower(): str(v) for k, v in headers.items()}
     if mode == "basic":
-        given, expected = (
-            _basic_credentials(lowered.get("authorization", "")),
-            f"{username}:{secret}",
-        )
+        given = _basic_credentials(lowered.get("authorization", ""))
+        expected = f"{username}:{secret}"
     elif mode == "header":
         given, expected = lowered.get(header.lower(), "").strip(), secret
     else:

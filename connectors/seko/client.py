@@ -1,14 +1,7 @@
 """SEKO Logistics (3PL: SEKO 360 / iHub) source connector.
 
-Credentials: ``api_key`` (required; sent as the ``api_key`` query parameter, or ``token`` with
-``key_param=token``) and ``push_secret`` (authenticates SEKO's pushes to the hub).
-Options: ``dc_code`` (required: the SEKO DC holding the brand's stock), ``integration_id``
-(SEKO's client id, checked on pushes when set, part of the order GUIDs), ``key_param``,
-``lookback_days`` (first read of dispatches and stock changes, default 7), ``window_days``
-(largest from/to window, default 7), ``overlap_minutes`` (cursor overlap, default 15),
-``read_attempts`` (default 3), ``push_auth`` / ``push_header`` / ``push_username`` /
-``push_param`` (how SEKO's pushes authenticate, see ``contract`` [Q9]), ``supplier_code``
-(return ASN lines).
+Credentials ``api_key`` (a query parameter) and ``push_secret`` (SEKO's pushes to the hub);
+option ``dc_code`` is required, the others are listed in docs/connectors/seko.md, section 2.
 
 SEKO is a 3PL: it knows SKUs and quantities, not prices or trustworthy titles, so products
 carry ``price=None`` and the flows take prices elsewhere. Orders go through
@@ -60,10 +53,6 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _path(template: str, **values: str) -> str:
-    return template.format(version=contract.SERVICE_VERSION, **values)
-
-
 @source_register("seko")
 class SekoConnector(SekoReturnsMixin, SourceConnector):
     """Reads SEKO stock and dispatches, submits web sales orders, verifies SEKO pushes."""
@@ -72,6 +61,7 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
     # a 3PL's stock rows are the only catalogue read (no title, no selling price, EAN only
     # sometimes): nothing is required from it; an EAN set in the SKU map is still checked
     catalogue_fields = frozenset()
+    settings_from_credentials = False
 
     def __init__(
         self,
@@ -107,15 +97,11 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
             sleep=sleep,
         )
 
-    def _setting(self, name: str, default: str = "") -> str:
-        value = self.options.get(name)
-        return default if value in (None, "") else str(value)
-
     # --- connection and catalogue ------------------------------------------------------------
 
     def ping(self) -> None:
         """SEKO's echo service: the key works when the parameter comes back (401 otherwise)."""
-        answer = self.http.echo(_path(contract.ECHO_PATH, parameter=contract.ECHO_PARAMETER))
+        answer = self.http.read(contract.ECHO_PATH, expect="json")
         if contract.ECHO_PARAMETER not in json.dumps(answer):
             raise TransientError("SEKO echo answered without the parameter it was sent")
 
@@ -151,7 +137,7 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
         wanted = list(dict.fromkeys(sku for sku in skus if sku))
         for batch in self._sku_batches(wanted):
             params = {"ProductCodes": ",".join(batch), "dc": self.dc_code}
-            response = self.http.read(_path(contract.STOCK_PRODUCT_PATH), params)
+            response = self.http.read(contract.STOCK_PRODUCT_PATH, params)
             rows = mapping.response_list(response, contract.STOCK_LIST_ITEM)
             yield from mapping.levels_for(
                 mapping.sellable_totals(rows, dc_code=self.dc_code), batch
@@ -163,22 +149,20 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
         The levels are re-read (absolute), never summed from deltas, so reading a window twice
         is harmless. Orders lower availability without an adjustment: the hub counts its own.
         """
-        start, end, has_more = self._window(cursor)
-        params = {"dc": self.dc_code}
-        times = {"start": mapping.time_format(start), "end": mapping.time_format(end)}
+        times, _, has_more = self._window(cursor)
         skus: set[str] = set()
         for template, item in (
             (contract.STOCK_ADJUSTMENT_PATH, contract.ADJUSTMENT_LIST_ITEM),
             (contract.STOCK_MOVEMENT_PATH, contract.MOVEMENT_LIST_ITEM),
         ):
-            response = self.http.read(_path(template, **times), params)
+            response = self.http.read(template.format(**times), {"dc": self.dc_code})
             rows = mapping.response_list(response, item)
             skus.update(str(row["ProductCode"]) for row in rows if row.get("ProductCode"))
         levels = list(self.stock_read(sorted(skus))) if skus else []
-        return Page(items=levels, next_cursor=mapping.time_format(end), has_more=has_more)
+        return Page(items=levels, next_cursor=times["end"], has_more=has_more)
 
     def _dc_rows(self) -> list[dict]:
-        response = self.http.read(_path(contract.STOCK_DC_PATH, dc=self.dc_code))
+        response = self.http.read(contract.STOCK_DC_PATH.format(dc=self.dc_code))
         return mapping.response_list(response, contract.STOCK_LIST_ITEM)
 
     def _sku_batches(self, skus: list[str]) -> Iterator[list[str]]:
@@ -207,14 +191,12 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
         """The order under the GUID we derive from the JL number, if SEKO has it."""
         guid = self.order_guid(external_reference)
         try:
-            response = self.http.read(_path(contract.ORDER_STATUS_PATH, guid=guid))
+            response = self.http.read(contract.ORDER_STATUS_PATH.format(guid=guid))
         except PermanentError as error:
             if error.code == "not_found":
                 return None
             raise
-        _guid_check(guid, mapping.text(response.get("GUID")))
-        number = mapping.sales_order_number(external_reference)
-        return SourceOrderRef(source_order_id=guid, source_order_number=number)
+        return _order_ref(guid, response, external_reference)
 
     def order_create(self, request: SourceOrderRequest) -> SourceOrderRef:
         """Submit the order once, unless SEKO already has it; a lost answer is looked up."""
@@ -230,7 +212,7 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
         guid = self.order_guid(request.external_reference)
         body = mapping.order_body(request, dc_code=self.dc_code, guid=guid)
         try:
-            response = self.http.write(_path(contract.ORDER_SUBMIT_PATH), body)
+            response = self.http.write(contract.ORDER_SUBMIT_PATH, body)
         except TransientError as error:
             return self._found_or_raise(request, error)
         except PermanentError as error:
@@ -239,9 +221,7 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
             if error.code == "no_free_stock":
                 raise self._no_free_stock(error, request) from None
             raise
-        _guid_check(guid, mapping.text(response.get("GUID")))
-        number = body["Request"]["WebSalesOrder"]["SalesOrderNumber"]
-        return SourceOrderRef(source_order_id=guid, source_order_number=number)
+        return _order_ref(guid, response, request.external_reference)
 
     def _found_or_raise(self, request: SourceOrderRequest, error: Exception) -> SourceOrderRef:
         """After a failed submit the order may still exist: look before reporting the failure."""
@@ -272,18 +252,14 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
         deliveries. The list names only the dispatched orders' GUIDs: each is looked up in the
         tracking service (courier and tracking number; service and lines come with the pushes).
         """
-        start, end, has_more = self._window(cursor)
-        path = _path(
-            contract.DISPATCH_STATUS_PATH,
-            start=mapping.time_format(start),
-            end=mapping.time_format(end),
-        )
+        times, end, has_more = self._window(cursor)
+        path = contract.DISPATCH_STATUS_PATH.format(**times)
         response = self.http.read(path, {"status": contract.DISPATCHED, "dc": self.dc_code})
         items = mapping.response_list(response, contract.DISPATCH_LIST_ITEM)
         guids = dict.fromkeys(mapping.text(item.get("GUID")) for item in items)
         return Page(
             items=[self._dispatched(guid, fallback_time=end) for guid in guids if guid],
-            next_cursor=mapping.time_format(end),
+            next_cursor=times["end"],
             has_more=has_more,
         )
 
@@ -295,13 +271,15 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
         carrier the hub holds it for ops, and a later push or lookup fills it in.
         """
         try:
-            response = self.http.read(_path(contract.ORDER_TRACKING_PATH, guid=guid))
+            response = self.http.read(contract.ORDER_TRACKING_PATH.format(guid=guid))
         except PermanentError as error:
             logger.warning("seko tracking lookup refused for %s: %s", guid, error)
             response = {}
         return mapping.shipment_from(response, fallback_time=fallback_time, guid=guid)
 
-    def _window(self, cursor: str) -> tuple[dt.datetime, dt.datetime, bool]:
+    def _window(self, cursor: str) -> tuple[dict[str, str], dt.datetime, bool]:
+        """The ``start``/``end`` after ``cursor`` as SEKO's path times, the end, and whether
+        the window stops short of now."""
         now = self.clock()
         if cursor:
             since = mapping.time_parse(cursor)
@@ -311,7 +289,8 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
         else:
             start = now - self.lookback
         end = min(now, start + self.window)
-        return start, end, end < now
+        times = {"start": mapping.time_format(start), "end": mapping.time_format(end)}
+        return times, end, end < now
 
     # --- pushes ------------------------------------------------------------------------------
 
@@ -352,15 +331,16 @@ class SekoConnector(SekoReturnsMixin, SourceConnector):
         return shipments
 
 
-def _guid_check(ours: str, answered: str) -> None:
-    """The hub keys every look-up and push by the GUID it derives (go-live question Q4); a
-    different GUID in SEKO's answer is logged, and the order stays stored under ours, so that
-    status, tracking and pushes all name the same order."""
-    if not answered:
-        return
+def _order_ref(guid: str, response: Mapping, external_reference: str) -> SourceOrderRef:
+    """The order under our GUID. The hub keys every look-up and push by the GUID it derives
+    (go-live question Q4); a different GUID in SEKO's answer is logged, and the order stays
+    stored under ours, so that status, tracking and pushes all name the same order."""
+    answered = mapping.text(response.get("GUID"))
     try:
-        same = uuid.UUID(answered) == uuid.UUID(ours)
+        same = not answered or uuid.UUID(answered) == uuid.UUID(guid)
     except ValueError:
         same = False
     if not same:
-        logger.warning("seko answered GUID %s for our %s; the hub keeps ours", answered, ours)
+        logger.warning("seko answered GUID %s for our %s; the hub keeps ours", answered, guid)
+    number = mapping.sales_order_number(external_reference)
+    return SourceOrderRef(source_order_id=guid, source_order_number=number)

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -33,12 +32,16 @@ def query_encode(params: Mapping[str, str]) -> str:
     return "&".join(f"{quote(k, safe='')}={quote(str(v), safe=',~')}" for k, v in params.items())
 
 
-def call_status_text(body: Any) -> str:
-    status = (body.get("Response") or {}).get("CallStatus") if isinstance(body, Mapping) else None
-    if not isinstance(status, Mapping):
-        return ""
+def call_status(body: Any) -> Mapping | None:
+    """``Response.CallStatus`` of SEKO's envelope; None when the body is not one."""
+    inner = body.get("Response") if isinstance(body, Mapping) else None
+    status = inner.get("CallStatus") if isinstance(inner, Mapping) else None
+    return status if isinstance(status, Mapping) else None
+
+
+def call_status_text(status: Mapping | None) -> str:
     for key in contract.CALL_STATUS_TEXT_KEYS:
-        if status.get(key):
+        if status and status.get(key):
             return str(status[key])
     return ""
 
@@ -60,6 +63,8 @@ class SekoHttp(HttpClient):
     vendor = "SEKO"
     retry_writes = False  # the order flow looks the order up after any failed submit
     lookup_hint = "look the order up by its GUID"
+    decimal_numbers = False
+    detail_is_body = True
 
     def __init__(
         self,
@@ -87,13 +92,10 @@ class SekoHttp(HttpClient):
         """Length of the query string SEKO will see for ``params`` (key included)."""
         return len(query_encode({**params, self.key_param: self.__key}))
 
-    def read(self, path: str, params: Mapping[str, str] | None = None) -> dict:
-        """GET with bounded, jittered retries on transient failures (Retry-After honoured)."""
-        return self.send(self._call("GET", path, params))
-
-    def echo(self, path: str) -> Any:
-        """GET a service that answers a bare JSON body (echo has no ``Response.CallStatus``)."""
-        return self.send(self._call("GET", path, expect="json"))
+    def read(self, path: str, params: Mapping | None = None, *, expect: str = ENVELOPE) -> Any:
+        """GET with bounded, jittered retries on transient failures (Retry-After honoured);
+        ``expect="json"`` for a bare JSON body (echo has no ``Response.CallStatus``)."""
+        return self.send(self._call("GET", path, params, expect=expect))
 
     def write(self, path: str, body: Any) -> dict:
         """One POST: never repeated blindly (the caller looks the order up instead)."""
@@ -103,21 +105,10 @@ class SekoHttp(HttpClient):
         kwargs.setdefault("expect", ENVELOPE)
         return Call(method, self.url_for(path, params), f"{method} {path.split('?')[0]}", **kwargs)
 
-    def decode(self, raw: bytes) -> Any:
-        return json.loads(raw)
-
     def error_fields(self, response: requests.Response) -> tuple[str, str]:
-        try:
-            body = self.decode(response.content)
-        except ValueError:
-            body = None
-        message = ""
-        if isinstance(body, Mapping):
-            message = str(body.get("Message") or "") or call_status_text(body)
-        return message or response.reason or "-", ""
-
-    def error_detail(self, response: requests.Response, message: str) -> str:
-        return response.text[:500]
+        body = self.body_or_none(response)
+        message = str(body.get("Message") or "") if isinstance(body, Mapping) else ""
+        return message or call_status_text(call_status(body)) or response.reason or "-", ""
 
     def error_for(self, call: Call, response: requests.Response) -> ConnectorError:
         error = super().error_for(call, response)
@@ -130,24 +121,20 @@ class SekoHttp(HttpClient):
         """``Response`` of SEKO's envelope; ``Success: false`` is a PermanentError."""
         if call.expect != ENVELOPE:
             return super().success_body(call, response)
-        try:
-            body = self.decode(response.content)
-        except ValueError:
-            body = None
-        inner = body.get("Response") if isinstance(body, Mapping) else None
-        status = inner.get("CallStatus") if isinstance(inner, Mapping) else None
-        if not isinstance(status, Mapping):
+        body = self.body_or_none(response)
+        status = call_status(body)
+        if status is None:
             raise self.transient(
                 f"SEKO {call.what} answered with a body that is not a SEKO response",
                 status=response.status_code,
                 detail=response.text[:200],
             )
         if str(status.get("Success")).lower() != "true":
-            text = self.scrub(call_status_text(body) or "refused without a message")
+            text = self.scrub(call_status_text(status) or "refused without a message")
             raise PermanentError(
                 f"SEKO {call.what} refused: {text}",
                 status=response.status_code,
                 detail=text,
                 code=refusal_code(text),
             )
-        return dict(inner)
+        return dict(body["Response"])

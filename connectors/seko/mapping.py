@@ -98,9 +98,7 @@ def order_body(request: SourceOrderRequest, *, dc_code: str, guid: str) -> dict:
                 "GUID": guid,
                 "SalesOrderNumber": sales_order_number(request.external_reference),
                 "SalesOrderReference": request.external_reference[: contract.ORDER_REFERENCE_MAX],
-                "SalesOrderDate": request.placed_at.astimezone(dt.UTC).strftime(
-                    contract.PATH_TIME_FORMAT
-                ),
+                "SalesOrderDate": time_format(request.placed_at),
             },
         }
     }
@@ -153,9 +151,7 @@ def time_format(value: dt.datetime) -> str:
 
 
 def dispatch_lines(item: Mapping) -> list[ShipmentLine]:
-    rows = list_of(item.get("List"), "DispatchLineItem") or list_of(
-        item.get("List"), "SalesOrderLineItem"
-    )
+    rows = response_list(item, "DispatchLineItem") or response_list(item, "SalesOrderLineItem")
     return [
         ShipmentLine(sku=text(row["ProductCode"]), quantity=int_or_zero(row.get("Quantity")))
         for row in rows

@@ -39,10 +39,6 @@ def return_number(reference: str) -> str:
     return f"{number[:keep]}-{digest}"
 
 
-def _path(template: str, **values: str) -> str:
-    return template.format(version=contract.SERVICE_VERSION, **values)
-
-
 class SekoReturnsMixin:
     """The optional returns part of the source contract, for :class:`SekoConnector`."""
 
@@ -54,21 +50,18 @@ class SekoReturnsMixin:
             request, number, dc_code=self.dc_code, supplier=self._setting("supplier_code")
         )
         try:
-            self.http.write(_path(contract.RECEIPT_SUBMIT_PATH), body)
+            self.http.write(contract.RECEIPT_SUBMIT_PATH, body)
         except PermanentError as error:
             if error.code != "duplicate":
                 raise
         return SourceReturnRef(number, number)
 
     def returns_read(self, cursor: str = "") -> Page:
-        start, end, has_more = self._window(cursor)
-        path = _path(
-            contract.GRN_PATH, start=mapping.time_format(start), end=mapping.time_format(end)
-        )
-        response = self.http.read(path, {"dc": self.dc_code})
+        times, end, has_more = self._window(cursor)
+        response = self.http.read(contract.GRN_PATH.format(**times), {"dc": self.dc_code})
         records = mapping.response_list(response, contract.GRN_ITEM)
         receipts = receipts_of(records, fallback=end)
-        return Page(items=receipts, next_cursor=mapping.time_format(end), has_more=has_more)
+        return Page(items=receipts, next_cursor=times["end"], has_more=has_more)
 
 
 def receipt_body(request: SourceReturnRequest, number: str, *, dc_code: str, supplier: str) -> dict:

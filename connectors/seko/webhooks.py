@@ -37,12 +37,6 @@ def _same(given: str, expected: str) -> bool:
     return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
 
 
-def signature_verify(*, secret: str, headers: Mapping[str, str], body: bytes) -> None:
-    given = _header(headers, contract.SIGNATURE_HEADER).lower()
-    if not _same(given, push_signature(secret, body)):
-        raise PermanentError("SEKO push signature is missing or wrong", code="bad_signature")
-
-
 def _basic_credentials(headers: Mapping[str, str]) -> str:
     scheme, _, token = _header(headers, "Authorization").partition(" ")
     if scheme.lower() != "basic":
@@ -73,7 +67,9 @@ def push_authenticate(
     """Refuse a push that does not carry the agreed proof: HMAC, a static header, basic auth or
     a secret in the URL's query (compared in constant time)."""
     if mode == "hmac":
-        signature_verify(secret=secret, headers=headers, body=body)
+        given = _header(headers, contract.SIGNATURE_HEADER).lower()
+        if not _same(given, push_signature(secret, body)):
+            raise PermanentError("SEKO push signature is missing or wrong", code="bad_signature")
         return
     if mode == "header":
         ok = _same(_header(headers, header), secret)

@@ -28,11 +28,12 @@ from connectors.base import (
 from connectors.registry import source_register
 from connectors.shopify import graphql as gql
 from connectors.shopify import mapping
-from connectors.shopify.cursors import ReadCursor, parse_time, parse_time_or_none
+from connectors.shopify.cursors import ReadCursor
 from connectors.shopify.returns import ShopifyReturnsMixin
 from connectors.shopify.transport import ShopifyGraphQL
 from connectors.shopify.versions import API_VERSION
 from connectors.shopify.webhooks import webhook_verify
+from connectors.watermark import parse_time, parse_time_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -129,12 +130,9 @@ class ShopifyConnector(ShopifyReturnsMixin, SourceConnector):
             state = state.seen(level.get("updatedAt") or "")
             item_ids.append((level.get("item") or {}).get("id") or "")
         items = self.stock_for_inventory_items([i for i in item_ids if i])
-        has_next, end_cursor = mapping.page_info(connection)
-        if has_next:
-            return Page(items, replace(state, after=end_cursor).encode(), True)
-        if state.loc + 1 < len(locations):
+        if not mapping.page_info(connection)[0] and state.loc + 1 < len(locations):
             return Page(items, replace(state, loc=state.loc + 1, after="").encode(), True)
-        return Page(items, state.restart(self.overlap).encode(), False)
+        return self._page(items, state, connection)
 
     def order_find(self, external_reference: str) -> SourceOrderRef | None:
         reference = external_reference.strip()
@@ -165,11 +163,7 @@ class ShopifyConnector(ShopifyReturnsMixin, SourceConnector):
             request, variant_ids=variant_ids, source_name=self.source_name, order_tag=self.order_tag
         )
         variables = {"order": order, "options": mapping.order_options(self.inventory_behaviour)}
-        payload = self._field(self.transport.execute(gql.ORDER_CREATE, variables), "orderCreate")
-        mapping.user_errors_raise(payload.get("userErrors") or [])
-        created = payload.get("order") or {}
-        if not created.get("id"):
-            raise PermanentError("Shopify orderCreate returned no order", code="no_order")
+        created = self._created(gql.ORDER_CREATE, variables, "orderCreate", "order")
         return SourceOrderRef(
             source_order_id=created["id"], source_order_number=created.get("name", "")
         )
@@ -204,11 +198,7 @@ class ShopifyConnector(ShopifyReturnsMixin, SourceConnector):
     def stock_for_inventory_items(self, inventory_item_ids: list[str]) -> list[StockLevel]:
         """Current summed stock of these inventory items (an ``inventory_levels/update``
         webhook names the item and one location only; the marketplace needs the total)."""
-        unique = list(
-            dict.fromkeys(
-                mapping.numeric_id(mapping.inventory_item_gid(i)) for i in inventory_item_ids
-            )
-        )
+        unique = list(dict.fromkeys(mapping.numeric_id(str(i).strip()) for i in inventory_item_ids))
         levels: list[StockLevel] = []
         for start in range(0, len(unique), ITEM_BATCH):
             query = " OR ".join(f"id:{item_id}" for item_id in unique[start : start + ITEM_BATCH])
@@ -244,10 +234,8 @@ class ShopifyConnector(ShopifyReturnsMixin, SourceConnector):
     def _page(self, items: list, state: ReadCursor, connection: Mapping) -> Page:
         has_next, end_cursor = mapping.page_info(connection)
         if has_next:
-            return Page(
-                items=items, next_cursor=replace(state, after=end_cursor).encode(), has_more=True
-            )
-        return Page(items=items, next_cursor=state.restart(self.overlap).encode(), has_more=False)
+            return Page(items, replace(state, after=end_cursor).encode(), True)
+        return Page(items, state.restart(self.overlap).encode(), False)
 
     @staticmethod
     def _field(data: Mapping | None, name: str) -> dict:
@@ -255,6 +243,15 @@ class ShopifyConnector(ShopifyReturnsMixin, SourceConnector):
         if not isinstance(value, dict):
             raise PermanentError(f"Shopify returned no {name!r}", code="not_found")
         return value
+
+    def _created(self, document: str, variables: dict, mutation: str, key: str) -> dict:
+        """Run a create ``mutation``: its ``userErrors`` raised, else the ``key`` object made."""
+        payload = self._field(self.transport.execute(document, variables), mutation)
+        mapping.user_errors_raise(key, payload.get("userErrors"))
+        created = payload.get(key) or {}
+        if not created.get("id"):
+            raise PermanentError(f"Shopify {mutation} returned no {key}", code=f"no_{key}")
+        return created
 
     def _variants_of(self, product: Mapping) -> list[dict]:
         connection = product.get("variants") or {}
@@ -280,17 +277,14 @@ class ShopifyConnector(ShopifyReturnsMixin, SourceConnector):
         return ids
 
     def _stock_all(self) -> Iterator[StockLevel]:
-        totals: dict[str, int] = defaultdict(int)
-        newest: dict[str, dt.datetime] = {}
+        levels_by_sku: dict[str, list[dict]] = defaultdict(list)
         for location in self.location_ids():
             for level in self._levels_at(location):
                 sku = ((level.get("item") or {}).get("sku") or "").strip()
-                if not sku:
-                    continue
-                totals[sku] += mapping.available_of(level)
-                _keep_newest(newest, sku, level.get("updatedAt"))
-        for sku, available in totals.items():
-            yield StockLevel(sku=sku, available=available, updated_at=newest.get(sku))
+                if sku:
+                    levels_by_sku[sku].append(level)
+        for sku, levels in levels_by_sku.items():
+            yield _stock_summed(sku, levels)
 
     def _levels_at(self, location: str) -> Iterator[dict]:
         after, has_next = None, True
@@ -352,18 +346,19 @@ def _item_stock(sku: str, item: Mapping, locations: set[str]) -> StockLevel:
             f"SKU {sku} is stocked at more than 25 locations; set location_ids",
             code="too_many_locations",
         )
-    available, newest = 0, None
-    for level in mapping.nodes_of(item.get("inventoryLevels")):
-        if ((level.get("location") or {}).get("id")) not in locations:
-            continue
-        available += mapping.available_of(level)
-        updated = parse_time_or_none(level.get("updatedAt"))
-        if updated and (newest is None or updated > newest):
-            newest = updated
-    return StockLevel(sku=sku, available=available, updated_at=newest)
+    levels = [
+        level
+        for level in mapping.nodes_of(item.get("inventoryLevels"))
+        if (level.get("location") or {}).get("id") in locations
+    ]
+    return _stock_summed(sku, levels)
 
 
-def _keep_newest(newest: dict[str, dt.datetime], sku: str, value: str | None) -> None:
-    updated = parse_time_or_none(value)
-    if updated and (sku not in newest or updated > newest[sku]):
-        newest[sku] = updated
+def _stock_summed(sku: str, levels: list[dict]) -> StockLevel:
+    """The SKU's ``available`` summed over ``levels``, as of the newest of them."""
+    stamps = [parse_time_or_none(level.get("updatedAt")) for level in levels]
+    return StockLevel(
+        sku=sku,
+        available=sum(mapping.available_of(level) for level in levels),
+        updated_at=max((stamp for stamp in stamps if stamp), default=None),
+    )

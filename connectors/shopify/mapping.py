@@ -16,7 +16,7 @@ from connectors.base import (
     SourceProduct,
     SourceRefund,
 )
-from connectors.shopify.cursors import format_time, parse_time_or_none
+from connectors.watermark import format_time, parse_time_or_none
 
 REFERENCE_TAG_PREFIX = "JL:"
 MARKETPLACE_ORDER_ATTRIBUTE = "mirakl_order_id"
@@ -54,17 +54,13 @@ def search_quote(value: str) -> str:
 
 
 def numeric_id(gid: str) -> str:
+    """The last part of a gid (``gid://shopify/InventoryItem/12`` -> ``12``; ``12`` stays)."""
     return gid.rsplit("/", 1)[-1]
 
 
 def location_gid(value: str) -> str:
     value = value.strip()
     return value if value.startswith("gid://") else f"gid://shopify/Location/{value}"
-
-
-def inventory_item_gid(value: str | int) -> str:
-    text = str(value).strip()
-    return text if text.startswith("gid://") else f"gid://shopify/InventoryItem/{text}"
 
 
 # --- products --------------------------------------------------------------------------------
@@ -197,7 +193,8 @@ def address_input(address: Address) -> dict:
     return {key: value for key, value in fields.items() if value}
 
 
-def user_errors_raise(errors: list[dict]) -> None:
+def user_errors_raise(what: str, errors: list[dict] | None) -> None:
+    """A mutation's ``userErrors`` as one PermanentError (Shopify's codes in ``detail``)."""
     if not errors:
         return
     messages = "; ".join(
@@ -206,9 +203,7 @@ def user_errors_raise(errors: list[dict]) -> None:
     )
     codes = sorted({str(e.get("code")) for e in errors if e.get("code")})
     raise PermanentError(
-        f"Shopify refused the order: {messages}",
-        code="user_error",
-        detail=",".join(codes),
+        f"Shopify refused the {what}: {messages}", code="user_error", detail=",".join(codes)
     )
 
 

@@ -30,8 +30,8 @@ from connectors.base import (
     SourceReturnRequest,
 )
 from connectors.shopify import mapping
-from connectors.shopify.cursors import parse_time_or_none
 from connectors.shopify.graphql import PAGE_INFO
+from connectors.watermark import parse_time_or_none
 
 RETURN_NOTE_PREFIX = "JL return "
 REFUND_NOTE_PREFIX = "JL refund "
@@ -137,11 +137,7 @@ class ShopifyReturnsMixin:
                 return SourceReturnRef(ret["id"], ret.get("name") or "")
         items = _return_line_items(order, request, note)
         variables = {"returnInput": {"orderId": order["id"], "returnLineItems": items}}
-        payload = self._field(self.transport.execute(RETURN_CREATE, variables), "returnCreate")
-        _user_errors_raise("return", payload.get("userErrors"))
-        created = payload.get("return") or {}
-        if not created.get("id"):
-            raise PermanentError("Shopify returnCreate returned no return", code="no_return")
+        created = self._created(RETURN_CREATE, variables, "returnCreate", "return")
         return SourceReturnRef(created["id"], created.get("name") or "")
 
     def returns_read(self, cursor: str = "") -> Page:
@@ -155,12 +151,7 @@ class ShopifyReturnsMixin:
             if refund.get("note") == note:
                 return refund["id"]
         variables = {"input": _refund_input(order, request, note)}
-        payload = self._field(self.transport.execute(REFUND_CREATE, variables), "refundCreate")
-        _user_errors_raise("refund", payload.get("userErrors"))
-        refund = payload.get("refund") or {}
-        if not refund.get("id"):
-            raise PermanentError("Shopify refundCreate returned no refund", code="no_refund")
-        return refund["id"]
+        return self._created(REFUND_CREATE, variables, "refundCreate", "refund")["id"]
 
     def order_cancel(self, request: SourceCancelRequest) -> None:
         data = self.transport.execute(ORDER_CANCEL_STATE, {"id": request.source_order_id})
@@ -175,7 +166,7 @@ class ShopifyReturnsMixin:
             "staffNote": f"Cancelled on JL Marketplace ({request.reference})",
         }
         payload = self._field(self.transport.execute(ORDER_CANCEL, variables), "orderCancel")
-        _user_errors_raise("cancellation", payload.get("orderCancelUserErrors"))
+        mapping.user_errors_raise("cancellation", payload.get("orderCancelUserErrors"))
 
     def _order_returns(self, source_order_id: str) -> dict:
         data = self.transport.execute(ORDER_RETURNS, {"id": source_order_id})
@@ -187,19 +178,6 @@ def _order_or_raise(data: Mapping | None, source_order_id: str) -> dict:
     if not isinstance(order, dict):
         raise PermanentError(f"Shopify has no order {source_order_id}", code="not_found")
     return order
-
-
-def _user_errors_raise(what: str, errors: list | None) -> None:
-    if not errors:
-        return
-    messages = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('field') or [])}: {e.get('message')}".lstrip(": ")
-        for e in errors
-    )
-    codes = sorted({str(e.get("code")) for e in errors if e.get("code")})
-    raise PermanentError(
-        f"Shopify refused the {what}: {messages}", code="user_error", detail=",".join(codes)
-    )
 
 
 def _return_line_items(order: Mapping, request: SourceReturnRequest, note: str) -> list[dict]:
@@ -291,13 +269,11 @@ def receipts_of(order: Mapping, since: dt.datetime | None) -> Iterator[SourceRet
 def _receipt_line(item: Mapping) -> tuple[ReturnReceiptLine, bool]:
     sku = (((item.get("fulfillmentLineItem") or {}).get("lineItem") or {}).get("sku")) or ""
     total = int(item.get("totalQuantity") or 0)
-    counts = {"disposed": 0, "received": 0, "sellable": 0}
-    for disposition in item.get("dispositions") or []:
-        quantity = int(disposition.get("quantity") or 0)
-        counts["disposed"] += quantity
-        if disposition.get("type") not in NOT_RECEIVED:
-            counts["received"] += quantity
-        if disposition.get("type") in SELLABLE:
-            counts["sellable"] += quantity
-    line = ReturnReceiptLine(sku=sku, received=counts["received"], sellable=counts["sellable"])
-    return line, counts["disposed"] >= total > 0
+    dispositions = [
+        (d.get("type"), int(d.get("quantity") or 0)) for d in item.get("dispositions") or []
+    ]
+    disposed = sum(quantity for _, quantity in dispositions)
+    received = sum(quantity for kind, quantity in dispositions if kind not in NOT_RECEIVED)
+    sellable = sum(quantity for kind, quantity in dispositions if kind in SELLABLE)
+    line = ReturnReceiptLine(sku=sku, received=received, sellable=sellable)
+    return line, disposed >= total > 0

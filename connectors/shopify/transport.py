@@ -47,6 +47,7 @@ class ShopifyGraphQL(HttpClient):
 
     vendor = "Shopify"
     retry_after_jitter = 0.25
+    min_available = 100.0  # the cost assumed for a document not sent before
 
     def __init__(
         self,
@@ -57,7 +58,6 @@ class ShopifyGraphQL(HttpClient):
         timeout: float = 30.0,
         max_retries: int = 3,
         max_wait: float = 10.0,
-        min_available: float = 100.0,
     ) -> None:
         super().__init__(
             secrets=(token,),
@@ -69,7 +69,6 @@ class ShopifyGraphQL(HttpClient):
         )
         self.endpoint = endpoint
         self._token = token
-        self.min_available = min_available
         self.throttle: ThrottleStatus | None = None
         self._costs: dict[str, float] = {}
 

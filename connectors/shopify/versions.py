@@ -21,10 +21,6 @@ WARN_MONTHS = 3
 _VERSION = re.compile(r"^(\d{4})-(01|04|07|10)$")
 
 
-def api_version_valid(version: str) -> bool:
-    return bool(_VERSION.match(version))
-
-
 def support_ends(version: str) -> dt.date | None:
     """The first day Shopify no longer guarantees ``version`` (None if not a stable name)."""
     match = _VERSION.match(version)

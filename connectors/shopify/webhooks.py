@@ -22,7 +22,7 @@ import json
 from collections.abc import Mapping
 
 from connectors.base import PermanentError, WebhookEvent
-from connectors.shopify.cursors import parse_time_or_none
+from connectors.watermark import parse_time_or_none
 
 TOPICS = frozenset(
     {"inventory_levels/update", "fulfillments/create", "fulfillments/update", "refunds/create"}

@@ -47,13 +47,16 @@ DELETE = object()
 
 
 def vocabulary(package: str) -> list[str]:
-    """Identifier-like string literals of a connector's modules (not its sandbox)."""
+    """Identifier-like string literals of a connector's modules (not its sandbox), and the
+    field names of its dataclasses (Mirakl's DTO fields are read from the keys of their names)."""
     words: set[str] = set()
     for path in (ROOT / "connectors" / package).glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
             if is_text and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_./-]{0,40}", node.value):
                 words.add(node.value)
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                words.add(node.target.id)
     return sorted(words)
 
 
@@ -362,8 +365,8 @@ def source_bodies(kind: str):
 # Every source read must parse or raise a connector error. This fuzzing once found Fulfil,
 # Magento and SCAYLE reading ``[null]``-like bodies with .get()/int()/[...] and crashing with
 # AttributeError/TypeError/KeyError; each connector now turns a malformed body into a
-# PermanentError naming the read (fulfil/magento mapping.malformed_as_permanent, scayle
-# client._object), so these run strictly, without expected failures.
+# PermanentError naming the read (connectors.base.malformed_as_permanent for fulfil and magento,
+# scayle client._object), so these run strictly, without expected failures.
 SOURCE_READS = [
     pytest.param(kind, method, id=f"{kind}-{method}")
     for kind in sorted(SOURCES)

@@ -20,15 +20,8 @@ def _datetime_in(obj: dict) -> dt.datetime:
     if iso:
         value = dt.datetime.fromisoformat(iso)
     else:
-        value = dt.datetime(
-            obj["year"],
-            obj["month"],
-            obj["day"],
-            obj.get("hour", 0),
-            obj.get("minute", 0),
-            obj.get("second", 0),
-            obj.get("microsecond", 0),
-        )
+        clock = (obj.get(part, 0) for part in ("hour", "minute", "second", "microsecond"))
+        value = dt.datetime(obj["year"], obj["month"], obj["day"], *clock)
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 

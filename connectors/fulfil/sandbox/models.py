@@ -1,4 +1,4 @@
-"""Sandbox tables standing in for Fulfil's Tryton models (names in each docstring)."""
+"""Sandbox tables standing in for Fulfil's Tryton models (which for which: ``records.SPECS``)."""
 
 from __future__ import annotations
 
@@ -73,8 +73,6 @@ class StockQuant(models.Model):
 
 
 class Country(models.Model):
-    """country.country."""
-
     code = models.CharField(max_length=2, unique=True)
     name = models.CharField(max_length=100)
 
@@ -83,8 +81,6 @@ class Country(models.Model):
 
 
 class Party(models.Model):
-    """party.party."""
-
     name = models.CharField(max_length=200)
 
     def __str__(self) -> str:
@@ -118,8 +114,6 @@ class ContactMechanism(models.Model):
 
 
 class Channel(models.Model):
-    """sale.channel."""
-
     name = models.CharField(max_length=100)
 
     def __str__(self) -> str:
@@ -161,8 +155,6 @@ class Sale(models.Model):
 
 
 class SaleLine(models.Model):
-    """sale.line."""
-
     sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.PROTECT)
     quantity = models.IntegerField()
@@ -187,8 +179,6 @@ class Carrier(models.Model):
 
 
 class CarrierService(models.Model):
-    """carrier.service."""
-
     carrier = models.ForeignKey(Carrier, on_delete=models.CASCADE, related_name="services")
     name = models.CharField(max_length=100)
 

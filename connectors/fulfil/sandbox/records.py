@@ -3,7 +3,7 @@
 Reads follow dotted paths through Many2One fields (``carrier.name``) and answer them flat
 (``{"carrier.name": "DPD"}``); x2many fields answer id lists. Searches translate a v2 Tryton
 domain (``[["code", "in", [...]], ["OR", [...], [...]]]``) or a v3 Mongo-style ``where``
-(``{"or": [{"write_date": {"gt": ...}}, ...]}``) into a Django ``Q``.
+(``{"or": [{"updated_at": {"gt": ...}}, ...]}``) into a Django ``Q``.
 """
 
 from __future__ import annotations
@@ -42,11 +42,11 @@ def _f(orm: str, kind: str = "str", target: str = "") -> Field:
 
 
 ID = _f("id", "int")
+# Tryton model name -> (sandbox table, its fields other than ``id``).
 SPECS: dict[str, tuple[type[Model], dict[str, Field]]] = {
     "product.product": (
         m.Product,
         {
-            "id": ID,
             "code": _f("code"),
             "variant_name": _f("variant_name"),
             "rec_name": Field(get=lambda o: f"[{o.code}] {o.variant_name}"),
@@ -59,18 +59,16 @@ SPECS: dict[str, tuple[type[Model], dict[str, Field]]] = {
     "stock.location": (
         m.Warehouse,
         {
-            "id": ID,
             "name": _f("name"),
             "code": _f("code"),
             "type": Field(kind="const", const="warehouse"),
         },
     ),
-    "country.country": (m.Country, {"id": ID, "code": _f("code"), "name": _f("name")}),
-    "party.party": (m.Party, {"id": ID, "name": _f("name")}),
+    "country.country": (m.Country, {"code": _f("code"), "name": _f("name")}),
+    "party.party": (m.Party, {"name": _f("name")}),
     "party.address": (
         m.PartyAddress,
         {
-            "id": ID,
             "party": _f("party", "m2o", "party.party"),
             **{n: _f(n) for n in ("name", "street", "street_bis", "city", "zip")},
             "country": _f("country", "m2o", "country.country"),
@@ -78,18 +76,12 @@ SPECS: dict[str, tuple[type[Model], dict[str, Field]]] = {
     ),
     "party.contact_mechanism": (
         m.ContactMechanism,
-        {
-            "id": ID,
-            "party": _f("party", "m2o", "party.party"),
-            "type": _f("type"),
-            "value": _f("value"),
-        },
+        {"party": _f("party", "m2o", "party.party"), "type": _f("type"), "value": _f("value")},
     ),
-    "sale.channel": (m.Channel, {"id": ID, "name": _f("name")}),
+    "sale.channel": (m.Channel, {"name": _f("name")}),
     "sale.sale": (
         m.Sale,
         {
-            "id": ID,
             "reference": _f("reference"),
             "number": _f("number"),
             "state": _f("state"),
@@ -110,7 +102,6 @@ SPECS: dict[str, tuple[type[Model], dict[str, Field]]] = {
     "sale.line": (
         m.SaleLine,
         {
-            "id": ID,
             "sale": _f("sale", "m2o", "sale.sale"),
             "product": _f("product", "m2o", "product.product"),
             "quantity": _f("quantity", "int"),
@@ -119,19 +110,18 @@ SPECS: dict[str, tuple[type[Model], dict[str, Field]]] = {
             "amount": Field(kind="decimal", get=lambda o: o.amount),
         },
     ),
-    "carrier": (m.Carrier, {"id": ID, "name": _f("name"), "rec_name": _f("name")}),
+    "carrier": (m.Carrier, {"name": _f("name"), "rec_name": _f("name")}),
     "carrier.service": (
         m.CarrierService,
-        {"id": ID, "name": _f("name"), "carrier": _f("carrier", "m2o", "carrier")},
+        {"name": _f("name"), "carrier": _f("carrier", "m2o", "carrier")},
     ),
     "shipment.tracking": (
         m.ShipmentTracking,
-        {"id": ID, "tracking_number": _f("tracking_number"), "tracking_url": _f("tracking_url")},
+        {"tracking_number": _f("tracking_number"), "tracking_url": _f("tracking_url")},
     ),
     "stock.shipment.out": (
         m.ShipmentOut,
         {
-            "id": ID,
             "number": _f("number"),
             "state": _f("state"),
             "carrier": _f("carrier", "m2o", "carrier"),
@@ -146,7 +136,6 @@ SPECS: dict[str, tuple[type[Model], dict[str, Field]]] = {
     "stock.move": (
         m.StockMove,
         {
-            "id": ID,
             "product": _f("product", "m2o", "product.product"),
             "quantity": _f("quantity", "int"),
             "state": _f("state"),
@@ -178,18 +167,6 @@ def v3_field(name: str) -> str:
     return V3_FIELD_NAMES.get(head, head) + dot + rest
 
 
-def v3_where(where: Any) -> Any:
-    """A v3 ``where`` with its field names in Tryton form (``or``/``and`` kept)."""
-    if not isinstance(where, dict):
-        return where
-    return {
-        key if key in ("or", "and") else v3_field(key): (
-            [v3_where(part) for part in value] if key in ("or", "and") else value
-        )
-        for key, value in where.items()
-    }
-
-
 def spec(model: str) -> tuple[type[Model], dict[str, Field]]:
     try:
         return SPECS[model]
@@ -198,6 +175,8 @@ def spec(model: str) -> tuple[type[Model], dict[str, Field]]:
 
 
 def _field(fields: dict[str, Field], model: str, name: str) -> Field:
+    if name == "id":
+        return ID  # every model has one; reads answer it first anyway
     try:
         return fields[name]
     except KeyError:
@@ -232,10 +211,7 @@ def value_read(model: str, obj: Any, path: str) -> Any:
 
 
 def record_read(model: str, obj: Any, names: list[str]) -> dict:
-    record = {"id": obj.pk}
-    for name in names:
-        record[name] = value_read(model, obj, name)
-    return record
+    return {"id": obj.pk, **{name: value_read(model, obj, name) for name in names}}
 
 
 # --- searches ------------------------------------------------------------------------------
@@ -324,7 +300,8 @@ _V3_OPS |= {"not_in": "not in"}
 
 
 def where_q(model: str, where: Any) -> Q:
-    """A v3 ``where``: field: value (equality) or {op: value}; ``or`` / ``and`` lists."""
+    """A v3 ``where`` (v3 field names): field: value (equality) or {op: value}; ``or`` /
+    ``and`` lists."""
     if not isinstance(where, dict):
         raise UserError("Invalid where.", "expected an object")
     q = Q()
@@ -337,9 +314,9 @@ def where_q(model: str, where: Any) -> Q:
             q &= combined
         elif isinstance(value, dict):
             for op, operand in value.items():
-                q &= _where_op(model, key, op, operand)
+                q &= _where_op(model, v3_field(key), op, operand)
         else:
-            q &= clause_q(model, key, "=", value)
+            q &= clause_q(model, v3_field(key), "=", value)
     return q
 
 
@@ -353,9 +330,10 @@ def _where_op(model: str, name: str, op: str, operand: Any) -> Q:
     return Q(**{f"{orm}__{lookups[op]}": operand})
 
 
-def ordered(model: str, queryset: QuerySet, order: list[tuple[str, str]]) -> QuerySet:
+def search(model: str, q: Q, order: list[tuple[str, str]]) -> QuerySet:
+    """The rows of ``model`` matching ``q`` in ``order`` (then by id)."""
     keys = []
     for name, direction in order:
         orm, _ = _lookup(model, name)
         keys.append(("-" if str(direction).upper() == "DESC" else "") + orm)
-    return queryset.order_by(*keys, "pk")
+    return spec(model)[0].objects.filter(q).order_by(*keys, "pk")

@@ -1,10 +1,6 @@
-"""The Fulfil sandbox's control surface (demo, tests, the ``fulfil_sandbox`` command).
-
-Setup and data: :func:`account_get`, :func:`account_configure`, :func:`catalogue_seed`,
-:func:`stock_set`. Things a warehouse would do: :func:`shipment_dispatch` (any carrier,
-service and tracking number), :func:`sale_return`. Webhooks: :func:`webhook_send` (signed like
-Fulfil; POSTed to the configured hub URL, always stored). :func:`sandbox_reset` empties it all.
-The API-side state changes (sale create/quote/confirm) live here too, used by the views.
+"""The Fulfil sandbox's writes: the API side (sale create, quote, confirm) the views call, and
+the control surface of the demo, the tests and the ``fulfil_sandbox`` command (listed in
+docs/connectors/fulfil.md, "Control surface").
 """
 
 from __future__ import annotations
@@ -22,6 +18,8 @@ from django.db.models import F
 from connectors.fulfil.sandbox import models as m
 from connectors.fulfil.sandbox.records import UserError
 from connectors.sandbox.faults import sandbox_now, window_spend
+from connectors.sandbox.formats import ean13
+from connectors.sandbox.models import app_models_delete
 from connectors.sandbox.webhooks import hmac_sha256
 
 SYSTEM = "fulfil"
@@ -31,12 +29,6 @@ COUNTRIES = {"GB": "United Kingdom", "IE": "Ireland", "FR": "France", "DE": "Ger
 TOPIC_SHIPMENT_DONE = "stock.shipment.out.done"
 TOPIC_INVENTORY = "product.inventory.updated"
 TOPIC_RETURN = "sale.sale.return_confirmed"
-# Only the signature header is published (fulfil-python-api README, "Verify Webhooks"); the
-# others are this sandbox's stand-ins until Fulfil confirms theirs.
-SIGNATURE_HEADER = "X-Fulfil-Hmac-SHA256"
-TOPIC_HEADER = "X-Fulfil-Topic"
-EVENT_ID_HEADER = "X-Fulfil-Webhook-Id"
-TIMESTAMP_HEADER = "X-Fulfil-Timestamp"
 COMPANY_ID = 1  # the one company of the instance, as res.user.get_preferences reports it
 
 
@@ -81,13 +73,6 @@ def account_configure(**changes) -> m.SandboxAccount:
     return account
 
 
-def ean13(number: int, prefix: str = "50") -> str:
-    """A valid EAN-13: ``prefix`` + zero-padded ``number`` + the GS1 check digit."""
-    body = f"{prefix}{number:0{12 - len(prefix)}d}"[:12]
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
-    return body + str((10 - total % 10) % 10)
-
-
 def _basics() -> tuple[m.Warehouse, m.Party, m.Channel]:
     for code, name in COUNTRIES.items():
         m.Country.objects.get_or_create(code=code, defaults={"name": name})
@@ -117,7 +102,7 @@ def catalogue_seed(*, products: int = 5, stock: int = 10, prefix: str = "FUL") -
             defaults={
                 "variant_name": f"Sandbox product {index}",
                 "list_price": Decimal(10 + index),
-                "ean": ean13(index),
+                "ean": ean13(index, "50"),
                 "write_date": now,
             },
         )
@@ -173,10 +158,9 @@ def stock_set(
     quant.save()
     now = sandbox_now(SYSTEM)
     m.StockMove.objects.create(product=product, quantity=delta, warehouse=location, write_date=now)
-    if not notify:
-        return quant.quantity_available
-    payload = {"product": product.pk, "code": sku, "warehouse": location.pk}
-    webhook_send(TOPIC_INVENTORY, {**payload, "quantity_available": quant.quantity_available})
+    if notify:
+        payload = {"product": product.pk, "code": sku, "warehouse": location.pk}
+        webhook_send(TOPIC_INVENTORY, {**payload, "quantity_available": quant.quantity_available})
     return quant.quantity_available
 
 
@@ -224,8 +208,11 @@ def _known(values: dict, allowed: set[str], model: str) -> None:
         raise UserError(f'Field "{unknown[0]}" does not exist on "{model}".')
 
 
-def _related(model, pk, label: str):
+def _related(model, pk, label: str, *, required_on: str = ""):
+    """The row ``pk`` names; None when empty, unless the field is required on ``required_on``."""
     if pk in (None, ""):
+        if required_on:
+            raise UserError(f'The field "{label}" on "{required_on}" is required.')
         return None
     try:
         return model.objects.get(pk=int(pk))
@@ -237,9 +224,7 @@ def _related(model, pk, label: str):
 def address_create(values: dict, context: dict | None = None) -> m.PartyAddress:
     """party.address create; ``subdivision`` is accepted and not kept (no states here)."""
     _known(values, {"party", *ADDRESS_TEXT, "country", "subdivision"}, "party.address")
-    party = _related(m.Party, values.get("party"), "Party")
-    if party is None:
-        raise UserError('The field "Party" on "Address" is required.')
+    party = _related(m.Party, values.get("party"), "Party", required_on="Address")
     country = _related(m.Country, values.get("country"), "Country")
     text = {k: str(values.get(k) or "") for k in ADDRESS_TEXT}
     return m.PartyAddress.objects.create(party=party, country=country, **text)
@@ -249,9 +234,7 @@ def address_create(values: dict, context: dict | None = None) -> m.PartyAddress:
 def contact_mechanism_create(values: dict, context: dict | None = None) -> m.ContactMechanism:
     """party.contact_mechanism create: ``{party, type, value}``."""
     _known(values, {"party", "type", "value"}, "party.contact_mechanism")
-    party = _related(m.Party, values.get("party"), "Party")
-    if party is None:
-        raise UserError('The field "Party" on "Contact Mechanism" is required.')
+    party = _related(m.Party, values.get("party"), "Party", required_on="Contact Mechanism")
     if values.get("type") not in CONTACT_TYPES:
         raise UserError(f'The value "{values.get("type")}" of field "Type" is not valid.')
     return m.ContactMechanism.objects.create(
@@ -281,9 +264,7 @@ def sale_create(values: dict, context: dict | None = None) -> m.Sale:
     """sale.sale create: lines come as ``[["create", [{...}]]]``; the company from context."""
     _known(values, SALE_FIELDS, "sale.sale")
     _company(values, context)
-    party = _related(m.Party, values.get("party"), "Party")
-    if party is None:
-        raise UserError('The field "Party" on "Sale" is required.')
+    party = _related(m.Party, values.get("party"), "Party", required_on="Sale")
     now = sandbox_now(SYSTEM)
     sale = m.Sale.objects.create(
         reference=str(values.get("reference") or ""),
@@ -312,9 +293,7 @@ def sale_create(values: dict, context: dict | None = None) -> m.Sale:
 
 def _line_create(sale: m.Sale, values: dict) -> m.SaleLine:
     _known(values, LINE_FIELDS, "sale.line")
-    product = _related(m.Product, values.get("product"), "Product")
-    if product is None:
-        raise UserError('The field "Product" on "Sale Line" is required.')
+    product = _related(m.Product, values.get("product"), "Product", required_on="Sale Line")
     try:
         quantity = int(Decimal(str(values.get("quantity"))))
         unit_price = Decimal(str(values.get("unit_price")))
@@ -522,12 +501,14 @@ def webhook_send(topic: str, payload: dict) -> m.WebhookDelivery:
     now = sandbox_now(SYSTEM)
     body = json.dumps({"topic": topic, "data": payload}, separators=(",", ":"))
     event_id = uuid.uuid4().hex
+    # Only the signature header is published (fulfil-python-api README, "Verify Webhooks"); the
+    # others are this sandbox's stand-ins until Fulfil confirms theirs.
     headers = {
         "Content-Type": "application/json",
-        TOPIC_HEADER: topic,
-        EVENT_ID_HEADER: event_id,
-        TIMESTAMP_HEADER: str(int(now.timestamp())),
-        SIGNATURE_HEADER: webhook_sign(account.webhook_secret, body.encode()),
+        "X-Fulfil-Topic": topic,
+        "X-Fulfil-Webhook-Id": event_id,
+        "X-Fulfil-Timestamp": str(int(now.timestamp())),
+        "X-Fulfil-Hmac-SHA256": webhook_sign(account.webhook_secret, body.encode()),
     }
     delivery = m.WebhookDelivery.objects.create(
         topic=topic,
@@ -552,26 +533,7 @@ def webhook_post(delivery_id: int) -> m.WebhookDelivery:
 
 def sandbox_reset() -> None:
     """Delete every sandbox row (the account keeps its key and secret)."""
-    for model in (
-        m.WebhookDelivery,
-        m.StockMove,
-        m.ShipmentOut,
-        m.ShipmentTracking,
-        m.CarrierService,
-        m.Carrier,
-        m.SaleLine,
-        m.Sale,
-        m.PartyAddress,
-        m.ContactMechanism,
-        m.Party,
-        m.Channel,
-        m.StockQuant,
-        m.Product,
-        m.Warehouse,
-        m.Country,
-        m.CallWindow,
-    ):
-        model.objects.all().delete()
+    app_models_delete("fulfil_sandbox", keep=(m.SandboxAccount,))
 
 
 # --- rate limit -------------------------------------------------------------------------------

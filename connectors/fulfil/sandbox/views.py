@@ -8,12 +8,11 @@ speaks its JSON (``codec``); v3 speaks plain JSON with ISO strings.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -21,16 +20,11 @@ from django.http import HttpRequest, HttpResponse
 
 from connectors.fulfil.sandbox import codec, records, services
 from connectors.fulfil.sandbox.records import UserError
-from connectors.sandbox.faults import sandbox_now, sandbox_view
+from connectors.sandbox.faults import ErrorBody, sandbox_now, sandbox_view
+from connectors.sandbox.formats import token_decode, token_encode
 
 SYSTEM = "fulfil"
 MAX_PER_PAGE = 500
-
-
-class _Denied(Exception):
-    def __init__(self, status: int, message: str, retry_after: int | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.retry_after = status, message, retry_after
 
 
 # --- JSON -----------------------------------------------------------------------------------
@@ -69,37 +63,33 @@ def _with_sentry(response: HttpResponse) -> HttpResponse:
 # --- the common steps ---------------------------------------------------------------------------
 
 
-def _admit(request: HttpRequest) -> None:
-    account = services.account_get()
+def _refusal(
+    request: HttpRequest, error_body: ErrorBody, answer: Callable[..., HttpResponse]
+) -> HttpResponse | None:
+    """401 without the account's ``X-API-KEY``, 429 over the per-minute limit, else None."""
     key = request.headers.get("X-API-KEY", "")
-    if not key or key != account.api_key:
-        raise _Denied(401, "Authentication failed: missing or invalid API key")
+    if not key or key != services.account_get().api_key:
+        message = "Authentication failed: missing or invalid API key"
+        return answer(error_body(401, message), 401)
     wait = services.call_count(sandbox_now(SYSTEM))
     if wait is not None:
-        raise _Denied(429, "Rate limit exceeded, slow down", retry_after=wait)
-
-
-def _denied_v2(error: _Denied) -> HttpResponse:
-    headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
-    return v2_json(v2_error_body(error.status, error.message), error.status, headers)
-
-
-def _user_error_v2(error: UserError) -> HttpResponse:
-    body = {"type": "UserError", "message": error.message, "code": 400}
-    body["description"] = error.description
-    return v2_json(body, status=400)
+        body = error_body(429, "Rate limit exceeded, slow down")
+        return answer(body, 429, {"Retry-After": str(wait)})
+    return None
 
 
 def _v2_view(handler):
     @sandbox_view(SYSTEM, v2_error_body, on_fault=_with_sentry)
     def view(request: HttpRequest, **kwargs) -> HttpResponse:
+        refused = _refusal(request, v2_error_body, v2_json)
+        if refused is not None:
+            return refused
         try:
-            _admit(request)
             return handler(request, **kwargs)
-        except _Denied as error:
-            return _denied_v2(error)
         except UserError as error:
-            return _user_error_v2(error)
+            body = {"type": "UserError", "message": error.message, "code": 400}
+            body["description"] = error.description
+            return v2_json(body, status=400)
 
     return view
 
@@ -134,16 +124,14 @@ def _int_param(request: HttpRequest, name: str, default: int) -> int:
 @_v2_view
 def model_list(request: HttpRequest, model: str) -> HttpResponse:
     """GET /api/v2/model/<model>?filter=<domain>&page=&per_page=&field=&order="""
-    model_class, _ = records.spec(model)
+    records.spec(model)  # an unknown model is refused first
     _context(request)
     domain = _json_param(request, "filter", []) or []
     order = _json_param(request, "order", []) or []
     page = _int_param(request, "page", 1)
     per_page = min(_int_param(request, "per_page", 10), MAX_PER_PAGE)
     fields = [f for raw in request.GET.getlist("field") for f in raw.split(",") if f]
-    queryset = records.ordered(
-        model, model_class.objects.filter(records.domain_q(model, domain)), order
-    )
+    queryset = records.search(model, records.domain_q(model, domain), order)
     rows = queryset[(page - 1) * per_page : page * per_page]
     return v2_json([records.record_read(model, obj, fields) for obj in rows])
 
@@ -171,9 +159,8 @@ def _args(request: HttpRequest) -> list:
 
 def _search_read(model: str, args: list) -> list[dict]:
     domain, offset, limit, order, fields = (args + [None] * 5)[:5]
-    model_class, spec_fields = records.spec(model)
-    queryset = model_class.objects.filter(records.domain_q(model, domain or []))
-    queryset = records.ordered(model, queryset, order or [])
+    _, spec_fields = records.spec(model)
+    queryset = records.search(model, records.domain_q(model, domain or []), order or [])
     offset = int(offset or 0)
     rows = queryset[offset : offset + int(limit)] if limit else queryset[offset:]
     names = fields or [name for name, f in spec_fields.items() if f.kind != "x2m"]
@@ -209,16 +196,9 @@ def _inventory(args: list) -> dict:
     return services.inventory(product_ids, [int(w) for w in warehouse_ids])
 
 
-def _sale_action(action):
-    def run(args: list) -> None:
-        action(_ids(args))
-
-    return run
-
-
 METHODS = {
-    ("sale.sale", "quote"): _sale_action(services.sales_quote),
-    ("sale.sale", "confirm"): _sale_action(services.sales_confirm),
+    ("sale.sale", "quote"): lambda args: services.sales_quote(_ids(args)),
+    ("sale.sale", "confirm"): lambda args: services.sales_confirm(_ids(args)),
     ("product.product", "get_product_inventory"): _inventory,
 }
 
@@ -252,24 +232,25 @@ def _rpc_json(data: Any, status: int = 200, headers: dict | None = None) -> Http
     return HttpResponse(body, status=status, content_type="application/json", headers=headers)
 
 
+def _fingerprint(query: dict) -> str:
+    return hashlib.sha256(json.dumps(query, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def _cursor_token(query: dict, offset: int) -> str:
-    fingerprint = hashlib.sha256(json.dumps(query, sort_keys=True).encode()).hexdigest()[:16]
-    raw = json.dumps({"o": offset, "q": fingerprint}).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return token_encode(json.dumps({"o": offset, "q": _fingerprint(query)}).encode())
 
 
 def _cursor_offset(query: dict, cursor: str) -> int:
     try:
-        state = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"=="))
-        if state["q"] == json.loads(base64.urlsafe_b64decode(_cursor_token(query, 0) + "=="))["q"]:
+        state = json.loads(token_decode(cursor))
+        if state["q"] == _fingerprint(query):
             return int(state["o"])
-    except (ValueError, KeyError, TypeError, binascii.Error):
+    except (ValueError, KeyError, TypeError):  # binascii.Error is a ValueError
         pass
     raise UserError("Invalid cursor.", "the cursor does not belong to this query")
 
 
 def _find(model: str, params: dict) -> dict:
-    model_class, _ = records.spec(model)
     where = params.get("where") or {}
     fields = params.get("fields") or ["id"]
     ordering = params.get("ordering") or {"id": "ASC"}
@@ -278,9 +259,9 @@ def _find(model: str, params: dict) -> dict:
         raise UserError(f"page_size must be between 1 and {MAX_PER_PAGE}.")
     query = {"model": model, "where": where, "fields": fields, "ordering": ordering, "size": size}
     offset = _cursor_offset(query, params["cursor"]) if params.get("cursor") else 0
-    queryset = model_class.objects.filter(records.where_q(model, records.v3_where(where)))
+    matching = records.where_q(model, where)
     order = [(records.v3_field(name), way) for name, way in ordering.items()]
-    queryset = records.ordered(model, queryset, order)
+    queryset = records.search(model, matching, order)
     rows = list(queryset[offset : offset + size + 1])
     has_more = len(rows) > size
     paths = {name: records.v3_field(name) for name in fields}
@@ -307,8 +288,8 @@ def _rpc_call(call: Any) -> dict:
         if not isinstance(params, dict):
             raise UserError("params must be an object")
         if action == "count":
-            where = records.where_q(model, records.v3_where(params.get("where") or {}))
-            result: Any = records.spec(model)[0].objects.filter(where).count()
+            where = records.where_q(model, params.get("where") or {})
+            result: Any = records.search(model, where, []).count()
         else:
             result = _find(model, params)
     except UserError as error:
@@ -321,11 +302,9 @@ def jsonrpc(request: HttpRequest) -> HttpResponse:
     """POST /api/v3/jsonrpc: ``model.<name>.find`` / ``count`` (single or batch)."""
     if request.method != "POST":
         return _rpc_json(rpc_error_body(405, "Method Not Allowed"), 405)
-    try:
-        _admit(request)
-    except _Denied as error:
-        headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
-        return _rpc_json(rpc_error_body(error.status, error.message), error.status, headers)
+    refused = _refusal(request, rpc_error_body, _rpc_json)
+    if refused is not None:
+        return refused
     try:
         payload = json.loads(request.body or b"null")
     except ValueError:

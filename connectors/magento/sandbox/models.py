@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from connectors.sandbox.models import SandboxCredential
+from connectors.sandbox.models import ListedRow, SandboxCredential
 
 ALL_RESOURCES = "Magento_Backend::all"
 
@@ -21,7 +21,7 @@ class Token(SandboxCredential):
         return ALL_RESOURCES in self.resources or resource in self.resources
 
 
-class Product(models.Model):
+class Product(ListedRow):
     sku = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=255)
     price = models.DecimalField(max_digits=12, decimal_places=2)
@@ -30,9 +30,6 @@ class Product(models.Model):
     custom_attributes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return self.sku
@@ -58,14 +55,13 @@ class Stock(models.Model):
         return f"{self.stock_id} {self.name}"
 
 
-class SourceItem(models.Model):
+class SourceItem(ListedRow):
     sku = models.CharField(max_length=64)
     source_code = models.CharField(max_length=64)
     quantity = models.DecimalField(max_digits=12, decimal_places=4, default=Decimal(0))
     status = models.PositiveSmallIntegerField(default=1)
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(ListedRow.Meta):
         constraints = [
             models.UniqueConstraint(fields=["sku", "source_code"], name="magento_source_item_uniq")
         ]
@@ -113,7 +109,7 @@ class CartItem(models.Model):
         return f"{self.sku} x{self.qty}"
 
 
-class Order(models.Model):
+class Order(ListedRow):
     increment_id = models.CharField(max_length=32, unique=True)
     ext_order_id = models.CharField(max_length=64, blank=True, db_index=True)
     quote_id = models.PositiveIntegerField(null=True, blank=True)
@@ -134,14 +130,11 @@ class Order(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["id"]
-
     def __str__(self) -> str:
         return self.increment_id
 
 
-class OrderItem(models.Model):
+class OrderItem(ListedRow):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
     sku = models.CharField(max_length=64)
     name = models.CharField(max_length=255)
@@ -154,36 +147,27 @@ class OrderItem(models.Model):
         max_digits=12, decimal_places=2, default=Decimal(0), help_text="Of the whole row."
     )
 
-    class Meta:
-        ordering = ["id"]
-
     def __str__(self) -> str:
         return f"{self.sku} x{self.qty_ordered}"
 
 
-class OrderComment(models.Model):
+class OrderComment(ListedRow):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="comments")
     comment = models.TextField()
     is_customer_notified = models.BooleanField(default=False)
     is_visible_on_front = models.BooleanField(default=False)
     created_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["id"]
-
     def __str__(self) -> str:
         return self.comment[:50]
 
 
-class Shipment(models.Model):
+class Shipment(ListedRow):
     increment_id = models.CharField(max_length=32, unique=True)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
     source_code = models.CharField(max_length=64, default="default")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return self.increment_id
@@ -199,21 +183,18 @@ class ShipmentItem(models.Model):
         return f"{self.sku} x{self.qty}"
 
 
-class ShipmentTrack(models.Model):
+class ShipmentTrack(ListedRow):
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="tracks")
     track_number = models.CharField(max_length=100)
     title = models.CharField(max_length=100)
     carrier_code = models.CharField(max_length=64)
     created_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["id"]
-
     def __str__(self) -> str:
         return f"{self.title} {self.track_number}"
 
 
-class CreditMemo(models.Model):
+class CreditMemo(ListedRow):
     increment_id = models.CharField(max_length=32, unique=True)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="creditmemos")
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
@@ -224,9 +205,6 @@ class CreditMemo(models.Model):
     comment = models.TextField(blank=True, help_text="The refund call's comment.comment.")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return self.increment_id

@@ -12,11 +12,11 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from django.db.models import Q, QuerySet
 
-from connectors.magento.sandbox.errors import MagentoError
+from connectors.magento.sandbox.errors import MagentoError, required
 
 _FILTER = re.compile(
     r"^searchCriteria\[filter_groups\]\[(\d+)\]\[filters\]\[(\d+)\]\[(field|value|condition_type)\]$"
@@ -52,9 +52,7 @@ def _integer(value: str, name: str) -> int:
 def criteria_parse(query: Mapping[str, str]) -> SearchCriteria:
     """Read ``searchCriteria[...]`` query parameters; Magento requires at least the key."""
     if not any(key.startswith("searchCriteria") for key in query):
-        raise MagentoError(
-            400, '"%fieldName" is required. Enter and try again.', {"fieldName": "searchCriteria"}
-        )
+        raise required("searchCriteria")
     groups: dict[int, dict[int, dict]] = {}
     sorts: dict[int, dict] = {}
     for key, value in query.items():
@@ -78,21 +76,6 @@ def criteria_parse(query: Mapping[str, str]) -> SearchCriteria:
     return criteria
 
 
-# --- field types: how a query-string value becomes a Python value for the ORM ------------
-
-
-def as_text(value: str) -> str:
-    return value
-
-
-def as_int(value: str) -> int:
-    return int(value)
-
-
-def as_decimal(value: str) -> Decimal:
-    return Decimal(value)
-
-
 def as_time(value: str) -> dt.datetime:
     """Magento compares dates as ``YYYY-MM-DD HH:MM:SS`` in UTC (a bare date means midnight)."""
     text = value.strip().replace("T", " ")
@@ -104,6 +87,7 @@ def as_time(value: str) -> dt.datetime:
     raise ValueError(value)
 
 
+# field -> (ORM path, how a query-string value becomes its ORM value: str, int, Decimal, as_time)
 Fields = Mapping[str, tuple[str, Callable[[str], object]]]
 
 

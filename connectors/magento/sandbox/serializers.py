@@ -6,43 +6,43 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from connectors.magento.sandbox import models as m
-from connectors.magento.sandbox.search import as_decimal, as_int, as_text, as_time
+from connectors.magento.sandbox.search import as_time
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 CENT = Decimal("0.01")
 
 PRODUCT_FIELDS = {
-    "entity_id": ("id", as_int),
-    "sku": ("sku", as_text),
-    "name": ("name", as_text),
-    "price": ("price", as_decimal),
-    "status": ("status", as_int),
-    "type_id": ("type_id", as_text),
-    "ean": ("custom_attributes__ean", as_text),
+    "entity_id": ("id", int),
+    "sku": ("sku", str),
+    "name": ("name", str),
+    "price": ("price", Decimal),
+    "status": ("status", int),
+    "type_id": ("type_id", str),
+    "ean": ("custom_attributes__ean", str),
     "created_at": ("created_at", as_time),
     "updated_at": ("updated_at", as_time),
 }
 SOURCE_ITEM_FIELDS = {
-    "sku": ("sku", as_text),
-    "source_code": ("source_code", as_text),
-    "quantity": ("quantity", as_decimal),
-    "status": ("status", as_int),
+    "sku": ("sku", str),
+    "source_code": ("source_code", str),
+    "quantity": ("quantity", Decimal),
+    "status": ("status", int),
 }
 ORDER_FIELDS = {
-    "entity_id": ("id", as_int),
-    "increment_id": ("increment_id", as_text),
-    "ext_order_id": ("ext_order_id", as_text),
-    "quote_id": ("quote_id", as_int),
-    "state": ("state", as_text),
-    "status": ("status", as_text),
-    "customer_email": ("customer_email", as_text),
+    "entity_id": ("id", int),
+    "increment_id": ("increment_id", str),
+    "ext_order_id": ("ext_order_id", str),
+    "quote_id": ("quote_id", int),
+    "state": ("state", str),
+    "status": ("status", str),
+    "customer_email": ("customer_email", str),
     "created_at": ("created_at", as_time),
     "updated_at": ("updated_at", as_time),
 }
 SALES_DOCUMENT_FIELDS = {
-    "entity_id": ("id", as_int),
-    "increment_id": ("increment_id", as_text),
-    "order_id": ("order_id", as_int),
+    "entity_id": ("id", int),
+    "increment_id": ("increment_id", str),
+    "order_id": ("order_id", int),
     "created_at": ("created_at", as_time),
     "updated_at": ("updated_at", as_time),
 }
@@ -52,17 +52,13 @@ def stamp(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).strftime(TIME_FORMAT) if value else None
 
 
-def number(value: Decimal) -> float:
-    return float(value)
-
-
 def product_json(product: m.Product) -> dict:
     return {
         "id": product.pk,
         "sku": product.sku,
         "name": product.name,
         "attribute_set_id": 4,
-        "price": number(product.price),
+        "price": float(product.price),
         "status": product.status,
         "visibility": 4,
         "type_id": product.type_id,
@@ -80,7 +76,7 @@ def source_item_json(item: m.SourceItem) -> dict:
     return {
         "sku": item.sku,
         "source_code": item.source_code,
-        "quantity": number(item.quantity),
+        "quantity": float(item.quantity),
         "status": item.status,
     }
 
@@ -95,17 +91,17 @@ def order_item_json(item: m.OrderItem) -> dict:
         "qty_ordered": item.qty_ordered,
         "qty_shipped": item.qty_shipped,
         "qty_refunded": item.qty_refunded,
-        "price": number(item.price),
-        "base_price": number(item.price),
-        "price_incl_tax": number(_unit_incl_tax(item)),
-        "base_price_incl_tax": number(_unit_incl_tax(item)),
-        "tax_percent": number(item.tax_percent),
-        "tax_amount": number(item.tax_amount),
-        "base_tax_amount": number(item.tax_amount),
-        "row_total": number(item.price * item.qty_ordered),
-        "base_row_total": number(item.price * item.qty_ordered),
-        "row_total_incl_tax": number(item.price * item.qty_ordered + item.tax_amount),
-        "base_row_total_incl_tax": number(item.price * item.qty_ordered + item.tax_amount),
+        "price": float(item.price),
+        "base_price": float(item.price),
+        "price_incl_tax": float(_unit_incl_tax(item)),
+        "base_price_incl_tax": float(_unit_incl_tax(item)),
+        "tax_percent": float(item.tax_percent),
+        "tax_amount": float(item.tax_amount),
+        "base_tax_amount": float(item.tax_amount),
+        "row_total": float(item.price * item.qty_ordered),
+        "base_row_total": float(item.price * item.qty_ordered),
+        "row_total_incl_tax": float(item.price * item.qty_ordered + item.tax_amount),
+        "base_row_total_incl_tax": float(item.price * item.qty_ordered + item.tax_amount),
     }
 
 
@@ -127,15 +123,15 @@ def order_json(order: m.Order) -> dict:
         "customer_lastname": order.customer_lastname,
         "customer_is_guest": 1,
         "shipping_description": order.shipping_description,
-        "subtotal": number(order.subtotal),
-        "base_subtotal": number(order.subtotal),
-        "subtotal_incl_tax": number(order.subtotal + order.tax_amount),
-        "tax_amount": number(order.tax_amount),
-        "base_tax_amount": number(order.tax_amount),
-        "shipping_amount": number(order.shipping_amount),
-        "shipping_incl_tax": number(order.shipping_amount),
-        "grand_total": number(order.grand_total),
-        "base_grand_total": number(order.grand_total),
+        "subtotal": float(order.subtotal),
+        "base_subtotal": float(order.subtotal),
+        "subtotal_incl_tax": float(order.subtotal + order.tax_amount),
+        "tax_amount": float(order.tax_amount),
+        "base_tax_amount": float(order.tax_amount),
+        "shipping_amount": float(order.shipping_amount),
+        "shipping_incl_tax": float(order.shipping_amount),
+        "grand_total": float(order.grand_total),
+        "base_grand_total": float(order.grand_total),
         "order_currency_code": order.currency_code,
         "base_currency_code": order.currency_code,
         "created_at": stamp(order.created_at),
@@ -201,14 +197,14 @@ def creditmemo_json(memo: m.CreditMemo) -> dict:
         "increment_id": memo.increment_id,
         "order_id": memo.order_id,
         "state": 2,
-        "subtotal": number(memo.subtotal),
-        "subtotal_incl_tax": number(memo.subtotal + memo.tax_amount),
-        "tax_amount": number(memo.tax_amount),
-        "base_tax_amount": number(memo.tax_amount),
-        "shipping_amount": number(memo.shipping_amount),
-        "shipping_incl_tax": number(memo.shipping_amount),
-        "adjustment": number(memo.adjustment),
-        "grand_total": number(memo.grand_total),
+        "subtotal": float(memo.subtotal),
+        "subtotal_incl_tax": float(memo.subtotal + memo.tax_amount),
+        "tax_amount": float(memo.tax_amount),
+        "base_tax_amount": float(memo.tax_amount),
+        "shipping_amount": float(memo.shipping_amount),
+        "shipping_incl_tax": float(memo.shipping_amount),
+        "adjustment": float(memo.adjustment),
+        "grand_total": float(memo.grand_total),
         "comments": [{"parent_id": memo.pk, "comment": memo.comment}] if memo.comment else [],
         "order_currency_code": memo.order.currency_code,
         "created_at": stamp(memo.created_at),
@@ -220,10 +216,10 @@ def creditmemo_json(memo: m.CreditMemo) -> dict:
                 "order_item_id": item.order_item_id,
                 "sku": item.sku,
                 "qty": item.qty,
-                "price": number(item.price),
-                "tax_amount": number(item.tax_amount),
-                "row_total": number(item.price * item.qty),
-                "row_total_incl_tax": number(item.price * item.qty + item.tax_amount),
+                "price": float(item.price),
+                "tax_amount": float(item.tax_amount),
+                "row_total": float(item.price * item.qty),
+                "row_total_incl_tax": float(item.price * item.qty + item.tax_amount),
             }
             for item in memo.items.all()
         ],

@@ -1,13 +1,7 @@
 """Writes of the Magento sandbox: the API views and the control surface both call these.
 
-Control surface (also behind ``python manage.py magento_sandbox``):
-
-* :func:`catalogue_seed` - sources, stock, a token and products with valid EAN-13s
-* :func:`token_create` - another integration token, optionally with limited ACL resources
-* :func:`stock_set` - a source item's quantity (and status)
-* :func:`order_ship` - ship an order with any carrier title/code and tracking number
-* :func:`creditmemo_create` - refund lines and/or shipping of an order
-* :func:`sandbox_reset` - empty every Magento sandbox table
+The control surface (also behind ``python manage.py magento_sandbox``) is listed in
+docs/connectors/magento.md section 4.
 """
 
 from __future__ import annotations
@@ -21,8 +15,10 @@ from django.db import transaction
 from django.db.models import Sum
 
 from connectors.magento.sandbox import models as m
-from connectors.magento.sandbox.errors import MagentoError, no_such_entity
+from connectors.magento.sandbox.errors import NO_SUCH_PRODUCT, MagentoError, no_such_entity
 from connectors.sandbox.faults import sandbox_now
+from connectors.sandbox.formats import ean13
+from connectors.sandbox.models import app_models_delete
 
 SYSTEM = "magento"
 DEFAULT_TOKEN = "sandbox-magento-token"
@@ -40,13 +36,6 @@ CENT = Decimal("0.01")
 def now() -> dt.datetime:
     """The sandbox clock, to the second (Magento stores timestamps without fractions)."""
     return sandbox_now(SYSTEM).replace(microsecond=0)
-
-
-def ean13(number: int, prefix: str = "501") -> str:
-    """A valid EAN-13: prefix + zero-padded number + check digit."""
-    body = f"{prefix}{number:0{12 - len(prefix)}d}"[:12]
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
-    return body + str((10 - total % 10) % 10)
 
 
 def token_create(*, name: str, token: str = "", resources: list[str] | None = None) -> m.Token:
@@ -70,16 +59,12 @@ def catalogue_seed(*, products: int = 12, reset: bool = False) -> list[m.Product
     """Two sources feeding stock 1, the default token and ``products`` simple products."""
     if reset:
         sandbox_reset()
-    default, _ = m.Source.objects.get_or_create(
-        source_code="default", defaults={"name": "Default Source"}
-    )
-    warehouse, _ = m.Source.objects.get_or_create(
-        source_code="warehouse_uk", defaults={"name": "UK Warehouse"}
-    )
     stock, _ = m.Stock.objects.get_or_create(
         stock_id=SALES_STOCK_ID, defaults={"name": "Default Stock"}
     )
-    stock.sources.add(default, warehouse)
+    for code, name in (("default", "Default Source"), ("warehouse_uk", "UK Warehouse")):
+        source, _ = m.Source.objects.get_or_create(source_code=code, defaults={"name": name})
+        stock.sources.add(source)
     if not m.Token.objects.filter(token=DEFAULT_TOKEN).exists():
         token_create(name="John Lewis hub", token=DEFAULT_TOKEN)
     stamp = now()
@@ -138,9 +123,7 @@ def salable_quantity(*, sku: str, stock_id: int) -> Decimal:
     if stock is None:
         raise no_such_entity("stockId", stock_id)
     if not m.Product.objects.filter(sku=sku).exists():
-        raise MagentoError(
-            404, "The product that was requested doesn't exist. Verify the product and try again."
-        )
+        raise MagentoError(404, NO_SUCH_PRODUCT)
     sources = stock.sources.filter(enabled=True).values_list("source_code", flat=True)
     on_hand = m.SourceItem.objects.filter(sku=sku, source_code__in=list(sources), status=1)
     quantity = on_hand.aggregate(total=Sum("quantity"))["total"] or Decimal(0)
@@ -155,8 +138,9 @@ def cart_create() -> m.Cart:
     return m.Cart.objects.create(masked_id=secrets.token_hex(16), created_at=now())
 
 
-def cart_get(masked_id: str) -> m.Cart:
-    cart = m.Cart.objects.filter(masked_id=masked_id, is_active=True).first()
+def cart_get(masked_id: str, *, lock: bool = False) -> m.Cart:
+    carts = m.Cart.objects.select_for_update() if lock else m.Cart.objects.all()
+    cart = carts.filter(masked_id=masked_id, is_active=True).first()
     if cart is None:
         raise no_such_entity("cartId", masked_id)
     return cart
@@ -165,9 +149,7 @@ def cart_get(masked_id: str) -> m.Cart:
 def cart_item_add(*, cart: m.Cart, sku: str, qty: int) -> m.CartItem:
     product = m.Product.objects.filter(sku=sku).first()
     if product is None:
-        raise MagentoError(
-            404, "The product that was requested doesn't exist. Verify the product and try again."
-        )
+        raise MagentoError(404, NO_SUCH_PRODUCT)
     if qty < 1:
         raise MagentoError(400, "The qty value is required to update quote item.")
     item, created = m.CartItem.objects.get_or_create(
@@ -222,9 +204,7 @@ def cart_place(
     Stock Magento copies no reference of ours: ``ext_order_id`` stays empty until someone
     saves it on the order (``POST /V1/orders``).
     """
-    cart = m.Cart.objects.select_for_update().filter(masked_id=masked_id, is_active=True).first()
-    if cart is None:
-        raise no_such_entity("cartId", masked_id)
+    cart = cart_get(masked_id, lock=True)
     email = email or cart.email or str((billing or cart.billing_address).get("email") or "")
     _cart_check(cart, payment_method, email)
     method = f"{cart.shipping_carrier_code}_{cart.shipping_method_code}"
@@ -262,12 +242,7 @@ def cart_place(
             tax_percent=VAT_PERCENT,
             tax_amount=taxes[item.pk],
         )
-        m.Reservation.objects.create(
-            stock_id=SALES_STOCK_ID,
-            sku=item.sku,
-            quantity=-item.qty,
-            metadata={"event_type": "order_placed", "object_id": order.increment_id},
-        )
+        _reserve(order, item.sku, -item.qty, "order_placed")
     cart.is_active = False
     cart.save(update_fields=["is_active"])
     return order
@@ -386,11 +361,16 @@ def _source_deduct(sku: str, source_code: str, qty: int, order: m.Order) -> None
     if item is not None:
         item.quantity = max(Decimal(0), item.quantity - qty)
         item.save(update_fields=["quantity"])
+    _reserve(order, sku, qty, "shipment_created")
+
+
+def _reserve(order: m.Order, sku: str, quantity: int, event_type: str) -> None:
+    """An MSI reservation of the sales stock for ``order`` (negative: units held)."""
     m.Reservation.objects.create(
         stock_id=SALES_STOCK_ID,
         sku=sku,
-        quantity=qty,
-        metadata={"event_type": "shipment_created", "object_id": order.increment_id},
+        quantity=quantity,
+        metadata={"event_type": event_type, "object_id": order.increment_id},
     )
 
 
@@ -448,12 +428,7 @@ def creditmemo_create(
         )
         unshipped = max(0, item.qty_ordered - item.qty_shipped - item.qty_refunded)
         if unshipped:  # refunding what never shipped releases its reservation
-            m.Reservation.objects.create(
-                stock_id=SALES_STOCK_ID,
-                sku=item.sku,
-                quantity=min(qty, unshipped),
-                metadata={"event_type": "creditmemo_created", "object_id": order.increment_id},
-            )
+            _reserve(order, item.sku, min(qty, unshipped), "creditmemo_created")
         item.qty_refunded += qty
         item.save(update_fields=["qty_refunded"])
     _order_state_refresh(order, stamp)
@@ -482,12 +457,7 @@ def order_cancel(*, order: m.Order) -> bool:
     for item in items:
         open_qty = item.qty_ordered - item.qty_refunded
         if open_qty > 0:
-            m.Reservation.objects.create(
-                stock_id=SALES_STOCK_ID,
-                sku=item.sku,
-                quantity=open_qty,
-                metadata={"event_type": "order_canceled", "object_id": order.increment_id},
-            )
+            _reserve(order, item.sku, open_qty, "order_canceled")
     order.state = order.status = "canceled"
     order.updated_at = now()
     order.save(update_fields=["state", "status", "updated_at"])
@@ -496,16 +466,4 @@ def order_cancel(*, order: m.Order) -> bool:
 
 def sandbox_reset() -> None:
     """Delete every Magento sandbox row (faults and clock live in the shared sandbox app)."""
-    for model in (
-        m.CreditMemo,
-        m.Shipment,
-        m.Order,
-        m.Cart,
-        m.Reservation,
-        m.SourceItem,
-        m.Stock,
-        m.Source,
-        m.Product,
-        m.Token,
-    ):
-        model.objects.all().delete()
+    app_models_delete("magento_sandbox")

@@ -18,11 +18,21 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from connectors.magento.sandbox import models as m
 from connectors.magento.sandbox import serializers as s
 from connectors.magento.sandbox import services
-from connectors.magento.sandbox.errors import MagentoError, no_such_entity
+from connectors.magento.sandbox.errors import MagentoError, no_such_entity, required
 from connectors.magento.sandbox.search import criteria_parse, queryset_search
 from connectors.sandbox.faults import sandbox_view
 
 STORE_CODES = ("default", "all")
+CART_CURRENCY = {
+    "global_currency_code": "GBP",
+    "base_currency_code": "GBP",
+    "quote_currency_code": "GBP",
+    "store_currency_code": "GBP",
+    "base_to_global_rate": 1,
+    "base_to_quote_rate": 1,
+    "store_to_base_rate": 1,
+    "store_to_quote_rate": 1,
+}
 Handler = Callable[..., Any]
 
 
@@ -172,24 +182,7 @@ def cart_detail(request: HttpRequest, body: Any, cart_id: str) -> dict:
         "items_qty": sum(i.qty for i in items),
         "customer": {"email": cart.email or None},
         "customer_is_guest": True,
-        "currency": {
-            code: "GBP"
-            for code in (
-                "global_currency_code",
-                "base_currency_code",
-                "quote_currency_code",
-                "store_currency_code",
-            )
-        }
-        | {
-            rate: 1
-            for rate in (
-                "base_to_global_rate",
-                "base_to_quote_rate",
-                "store_to_base_rate",
-                "store_to_quote_rate",
-            )
-        },
+        "currency": CART_CURRENCY,
     }
 
 
@@ -256,9 +249,7 @@ def orders_list(request: HttpRequest, body: Any) -> dict:
 def order_save(request: HttpRequest, body: Any) -> dict:
     entity = body.get("entity") if isinstance(body, dict) else None
     if not isinstance(entity, dict):
-        raise MagentoError(
-            400, '"%fieldName" is required. Enter and try again.', {"fieldName": "entity"}
-        )
+        raise required("entity")
     order = services.order_save(entity=entity)
     return s.order_json(m.Order.objects.prefetch_related("items", "comments").get(pk=order.pk))
 
@@ -270,9 +261,7 @@ def order_detail(request: HttpRequest, body: Any, order_id: int) -> dict:
 def order_comment_add(request: HttpRequest, body: Any, order_id: int) -> bool:
     history = body.get("statusHistory") or {}
     if not history.get("comment"):
-        raise MagentoError(
-            400, '"%fieldName" is required. Enter and try again.', {"fieldName": "comment"}
-        )
+        raise required("comment")
     services.order_comment_add(
         order=_order(order_id),
         comment=str(history["comment"]),

@@ -4,49 +4,34 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+# (code, label, standard_code, tracking_url)
+_CARRIER_ROWS = [
+    (
+        "DHL-PARCEL-UK",
+        "DHL Parcel UK",
+        "DHL_PARCEL_UK",
+        "https://track.dhlparcel.co.uk/?con={trackingId}",
+    ),
+    ("DPD", "DPD", "DPD_UK", "https://track.dpd.co.uk/parcels/{trackingId}"),
+    ("EVRI", "Evri", "EVRI", "https://www.evri.com/track/parcel/{trackingId}"),
+    (
+        "PARCELFORCE",
+        "Parcelforce",
+        "PARCELFORCE",
+        "https://www.parcelforce.com/track-trace?trackNumber={trackingId}",
+    ),
+    (
+        "RM",
+        "Royal Mail",
+        "ROYAL_MAIL",
+        "https://www.royalmail.com/track-your-item#/tracking-results/{trackingId}",
+    ),
+    ("UPS", "UPS", "UPS", "https://www.ups.com/track?tracknum={trackingId}"),
+    ("YODEL", "Yodel", "YODEL", "https://www.yodel.co.uk/tracking/{trackingId}"),
+]
 CARRIERS: list[dict[str, str]] = [
-    {
-        "code": "DHL-PARCEL-UK",
-        "label": "DHL Parcel UK",
-        "standard_code": "DHL_PARCEL_UK",
-        "tracking_url": "https://track.dhlparcel.co.uk/?con={trackingId}",
-    },
-    {
-        "code": "DPD",
-        "label": "DPD",
-        "standard_code": "DPD_UK",
-        "tracking_url": "https://track.dpd.co.uk/parcels/{trackingId}",
-    },
-    {
-        "code": "EVRI",
-        "label": "Evri",
-        "standard_code": "EVRI",
-        "tracking_url": "https://www.evri.com/track/parcel/{trackingId}",
-    },
-    {
-        "code": "PARCELFORCE",
-        "label": "Parcelforce",
-        "standard_code": "PARCELFORCE",
-        "tracking_url": "https://www.parcelforce.com/track-trace?trackNumber={trackingId}",
-    },
-    {
-        "code": "RM",
-        "label": "Royal Mail",
-        "standard_code": "ROYAL_MAIL",
-        "tracking_url": "https://www.royalmail.com/track-your-item#/tracking-results/{trackingId}",
-    },
-    {
-        "code": "UPS",
-        "label": "UPS",
-        "standard_code": "UPS",
-        "tracking_url": "https://www.ups.com/track?tracknum={trackingId}",
-    },
-    {
-        "code": "YODEL",
-        "label": "Yodel",
-        "standard_code": "YODEL",
-        "tracking_url": "https://www.yodel.co.uk/tracking/{trackingId}",
-    },
+    {"code": code, "label": label, "standard_code": standard, "tracking_url": url}
+    for code, label, standard, url in _CARRIER_ROWS
 ]
 CARRIERS_BY_CODE = {carrier["code"]: carrier for carrier in CARRIERS}
 
@@ -146,69 +131,14 @@ PRODUCTS: list[tuple[str, str, str, Decimal]] = [
     ("JL-MUG-STONEWARE-SET4", "Stoneware Mugs, Set of 4", "H-HOME-KITCHEN", Decimal("24.99")),
 ]
 
-CUSTOMERS: list[dict[str, str]] = [
-    {
-        "civility": "Mrs",
-        "firstname": "Eleanor",
-        "lastname": "Whitfield",
-        "street_1": "14 Albion Road",
-        "city": "Reading",
-        "zip_code": "RG1 5BH",
-    },
-    {
-        "civility": "Mr",
-        "firstname": "Oliver",
-        "lastname": "Pemberton",
-        "street_1": "7 Kings Parade",
-        "city": "Cambridge",
-        "zip_code": "CB2 1SJ",
-    },
-    {
-        "civility": "Ms",
-        "firstname": "Priya",
-        "lastname": "Raman",
-        "street_1": "Flat 3, 22 Deansgate",
-        "city": "Manchester",
-        "zip_code": "M3 4LQ",
-    },
-    {
-        "civility": "Mr",
-        "firstname": "Callum",
-        "lastname": "MacLeod",
-        "street_1": "81 Byres Road",
-        "city": "Glasgow",
-        "zip_code": "G12 8TT",
-    },
-    {
-        "civility": "Mrs",
-        "firstname": "Sian",
-        "lastname": "Llewellyn",
-        "street_1": "5 Cathedral Road",
-        "city": "Cardiff",
-        "zip_code": "CF11 9HA",
-    },
-    {
-        "civility": "Mr",
-        "firstname": "James",
-        "lastname": "Okafor",
-        "street_1": "39 Coldharbour Lane",
-        "city": "London",
-        "zip_code": "SE5 9NR",
-    },
-    {
-        "civility": "Miss",
-        "firstname": "Hannah",
-        "lastname": "Bradshaw",
-        "street_1": "2 The Shambles",
-        "city": "York",
-        "zip_code": "YO1 7LZ",
-    },
-    {
-        "civility": "Dr",
-        "firstname": "Aisling",
-        "lastname": "Byrne",
-        "street_1": "118 Lisburn Road",
-        "city": "Belfast",
-        "zip_code": "BT9 6AH",
-    },
+# (civility, firstname, lastname, street_1, city, zip_code)
+CUSTOMERS: list[tuple[str, str, str, str, str, str]] = [
+    ("Mrs", "Eleanor", "Whitfield", "14 Albion Road", "Reading", "RG1 5BH"),
+    ("Mr", "Oliver", "Pemberton", "7 Kings Parade", "Cambridge", "CB2 1SJ"),
+    ("Ms", "Priya", "Raman", "Flat 3, 22 Deansgate", "Manchester", "M3 4LQ"),
+    ("Mr", "Callum", "MacLeod", "81 Byres Road", "Glasgow", "G12 8TT"),
+    ("Mrs", "Sian", "Llewellyn", "5 Cathedral Road", "Cardiff", "CF11 9HA"),
+    ("Mr", "James", "Okafor", "39 Coldharbour Lane", "London", "SE5 9NR"),
+    ("Miss", "Hannah", "Bradshaw", "2 The Shambles", "York", "YO1 7LZ"),
+    ("Dr", "Aisling", "Byrne", "118 Lisburn Road", "Belfast", "BT9 6AH"),
 ]

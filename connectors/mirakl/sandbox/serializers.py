@@ -15,7 +15,7 @@ from connectors.mirakl.sandbox.models import (
     SandboxShop,
 )
 from connectors.mirakl.sandbox.services.common import money, vat_part
-from connectors.mirakl.sandbox.services.finance import line_fees, line_fees_json
+from connectors.mirakl.sandbox.services.finance import line_fees
 from connectors.mirakl.sandbox.services.orders import (
     can_cancel,
     offer_default_price,
@@ -43,18 +43,14 @@ def iso(value: dt.datetime | None) -> str | None:
 
 def _tax(amount: Decimal, rate: Decimal) -> dict:
     """An order line's tax; its refunds' and cancellations' taxes have no calculation rule."""
-    return {**_adjustment_tax(amount, rate), "tax_calculation_rule": "PROPORTIONAL_TO_AMOUNT"}
+    return {**adjustment_tax(amount, rate), "tax_calculation_rule": "PROPORTIONAL_TO_AMOUNT"}
 
 
-def _adjustment_tax(amount: Decimal, rate: Decimal) -> dict:
+def adjustment_tax(amount: Decimal, rate: Decimal) -> dict:
     return {"amount": vat_part(amount, rate), "code": "VAT", "rate": rate}
 
 
-def _commission_taxes(amount: Decimal) -> list[dict]:
-    return [{"amount": amount, "code": "VAT", "rate": catalog.COMMISSION_VAT_RATE}]
-
-
-def adjustment_json(adjustment: SandboxAdjustment, currency: str) -> dict:
+def adjustment_json(adjustment: SandboxAdjustment) -> dict:
     rate = adjustment.line.tax_rate
     common = {
         "id": adjustment.adjustment_id,
@@ -66,8 +62,8 @@ def adjustment_json(adjustment: SandboxAdjustment, currency: str) -> dict:
         "commission_taxes": [{"amount": adjustment.commission_vat, "code": "VAT"}],
         "commission_total_amount": adjustment.commission_amount + adjustment.commission_vat,
         "created_date": iso(adjustment.created_at),
-        "taxes": [_adjustment_tax(adjustment.amount, rate)],
-        "shipping_taxes": [_adjustment_tax(adjustment.shipping_amount, rate)],
+        "taxes": [adjustment_tax(adjustment.amount, rate)],
+        "shipping_taxes": [adjustment_tax(adjustment.shipping_amount, rate)],
     }
     if adjustment.kind == SandboxAdjustment.Kind.CANCELATION:
         return common
@@ -93,14 +89,16 @@ def _line_money(line: SandboxOrderLine) -> dict:
         "commission_fee": line.commission_fee,
         "commission_vat": line.commission_vat,
         "commission_rate_vat": catalog.COMMISSION_VAT_RATE,
-        "commission_taxes": _commission_taxes(line.commission_vat),
+        "commission_taxes": [
+            {"amount": line.commission_vat, "code": "VAT", "rate": catalog.COMMISSION_VAT_RATE}
+        ],
         "total_commission": line.commission_fee + line.commission_vat,
         "taxes": [_tax(line.price, line.tax_rate)],
         "shipping_taxes": [_tax(line.shipping_price, line.tax_rate)],
     }
 
 
-def line_json(line: SandboxOrderLine, currency: str) -> dict:
+def line_json(line: SandboxOrderLine) -> dict:
     adjustments = list(line.adjustments.all())
     refunded = sum((a.amount + a.shipping_amount for a in adjustments), Decimal(0))
     return {
@@ -123,11 +121,9 @@ def line_json(line: SandboxOrderLine, currency: str) -> dict:
         **_line_money(line),
         "can_refund": line.state in (OrderState.SHIPPED, OrderState.RECEIVED)
         and refunded < line.price + line.shipping_price,
-        "cancelations": [
-            adjustment_json(a, currency) for a in adjustments if a.kind == "CANCELATION"
-        ],
-        "refunds": [adjustment_json(a, currency) for a in adjustments if a.kind == "REFUND"],
-        "fees": line_fees_json(line),
+        "cancelations": [adjustment_json(a) for a in adjustments if a.kind == "CANCELATION"],
+        "refunds": [adjustment_json(a) for a in adjustments if a.kind == "REFUND"],
+        "fees": [{"code": code, "amount": amount} for code, amount in line_fees(line)],
         "order_line_additional_fields": [],
         "created_date": iso(line.created_at),
         "last_updated_date": iso(line.updated_at),
@@ -143,20 +139,13 @@ def _customer_json(order: SandboxOrder) -> dict:
         order.shop.details_before_acceptance and order.state != OrderState.STAGING
     )
     if not visible:
-        customer["billing_address"] = None
-        customer["shipping_address"] = None
+        customer.update(billing_address=None, shipping_address=None)
     return customer
 
 
 def _totals(lines: list[dict]) -> dict:
-    price = sum((line["price"] for line in lines), Decimal(0))
-    shipping = sum((line["shipping_price"] for line in lines), Decimal(0))
-    return {
-        "price": price,
-        "shipping_price": shipping,
-        "total_price": sum((line["total_price"] for line in lines), Decimal(0)),
-        "total_commission": sum((line["total_commission"] for line in lines), Decimal(0)),
-    }
+    keys = ("price", "shipping_price", "total_price", "total_commission")
+    return {key: sum((line[key] for line in lines), Decimal(0)) for key in keys}
 
 
 def _fully_refunded(lines: list[dict]) -> bool:
@@ -183,8 +172,7 @@ def _shipping_json(order: SandboxOrder) -> dict:
 
 
 def order_json(order: SandboxOrder) -> dict:
-    currency = order.shop.currency
-    lines = [line_json(line, currency) for line in order.lines.all()]
+    lines = [line_json(line) for line in order.lines.all()]
     return {
         "order_id": order.order_id,
         "commercial_id": order.commercial_id,
@@ -196,7 +184,7 @@ def order_json(order: SandboxOrder) -> dict:
         "acceptance_decision_date": iso(order.acceptance_decision_date),
         "customer_debited_date": iso(order.customer_debited_date),
         "leadtime_to_ship": order.leadtime_to_ship,
-        "currency_iso_code": currency,
+        "currency_iso_code": order.shop.currency,
         **_totals(lines),
         "order_tax_mode": order.shop.order_tax_mode,
         "payment_workflow": "PAY_ON_ACCEPTANCE",
@@ -241,7 +229,7 @@ def _price_json(entry: dict) -> dict:
             {
                 "price": current,
                 "quantity_threshold": 1,
-                "unit_discount_price": discount if discount is not None else price,
+                "unit_discount_price": current,
                 "unit_origin_price": price,
             }
         ],
@@ -249,7 +237,6 @@ def _price_json(entry: dict) -> dict:
 
 
 def offer_json(offer: SandboxOffer, currency: str, now: dt.datetime) -> dict:
-    prices = [_price_json(entry) for entry in offer.prices]
     default = offer_default_price(offer)
     price = offer_price(offer) if default is not None else None
     return {
@@ -268,7 +255,7 @@ def offer_json(offer: SandboxOffer, currency: str, now: dt.datetime) -> dict:
         "quantity": offer.quantity,
         "price": price,
         "total_price": price + Decimal("3.95") if price is not None else None,
-        "all_prices": prices,
+        "all_prices": [_price_json(entry) for entry in offer.prices],
         "applicable_pricing": _price_json(default) if default is not None else None,
         "currency_iso_code": currency,
         "channels": ["JL-UK"],

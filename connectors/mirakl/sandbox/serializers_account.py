@@ -22,6 +22,15 @@ SHOP_ADDRESS = {
 }
 
 
+def _shop_json(shop: SandboxShop) -> dict:
+    return {
+        "shop_id": shop.shop_id,
+        "shop_name": shop.name,
+        "shop_model": shop.model,
+        "shop_corporate_name": shop.name,
+    }
+
+
 def account_json(shop: SandboxShop) -> dict:
     balance = balances(shop)
     return {
@@ -229,12 +238,7 @@ def cycle_json(cycle: SandboxBillingCycle) -> dict:
             "reference": f"BACS-{cycle.invoice_id}",
             "transaction_date": iso(cycle.created_at),
         },
-        "shop": {
-            "shop_id": shop.shop_id,
-            "shop_name": shop.name,
-            "shop_model": shop.model,
-            "shop_corporate_name": shop.name,
-        },
+        "shop": _shop_json(shop),
         "summary": {
             "total_commissions_excl_tax": cycle.commission_excl_tax,
             "total_commissions_incl_tax": cycle.amount_to_operator,
@@ -254,10 +258,7 @@ def invoice_json(cycle: SandboxBillingCycle) -> dict:
         "issue_date": iso(cycle.created_at),
         "due_date": iso(cycle.created_at),
         "currency_iso_code": shop.currency,
-        "shop_id": shop.shop_id,
-        "shop_name": shop.name,
-        "shop_model": shop.model,
-        "shop_corporate_name": shop.name,
+        **_shop_json(shop),
         "total_amount_excl_taxes": cycle.commission_excl_tax,
         "total_amount_incl_taxes": cycle.amount_to_operator,
         "total_charged_amount": cycle.amount_to_operator,

@@ -3,59 +3,48 @@
 from django.urls import path, re_path
 
 from connectors.mirakl.sandbox.views import account, finance, offers, orders
-from connectors.mirakl.sandbox.views.base import not_found
+from connectors.mirakl.sandbox.views.base import endpoint, not_found
 
 app_name = "mirakl-sandbox"
 
+ORDER = "api/orders/<str:order_id>"
+STOCK_IMPORT = "api/offers/stock/imports/<str:import_id>"
+PRICE_IMPORTS = "api/offers/pricing/imports"
+EXPORT = "api/offers/export/async"
+
 urlpatterns = [
-    path("api/account", account.account, name="account"),
-    path("api/platform/configuration", account.platform_configuration, name="platform"),
-    path("api/shipping/carriers", account.carriers, name="carriers"),
-    path("api/shipping/types", account.shipping_types, name="shipping-types"),
-    path("api/reasons", account.reasons, name="reasons"),
-    path("api/orders", orders.orders, name="orders"),
-    path("api/orders/refund", orders.refund, name="orders-refund"),
-    path("api/orders/cancel", orders.cancel_lines, name="orders-cancel-lines"),
-    path("api/orders/<str:order_id>/accept", orders.accept, name="order-accept"),
-    path("api/orders/<str:order_id>/tracking", orders.tracking, name="order-tracking"),
-    path("api/orders/<str:order_id>/ship", orders.ship, name="order-ship"),
-    path("api/orders/<str:order_id>/cancel", orders.cancel, name="order-cancel"),
-    path("api/offers", offers.offers, name="offers"),
-    path("api/offers/stock/imports", offers.stock_imports, name="stock-imports"),
+    path("api/account", endpoint(GET=account.account_get)),
+    path("api/platform/configuration", endpoint(GET=account.platform_configuration_get)),
+    path("api/shipping/carriers", endpoint(GET=account.carriers_list)),
+    path("api/shipping/types", endpoint(GET=account.shipping_types_list)),
+    path("api/reasons", endpoint(GET=account.reasons_list)),
+    path("api/orders", endpoint(GET=orders.orders_list)),
+    path("api/orders/refund", endpoint(PUT=orders.refunds_put)),
+    path("api/orders/cancel", endpoint(PUT=orders.cancelations_put)),
+    path(f"{ORDER}/accept", endpoint(PUT=orders.order_accept_put)),
+    path(f"{ORDER}/tracking", endpoint(PUT=orders.order_tracking_put)),
+    path(f"{ORDER}/ship", endpoint(PUT=orders.order_ship_put)),
+    path(f"{ORDER}/cancel", endpoint(PUT=orders.order_cancel_put)),
+    path("api/offers", endpoint(GET=offers.offers_list)),
+    path("api/offers/stock/imports", endpoint(POST=offers.stock_import_post)),
+    path(f"{STOCK_IMPORT}/status", endpoint(GET=offers.stock_import_status)),
+    path(f"{STOCK_IMPORT}/error_report", endpoint(GET=offers.stock_import_errors)),
+    path(PRICE_IMPORTS, endpoint(POST=offers.price_import_post, GET=offers.price_imports_list)),
+    path(f"{PRICE_IMPORTS}/<str:import_id>/error_report", endpoint(GET=offers.price_import_errors)),
+    path(EXPORT, endpoint(POST=offers.offers_export_post)),
+    path(f"{EXPORT}/status/<str:tracking_id>", endpoint(GET=offers.offers_export_status)),
     path(
-        "api/offers/stock/imports/<str:import_id>/status",
-        offers.stock_import_status_view,
-        name="stock-import-status",
+        f"{EXPORT}/file/<str:tracking_id>/<int:chunk>",
+        endpoint(GET=offers.offers_export_file),
+        name="offers-export-file",  # OF53 answers with this URL
     ),
-    path(
-        "api/offers/stock/imports/<str:import_id>/error_report",
-        offers.stock_import_errors_view,
-        name="stock-import-errors",
-    ),
-    path("api/offers/pricing/imports", offers.price_imports, name="price-imports"),
-    path(
-        "api/offers/pricing/imports/<str:import_id>/error_report",
-        offers.price_import_errors_view,
-        name="price-import-errors",
-    ),
-    path("api/offers/export/async", offers.offers_export, name="offers-export"),
-    path(
-        "api/offers/export/async/status/<str:tracking_id>",
-        offers.offers_export_status_view,
-        name="offers-export-status",
-    ),
-    path(
-        "api/offers/export/async/file/<str:tracking_id>/<int:chunk>",
-        offers.offers_export_file_view,
-        name="offers-export-file",
-    ),
-    path("api/sellerpayment/transactions_logs", finance.transactions, name="transactions"),
-    path("api/seller-billing-cycles", finance.billing_cycles, name="billing-cycles"),
-    path("api/invoices", finance.invoices, name="invoices"),
-    path("api/returns", finance.returns, name="returns"),
-    path("api/returns/accept", finance.returns_accept, name="returns-accept"),
-    path("api/returns/receive", finance.returns_receive, name="returns-receive"),
-    path("api/returns/close", finance.returns_close, name="returns-close"),
+    path("api/sellerpayment/transactions_logs", endpoint(GET=finance.transactions_list)),
+    path("api/seller-billing-cycles", endpoint(GET=finance.billing_cycles_list)),
+    path("api/invoices", endpoint(GET=finance.invoices_list)),
+    path("api/returns", endpoint(GET=finance.returns_list)),
+    path("api/returns/accept", endpoint(PUT=finance.returns_accept)),
+    path("api/returns/receive", endpoint(PUT=finance.returns_receive)),
+    path("api/returns/close", endpoint(PUT=finance.returns_close)),
     # Last: every other path under /sandbox/mirakl/ is Mirakl's JSON 404.
-    re_path(r"^.*$", not_found, name="not-found"),
+    re_path(r"^.*$", not_found),
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from connectors.sandbox.models import SandboxCredential, WebhookOutbox
+from connectors.sandbox.models import ListedRow, SandboxCredential, WebhookOutbox
 from connectors.sandbox.webhooks import basic_auth
 
 ALL_SCOPES = "*"
@@ -49,21 +49,18 @@ class Channel(models.Model):
         return self.key
 
 
-class Product(models.Model):
+class Product(ListedRow):
     reference_key = models.CharField(max_length=100, unique=True)
     name = models.CharField(max_length=255)
     state = models.CharField(max_length=20, default="live")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["id"]
-
     def __str__(self) -> str:
         return self.reference_key
 
 
-class Variant(models.Model):
+class Variant(ListedRow):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     reference_key = models.CharField(max_length=100, unique=True)
     size = models.CharField(max_length=20, blank=True)
@@ -72,14 +69,11 @@ class Variant(models.Model):
     tax_rate = models.DecimalField(max_digits=5, decimal_places=4, default=0.2)
     updated_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["id"]
-
     def __str__(self) -> str:
         return self.reference_key
 
 
-class Stock(models.Model):
+class Stock(ListedRow):
     """Sellable quantity of one variant in one warehouse."""
 
     variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stocks")
@@ -89,8 +83,7 @@ class Stock(models.Model):
     merchant_reference_key = models.CharField(max_length=100, blank=True)
     changed_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(ListedRow.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["variant", "warehouse_reference_key"], name="scayle_stock_uniq"
@@ -101,7 +94,7 @@ class Stock(models.Model):
         return f"{self.variant}@{self.warehouse_reference_key}={self.quantity}"
 
 
-class Order(models.Model):
+class Order(ListedRow):
     shop_key = models.CharField(max_length=50)
     country_code = models.CharField(max_length=2)
     reference_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
@@ -118,14 +111,11 @@ class Order(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["id"]
-
     def __str__(self) -> str:
         return f"{self.public_key} ({self.reference_key or 'no reference'})"
 
 
-class Package(models.Model):
+class Package(ListedRow):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="packages")
     carrier_key = models.CharField(max_length=100)
     shipment_key = models.CharField(max_length=100, blank=True)
@@ -135,14 +125,11 @@ class Package(models.Model):
     return_ident_code = models.CharField(max_length=100, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["id"]
-
     def __str__(self) -> str:
         return f"{self.order} {self.carrier_key} {self.tracking_id}"
 
 
-class OrderItem(models.Model):
+class OrderItem(ListedRow):
     """One piece: SCAYLE order items have no quantity."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
@@ -155,9 +142,6 @@ class OrderItem(models.Model):
     status = models.CharField(max_length=20, default="available")
     return_key = models.CharField(max_length=100, blank=True)
     updated_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.order} item {self.pk} {self.variant} {self.status}"

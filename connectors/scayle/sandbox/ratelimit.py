@@ -41,11 +41,10 @@ def rate_spend(token: str, scope: str) -> tuple[bool, dict[str, str]]:
         if allowed:
             m.RateWindow.objects.filter(pk=window.pk).update(count=F("count") + 1)
             window.count += 1
-    reset = 60 - now.second if now.second or now.microsecond else 60
     headers = {
         "x-ratelimit-scope": scope,
         "x-ratelimit-limit": str(limit),
         "x-ratelimit-remaining": str(max(0, limit - window.count)),
-        "x-ratelimit-reset": str(reset),
+        "x-ratelimit-reset": str(60 - now.second),
     }
     return allowed, headers

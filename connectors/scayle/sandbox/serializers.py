@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
+from connectors.sandbox.formats import iso_datetime
 from connectors.scayle.sandbox import models as m
 
 
@@ -17,10 +17,9 @@ def parse_time(value: object) -> dt.datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
     try:
-        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return iso_datetime(value.strip())
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def _attribute(name: str, value: object, kind: str = "simple") -> dict:
@@ -163,7 +162,3 @@ def _channel_json(key: str) -> dict | None:
     if channel is None:
         return None
     return {"id": channel.pk, "key": channel.key, "name": channel.key, "type": channel.channel_type}
-
-
-def pounds(minor: int) -> Decimal:
-    return (Decimal(minor) / 100).quantize(Decimal("0.01"))

@@ -1,27 +1,19 @@
-"""Writes of the SCAYLE sandbox: the API views and the control surface both call these.
-
-Control surface (also behind ``python manage.py scayle_sandbox``):
-
-* :func:`catalogue_seed` - shop country, channel, token, webhook secret and products whose
-  variants carry valid EAN-13s and stock in two warehouses
-* :func:`token_create` - another Admin API key, optionally limited to some scopes
-* :func:`stock_set` - a variant's sellable quantity in one warehouse (sends a webhook)
-* :func:`order_ship` - a package with any carrier key, service and tracking (sends a webhook)
-* :func:`items_return` / :func:`items_cancel` - returned or cancelled pieces (webhooks)
-* :func:`rate_limit_set` - a scope's requests per minute
-* :func:`sandbox_reset` - empty every SCAYLE sandbox table
-Webhooks: :mod:`connectors.scayle.sandbox.webhooks` (``webhook_configure``, ``webhook_emit``).
+"""Writes of the SCAYLE sandbox: the API views and the control surface (docs/connectors/scayle.md
+section 5, also behind ``python manage.py scayle_sandbox``) both call these.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections import Counter
 from collections.abc import Mapping
 
 from django.db import transaction
 
 from connectors.sandbox.faults import sandbox_now
+from connectors.sandbox.formats import ean13
+from connectors.sandbox.models import app_models_delete
 from connectors.scayle.sandbox import models as m
 from connectors.scayle.sandbox import serializers as s
 from connectors.scayle.sandbox.errors import ScayleError, not_found
@@ -41,13 +33,6 @@ REFERENCE_PREFIX = "key="
 
 def now() -> dt.datetime:
     return sandbox_now(SYSTEM)
-
-
-def ean13(number: int, prefix: str = "501") -> str:
-    """A valid EAN-13: prefix + zero-padded number + check digit."""
-    body = f"{prefix}{number:0{12 - len(prefix)}d}"[:12]
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
-    return body + str((10 - total % 10) % 10)
 
 
 def token_create(*, name: str, token: str = "", scopes: list[str] | None = None) -> m.Token:
@@ -168,19 +153,18 @@ def stock_set(
     return stock
 
 
-def _stock_take(variant: m.Variant, pieces: int, stamp: dt.datetime) -> None:
-    for _ in range(pieces):
-        stock = variant.stocks.filter(quantity__gt=0).order_by("-quantity", "id").first()
-        if stock is None:
-            raise ScayleError(
-                422,
-                "ITEMS_NOT_AVAILABLE",
-                f"Variant '{variant.reference_key}' is not available in the requested quantity.",
-                {"variant": variant.reference_key},
-            )
-        stock.quantity -= 1
-        stock.changed_at = stamp
-        stock.save(update_fields=["quantity", "changed_at"])
+def _piece_take(variant: m.Variant, stamp: dt.datetime) -> None:
+    stock = variant.stocks.filter(quantity__gt=0).order_by("-quantity", "id").first()
+    if stock is None:
+        raise ScayleError(
+            422,
+            "ITEMS_NOT_AVAILABLE",
+            f"Variant '{variant.reference_key}' is not available in the requested quantity.",
+            {"variant": variant.reference_key},
+        )
+    stock.quantity -= 1
+    stock.changed_at = stamp
+    stock.save(update_fields=["quantity", "changed_at"])
 
 
 def rate_limit_set(*, scope: str, per_minute: int) -> m.ScopeLimit:
@@ -253,7 +237,7 @@ def order_create(*, shop: m.ShopCountry, body: Mapping) -> m.Order:
         updated_at=stamp,
     )
     for variant, price, tax in lines:
-        _stock_take(variant, 1, stamp)
+        _piece_take(variant, stamp)
         m.OrderItem.objects.create(
             order=order, variant=variant, price=price, tax=tax, updated_at=stamp
         )
@@ -407,15 +391,12 @@ def order_ship(
         piece.save()
     if service:
         order.delivery_option = service
-    order.status = "invoice_completed" if not _open_pieces(order) else order.status
+    if not order.items.filter(status="available", package__isnull=True).exists():
+        order.status = "invoice_completed"
     order.updated_at = stamp
     order.save()
     webhook_emit("order-package-shipped", {"order": s.order_json(order), "packageId": package.pk})
     return package
-
-
-def _open_pieces(order: m.Order) -> bool:
-    return order.items.filter(status="available", package__isnull=True).exists()
 
 
 @transaction.atomic
@@ -464,14 +445,11 @@ def shipment_register(*, body: Mapping) -> m.Package:
     pieces = list(order.items.filter(pk__in=item_ids, status__in=("available", "deliverable")))
     if not pieces or len(pieces) != len(item_ids):
         raise ScayleError(422, "ORDER_ITEMS_NOT_FOUND", "Unknown or closed orderItemId.")
-    lines: dict[str, int] = {}
-    for piece in pieces:
-        lines[piece.variant.reference_key] = lines.get(piece.variant.reference_key, 0) + 1
     return order_ship(
         order=order,
         carrier_key=str(body.get("carrier") or ""),
         tracking_id=str(body.get("shipmentKey") or ""),
-        items=lines,
+        items=Counter(piece.variant.reference_key for piece in pieces),
         shipment_key=str(body.get("shipmentKey") or ""),
         return_ident_code=str(body.get("returnIdentCode") or ""),
     )
@@ -491,19 +469,4 @@ def return_item_register(*, body: Mapping) -> m.OrderItem:
 
 
 def sandbox_reset() -> None:
-    for model in (
-        m.OrderItem,
-        m.Package,
-        m.Order,
-        m.Stock,
-        m.Variant,
-        m.Product,
-        m.Channel,
-        m.ShopCountry,
-        m.Token,
-        m.ScopeLimit,
-        m.RateWindow,
-        m.WebhookDelivery,
-        m.WebhookConfig,
-    ):
-        model.objects.all().delete()
+    app_models_delete("scayle_sandbox")

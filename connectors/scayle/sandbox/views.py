@@ -7,7 +7,6 @@ per-minute budget (429 with ``x-ratelimit-*`` headers, sent on every answer), th
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from connectors.sandbox.faults import sandbox_view
+from connectors.sandbox.formats import token_decode, token_encode
 from connectors.scayle.sandbox import models as m
 from connectors.scayle.sandbox import serializers as s
 from connectors.scayle.sandbox import services
@@ -79,12 +79,12 @@ def endpoint(routes: dict[str, tuple[Handler, str]]) -> Callable:
 
 
 def _cursor_encode(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+    return token_encode(f"id:{last_id}".encode())
 
 
 def _cursor_decode(text: str) -> int:
     try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+        raw = token_decode(text).decode()
         prefix, _, number = raw.partition(":")
         if prefix != "id":
             raise ValueError(raw)
@@ -123,10 +123,6 @@ def _collection(request: HttpRequest, queryset: QuerySet, serialize: Callable) -
     return 200, {"entities": entities, "cursor": {"next": next_cursor}}
 
 
-def _with(request: HttpRequest) -> set[str]:
-    return {part.strip() for part in request.GET.get("with", "").split(",") if part.strip()}
-
-
 # --- handlers -------------------------------------------------------------------------------
 
 
@@ -141,7 +137,7 @@ def shop_detail(request: HttpRequest, shop_key: str) -> tuple:
 
 
 def products_list(request: HttpRequest) -> tuple:
-    with_ = _with(request)
+    with_ = {part.strip() for part in request.GET.get("with", "").split(",") if part.strip()}
     queryset = m.Product.objects.prefetch_related("variants")
     return _collection(request, queryset, lambda p: s.product_json(p, with_))
 

@@ -6,8 +6,6 @@ from django.db import models
 
 from connectors.sandbox.models import SandboxCredential
 
-LOCATION_TYPES = ["Available Stock", "Quarantine", "Query", "QC"]
-
 
 class ApiKey(SandboxCredential):
     """An iHub API key; calls with an unknown or inactive key get a 401."""

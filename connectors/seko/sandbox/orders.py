@@ -15,13 +15,7 @@ from typing import Any
 from django.db import transaction
 
 from connectors.seko.sandbox import models as m
-from connectors.seko.sandbox.services import SekoRefusal, free_quantity, money, now
-
-
-def _line_items(container: Any) -> list[dict]:
-    value = container.get("SalesOrderLineItem") if isinstance(container, Mapping) else None
-    items = value if isinstance(value, list) else [] if value is None else [value]
-    return [item for item in items if isinstance(item, Mapping)]
+from connectors.seko.sandbox.services import SekoRefusal, free_quantity, items_of, money, now
 
 
 def _refuse(number: str, reason: str) -> SekoRefusal:
@@ -96,7 +90,7 @@ def order_submit(body: Any) -> m.SalesOrder:
     number, reference, dc_code, order_date = _header(request)
     if m.SalesOrder.objects.filter(sales_order_number=number).exists():
         raise _refuse(number, "SalesOrderNumber already exists.")
-    lines = _line_items(request.get("List"))
+    lines = items_of(request.get("List"), "SalesOrderLineItem")
     _lines_check(number, lines, dc_code)
     order = m.SalesOrder.objects.create(
         guid=_guid(request, number),

@@ -24,6 +24,11 @@ SIGNATURE_HEADER = "X-Seko-Signature"
 TIMEOUT = (3.0, 10.0)
 
 
+def push_config() -> m.PushConfig:
+    config, _ = m.PushConfig.objects.get_or_create(pk=1)
+    return config
+
+
 def push_signature(secret: str, body: bytes) -> str:
     """Hex HMAC-SHA256 of the exact body, keyed with the client's push secret."""
     return hmac_sha256(secret.encode(), body, hex_digest=True)
@@ -63,30 +68,27 @@ def _record(kind: str, dispatch: m.Dispatch, config: m.PushConfig, sequence: int
     return record
 
 
-def push_queue(dispatch: m.Dispatch, *, config: m.PushConfig, at: dt.datetime) -> list[m.Push]:
+def push_queue(dispatch: m.Dispatch, *, at: dt.datetime) -> None:
     """Store the Tracking Details and Dispatch Confirmation messages for one dispatch."""
-    queued = []
+    config = push_config()
     for kind in (TRACKING, DISPATCH):
         sequence = (m.Push.objects.aggregate(last=Max("sequence_number"))["last"] or 0) + 1
         record = _record(kind, dispatch, config, sequence)
         body = json.dumps({"Responses": [{"Response": {kind: record}}]}).encode()
-        queued.append(
-            m.Push.objects.create(
-                sequence_number=sequence,
-                kind=kind,
-                interface_record_id=record["InterfaceRecordId"],
-                body=body.decode(),
-                signature=push_signature(config.secret, body) if config.secret else "",
-                created_at=at,
-            )
+        m.Push.objects.create(
+            sequence_number=sequence,
+            kind=kind,
+            interface_record_id=record["InterfaceRecordId"],
+            body=body.decode(),
+            signature=push_signature(config.secret, body) if config.secret else "",
+            created_at=at,
         )
-    return queued
 
 
-def push_headers(push: m.Push, config: m.PushConfig | None = None) -> dict[str, str]:
+def push_headers(push: m.Push) -> dict[str, str]:
     """The headers of a delivery: the stored signature, or the configured secret header or
     basic auth."""
-    config = config or push_config_get()
+    config = push_config()
     headers = {"Content-Type": "application/json"}
     if config.auth_mode == "hmac" and push.signature:
         headers[SIGNATURE_HEADER] = push.signature
@@ -97,18 +99,18 @@ def push_headers(push: m.Push, config: m.PushConfig | None = None) -> dict[str, 
     return headers
 
 
-def push_config_get() -> m.PushConfig:
-    return m.PushConfig.objects.filter(pk=1).first() or m.PushConfig()
+def _post(push: m.Push, url: str, session: requests.Session | None) -> tuple[bool, str]:
+    """POST the stored message once: whether it was taken, and the answer (or error) seen."""
+    status, error = webhook_post(
+        url, push.body, push_headers(push), timeout=TIMEOUT, session=session
+    )
+    return status is not None and status < 300, f"HTTP {status}" if status else error
 
 
 def push_send(push: m.Push, *, url: str, session: requests.Session | None = None) -> bool:
     """One delivery attempt; counts failures and drops the message after the third."""
-    status, error = webhook_post(
-        url, push.body, push_headers(push), timeout=TIMEOUT, session=session
-    )
-    ok, result = status is not None and status < 300, f"HTTP {status}" if status else error
+    ok, push.last_result = _post(push, url, session)
     push.attempts += 1
-    push.last_result = result
     if ok:
         push.status = m.Push.DELIVERED
     elif push.attempts >= MAX_DELIVERIES:
@@ -119,8 +121,8 @@ def push_send(push: m.Push, *, url: str, session: requests.Session | None = None
 
 def pushes_deliver(*, session: requests.Session | None = None) -> list[m.Push]:
     """One push cycle (iHub runs one every ~15 min): try every pending message once."""
-    config = m.PushConfig.objects.filter(pk=1).first()
-    if config is None or not config.url:
+    config = push_config()
+    if not config.url:
         return []
     pending = list(m.Push.objects.filter(status=m.Push.PENDING))
     for push in pending:
@@ -130,10 +132,8 @@ def pushes_deliver(*, session: requests.Session | None = None) -> list[m.Push]:
 
 def push_replay(push: m.Push, *, session: requests.Session | None = None) -> bool:
     """Send a message again as it was (same body, same signature): the hub must dedupe it."""
-    config = m.PushConfig.objects.filter(pk=1).first()
-    if config is None or not config.url:
+    config = push_config()
+    if not config.url:
         return False
-    status, _ = webhook_post(
-        config.url, push.body, push_headers(push), timeout=TIMEOUT, session=session
-    )
-    return status is not None and status < 300
+    delivered, _ = _post(push, config.url, session)
+    return delivered

@@ -21,9 +21,9 @@ from connectors.seko.sandbox import models as m
 from connectors.seko.sandbox.services import (
     AVAILABLE,
     SekoRefusal,
-    _quantity,
+    held_quantity,
+    items_of,
     now,
-    product_get,
     stock_set,
 )
 
@@ -32,12 +32,6 @@ ASN_NUMBER_MAX = 100  # "Alphanumeric Text - 100 characters" (Load Receipts)
 LINE_ITEM = "ReceiptLineItem"
 GRN_ITEM = "GRN"
 GRN_LINE_ITEM = "GRNLineItem"
-
-
-def _items(container: Any, key: str) -> list[dict]:
-    value = container.get(key) if isinstance(container, Mapping) else None
-    items = value if isinstance(value, list) else [] if value is None else [value]
-    return [item for item in items if isinstance(item, Mapping)]
 
 
 def _refuse(number: str, reason: str) -> SekoRefusal:
@@ -67,7 +61,7 @@ def receipt_submit(body: Any) -> m.Receipt:
     dc_code = str((request.get("ReceiptHeader") or {}).get("DCCode") or "")
     if not m.StockRow.objects.filter(dc_code=dc_code).exists():
         raise _refuse(number, f"DCCode {dc_code or '(empty)'} is not valid for this client.")
-    lines = _items(request.get("List"), LINE_ITEM)
+    lines = items_of(request.get("List"), LINE_ITEM)
     _lines_check(number, lines)
     is_return = str(details.get("IsReturn")).lower() == "true"
     return m.Receipt.objects.create(
@@ -84,18 +78,13 @@ def receipt_submit(body: Any) -> m.Receipt:
     )
 
 
-def receipt_lookup(number: str) -> m.Receipt:
-    receipt = m.Receipt.objects.filter(asn_number=number).first()
-    if receipt is None:
-        raise SekoRefusal(f"ASN {number} does not exist.")
-    return receipt
-
-
 @transaction.atomic
 def receipt_receive(*, number: str, sellable: dict[str, int] | None = None) -> m.Receipt:
     """The DC received the ASN's goods: every unit sellable unless ``sellable`` says how many
     per ProductCode; the rest are booked to Damaged."""
-    receipt = m.Receipt.objects.select_for_update().get(pk=receipt_lookup(number).pk)
+    receipt = m.Receipt.objects.select_for_update().filter(asn_number=number).first()
+    if receipt is None:
+        raise SekoRefusal(f"ASN {number} does not exist.")
     if receipt.received_at is not None:
         raise SekoRefusal(f"ASN {number} has already been received.")
     grn = []
@@ -104,8 +93,7 @@ def receipt_receive(*, number: str, sellable: dict[str, int] | None = None) -> m
         good = quantity if sellable is None else max(0, min(sellable.get(code, 0), quantity))
         for location, units in ((AVAILABLE, good), (DAMAGED, quantity - good)):
             if units:
-                product = product_get(code)
-                held = _quantity(product, receipt.dc_code, location)
+                held = held_quantity(code, receipt.dc_code, location)
                 stock_set(
                     product_code=code,
                     quantity=held + units,

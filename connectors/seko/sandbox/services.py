@@ -1,19 +1,8 @@
 """Writes and reads of the SEKO sandbox: the API views and the control surface call these.
 
-Control surface (also behind ``python manage.py seko_sandbox``):
-
-* :func:`catalogue_seed` - the default API key, push settings and products (valid EAN-13s)
-  with stock in the default DC
-* :func:`api_key_create` - another iHub API key
-* :func:`stock_set` - set a location's quantity (records a stock adjustment)
-* :func:`stock_move` - move quantity between location types (records a stock movement)
-* :func:`order_lookup` / :func:`order_dispatch` - dispatch an order with any courier, service
-  and tracking number; queues the Tracking Details and Dispatch Confirmation pushes
-* :func:`push_configure` / :func:`pushes_deliver` / :func:`push_replay` - signed pushes to the
-  hub (or stored only, for tests to fetch), dropped after 3 failed deliveries like SEKO's
-* :func:`sandbox_reset` - empty every SEKO sandbox table
-
-SEKO has no refunds; return ASNs and their GRNs live in :mod:`.receipts`.
+The control surface (also behind ``python manage.py seko_sandbox``) is listed in
+docs/connectors/seko.md, section 6. SEKO has no refunds; return ASNs and their GRNs live in
+:mod:`.receipts`, the push messages in :mod:`.pushes`.
 """
 
 from __future__ import annotations
@@ -21,14 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
 
 from connectors.sandbox.faults import sandbox_now, window_spend
+from connectors.sandbox.formats import ean13
+from connectors.sandbox.models import app_models_delete
 from connectors.seko.sandbox import models as m
-from connectors.seko.sandbox.pushes import push_queue
+from connectors.seko.sandbox.pushes import push_config, push_queue
 
 SYSTEM = "seko"
 DEFAULT_KEY = "sandbox-seko-api-key"
@@ -52,27 +45,11 @@ def now() -> dt.datetime:
     return sandbox_now(SYSTEM).replace(microsecond=0)
 
 
-def ean13(number: int, prefix: str = "503") -> str:
-    """A valid EAN-13: prefix + zero-padded number + check digit."""
-    body = f"{prefix}{number:0{12 - len(prefix)}d}"[:12]
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
-    return body + str((10 - total % 10) % 10)
-
-
 # --- keys, push settings, rate limit ---------------------------------------------------------
 
 
 def api_key_create(*, name: str, key: str = "") -> m.ApiKey:
     return m.ApiKey.objects.create(name=name, key=key or secrets.token_hex(16))
-
-
-def api_key_valid(key: str) -> bool:
-    return m.ApiKey.holder(key) is not None
-
-
-def push_config() -> m.PushConfig:
-    config, _ = m.PushConfig.objects.get_or_create(pk=1)
-    return config
 
 
 def push_configure(
@@ -123,14 +100,13 @@ def catalogue_seed(
     if reset:
         sandbox_reset()
     m.ApiKey.objects.get_or_create(key=DEFAULT_KEY, defaults={"name": "hub"})
-    config = push_config()
-    if not config.secret:
+    if not push_config().secret:
         push_configure(secret=DEFAULT_PUSH_SECRET)
     created = []
     for index in range(1, products + 1):
         product, _ = m.Product.objects.update_or_create(
             product_code=f"SK-{index:04d}",
-            defaults={"ean": ean13(index), "description": f"Sandbox item {index}"},
+            defaults={"ean": ean13(index, "503"), "description": f"Sandbox item {index}"},
         )
         available = 0 if index % 5 == 0 else index * 10
         _row_set(product, dc_code, AVAILABLE, available)
@@ -157,11 +133,11 @@ def product_get(product_code: str) -> m.Product:
     return product
 
 
-def _quantity(product: m.Product, dc_code: str, location_type: str) -> int:
-    row = m.StockRow.objects.filter(
-        product=product, dc_code=dc_code, location_type=location_type
-    ).first()
-    return row.quantity if row else 0
+def held_quantity(product_code: str, dc_code: str, location_type: str) -> int:
+    rows = m.StockRow.objects.filter(
+        product__product_code=product_code, dc_code=dc_code, location_type=location_type
+    )
+    return rows.values_list("quantity", flat=True).first() or 0
 
 
 @transaction.atomic
@@ -175,7 +151,7 @@ def stock_set(
 ) -> m.StockRow:
     """Set a location's quantity (negative allowed, as in a WMS) and record the adjustment."""
     product = product_get(product_code)
-    delta = quantity - _quantity(product, dc_code, location_type)
+    delta = quantity - held_quantity(product_code, dc_code, location_type)
     row = _row_set(product, dc_code, location_type, quantity)
     if delta:
         m.StockEvent.objects.create(
@@ -202,10 +178,12 @@ def stock_move(
 ) -> m.StockEvent:
     """Move stock between location types (e.g. Available Stock -> Quarantine)."""
     product = product_get(product_code)
-    if quantity < 1 or _quantity(product, dc_code, from_location) < quantity:
+    held = held_quantity(product_code, dc_code, from_location)
+    if quantity < 1 or held < quantity:
         raise SekoRefusal(f"Not enough {product_code} in {from_location} to move {quantity}.")
-    _row_set(product, dc_code, from_location, _quantity(product, dc_code, from_location) - quantity)
-    _row_set(product, dc_code, to_location, _quantity(product, dc_code, to_location) + quantity)
+    _row_set(product, dc_code, from_location, held - quantity)
+    moved = held_quantity(product_code, dc_code, to_location) + quantity
+    _row_set(product, dc_code, to_location, moved)
     return m.StockEvent.objects.create(
         kind=m.StockEvent.MOVEMENT,
         product=product,
@@ -228,10 +206,7 @@ def _allocated(product_code: str, dc_code: str, *, created_before: dt.datetime |
 
 def free_quantity(product_code: str, dc_code: str) -> int:
     """What iHub checks on submit: available stock minus every open order's lines."""
-    product = m.Product.objects.filter(product_code=product_code).first()
-    if product is None:
-        return 0
-    physical = _quantity(product, dc_code, AVAILABLE)
+    physical = held_quantity(product_code, dc_code, AVAILABLE)
     return physical - _allocated(product_code, dc_code, created_before=None)
 
 
@@ -321,14 +296,13 @@ def order_dispatch(
     tracking_number: str,
     courier_service: str = "",
     tracking_url: str = "",
-    dispatched_at: dt.datetime | None = None,
 ) -> m.Dispatch:
     """Dispatch the whole order (SEKO closes it), take the stock, queue the two pushes."""
     if order.status != m.SalesOrder.RECEIVED:
         raise SekoRefusal(f"Sales Order {order.sales_order_number} is {order.status}.")
     for line in order.lines.all():
         product = product_get(line.product_code)
-        left = _quantity(product, order.dc_code, AVAILABLE) - line.quantity
+        left = held_quantity(line.product_code, order.dc_code, AVAILABLE) - line.quantity
         _row_set(product, order.dc_code, AVAILABLE, left)
     order.status = m.SalesOrder.DISPATCHED
     order.save(update_fields=["status"])
@@ -341,9 +315,9 @@ def order_dispatch(
         courier_service=courier_service,
         tracking_number=tracking_number,
         tracking_url=tracking_url,
-        dispatched_at=dispatched_at or now(),
+        dispatched_at=now(),
     )
-    push_queue(dispatch, config=push_config(), at=now())
+    push_queue(dispatch, at=now())
     return dispatch
 
 
@@ -359,11 +333,14 @@ def dispatched_between(start: dt.datetime, end: dt.datetime, dc_code: str | None
 
 
 def sandbox_reset() -> None:
-    for model in (
-        m.Push, m.Dispatch, m.SalesOrderLine, m.SalesOrder, m.StockEvent, m.StockRow,
-        m.Product, m.ApiKey, m.PushConfig, m.RateWindow,
-    ):  # fmt: skip
-        model.objects.all().delete()
+    app_models_delete("seko_sandbox")
+
+
+def items_of(container: Any, key: str) -> list[dict]:
+    """``container[key]`` as a list: iHub takes an object for one item, an array for several."""
+    value = container.get(key) if isinstance(container, Mapping) else None
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    return [item for item in items if isinstance(item, Mapping)]
 
 
 def money(value: object) -> Decimal:

@@ -20,6 +20,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from connectors.sandbox.faults import sandbox_view
+from connectors.sandbox.formats import iso_datetime
+from connectors.seko.sandbox import models as m
 from connectors.seko.sandbox import orders, receipts, services
 from connectors.seko.sandbox.services import SekoRefusal
 
@@ -27,8 +29,7 @@ Handler = Callable[..., dict]
 QUERY_LIMIT = 2048  # IIS's default maximum query string
 KEY_PARAMS = ("api_key", "token")  # current manuals, and the legacy SupplyStream hub
 STOCK_ITEM = "StockQuantityLineItem"
-ADJUSTMENT_ITEM = "StockAdjustmentLineItem"
-MOVEMENT_ITEM = "StockMovementLineItem"
+EVENT_ITEMS = {"adjustment": "StockAdjustmentLineItem", "movement": "StockMovementLineItem"}
 DISPATCH_ITEM = "DispatchLineItem"
 DISPATCHED = "Dispatched"
 DENIED = "Authorization has been denied for this request."
@@ -63,7 +64,7 @@ def _gate(request: HttpRequest) -> HttpResponse | None:
     if len(request.META.get("QUERY_STRING", "")) > QUERY_LIMIT:
         return HttpResponse(QUERY_TOO_LONG, status=404, content_type="text/html")
     key = next((request.GET[name] for name in KEY_PARAMS if request.GET.get(name)), "")
-    if not services.api_key_valid(key):
+    if m.ApiKey.holder(key) is None:
         return JsonResponse({"Message": DENIED}, status=401)
     wait = services.rate_limit_wait(key)
     if wait is not None:
@@ -96,10 +97,9 @@ def endpoint(method: str, handler: Handler, *, bare: bool = False) -> Callable:
 
 def _time(value: str) -> dt.datetime:
     try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return iso_datetime(value)
     except ValueError:
         raise SekoRefusal(f"'{value}' is not a valid date.") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def _codes(request: HttpRequest) -> list[str] | None:
@@ -145,7 +145,8 @@ def order_tracking(request: HttpRequest, guid: str) -> dict:
 # --- stock/v1 ----------------------------------------------------------------------------------
 
 
-def stock_all(request: HttpRequest) -> dict:
+def stock_query(request: HttpRequest) -> dict:
+    """``stock/v1/all`` and ``stock/v1/product``: optional ``dc`` and ``ProductCodes``."""
     rows = services.stock_rows(dc_code=request.GET.get("dc") or None, product_codes=_codes(request))
     return _listed(STOCK_ITEM, rows)
 
@@ -155,23 +156,11 @@ def stock_dc(request: HttpRequest, dc: str) -> dict:
     return _listed(STOCK_ITEM, rows)
 
 
-def stock_product(request: HttpRequest) -> dict:
-    rows = services.stock_rows(dc_code=request.GET.get("dc") or None, product_codes=_codes(request))
-    return _listed(STOCK_ITEM, rows)
-
-
-def stock_adjustments(request: HttpRequest, start: str, end: str) -> dict:
-    rows = services.stock_events_between(
-        "adjustment", _time(start), _time(end), request.GET.get("dc") or None
-    )
-    return _listed(ADJUSTMENT_ITEM, rows)
-
-
-def stock_movements(request: HttpRequest, start: str, end: str) -> dict:
-    rows = services.stock_events_between(
-        "movement", _time(start), _time(end), request.GET.get("dc") or None
-    )
-    return _listed(MOVEMENT_ITEM, rows)
+def stock_events(request: HttpRequest, kind: str, start: str, end: str) -> dict:
+    """``stock/v1/adjustment/...`` or ``stock/v1/movement/...``: the window's stock events."""
+    dc_code = request.GET.get("dc") or None
+    rows = services.stock_events_between(kind, _time(start), _time(end), dc_code)
+    return _listed(EVENT_ITEMS[kind], rows)
 
 
 # --- dispatches/v1 -----------------------------------------------------------------------------

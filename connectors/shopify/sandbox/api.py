@@ -12,9 +12,10 @@ from graphql import GraphQLError, execute, parse, validate
 
 from connectors.sandbox.faults import sandbox_now
 from connectors.shopify.sandbox import services
+from connectors.shopify.sandbox.admin_schema import admin_schema
 from connectors.shopify.sandbox.cost import MAX_SINGLE_QUERY_COST, query_cost
 from connectors.shopify.sandbox.models import Shop
-from connectors.shopify.sandbox.schema import Root, SandboxContext, sandbox_schema
+from connectors.shopify.sandbox.schema import Root, SandboxContext
 
 DOCS = "https://shopify.dev/api/usage/rate-limits"
 
@@ -57,7 +58,7 @@ def graphql_run(shop: Shop, payload: dict) -> dict:
         document = parse(query)
     except GraphQLError as exc:
         return {"errors": [exc.formatted]}
-    problems = validate(sandbox_schema(), document)
+    problems = validate(admin_schema(), document)
     if problems:
         return {"errors": [p.formatted for p in problems]}
     cost = query_cost(document, variables, payload.get("operationName"))
@@ -66,11 +67,8 @@ def graphql_run(shop: Shop, payload: dict) -> dict:
             f"Query cost is {cost}, which exceeds the single query max cost limit "
             f"({MAX_SINGLE_QUERY_COST})."
         )
-        return {
-            "errors": [
-                _error(message, "MAX_COST_EXCEEDED", cost=cost, maxCost=MAX_SINGLE_QUERY_COST)
-            ]
-        }
+        error = _error(message, "MAX_COST_EXCEEDED", cost=cost, maxCost=MAX_SINGLE_QUERY_COST)
+        return {"errors": [error]}
     fits, shop = _charge(shop.pk, cost)
     extensions = {"cost": {"requestedQueryCost": cost, "actualQueryCost": cost if fits else None}}
     extensions["cost"]["throttleStatus"] = _throttle_status(shop)
@@ -80,7 +78,7 @@ def graphql_run(shop: Shop, payload: dict) -> dict:
             "extensions": extensions,
         }
     result = execute(
-        sandbox_schema(),
+        admin_schema(),
         document,
         root_value=Root(),
         context_value=SandboxContext(shop=shop),

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from connectors.sandbox.models import WebhookOutbox
+from connectors.sandbox.models import ListedRow, WebhookOutbox
 
 
 class Shop(models.Model):
@@ -28,32 +28,26 @@ class Shop(models.Model):
         return self.domain
 
 
-class Location(models.Model):
+class Location(ListedRow):
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="locations")
     name = models.CharField(max_length=100)
     is_active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Product(models.Model):
+class Product(ListedRow):
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="products")
     title = models.CharField(max_length=200)
     vendor = models.CharField(max_length=100, blank=True)
     updated_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["id"]
-
     def __str__(self) -> str:
         return self.title
 
 
-class Variant(models.Model):
+class Variant(ListedRow):
     """A ProductVariant and its 1:1 InventoryItem (same primary key in the API)."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
@@ -64,21 +58,17 @@ class Variant(models.Model):
     inventory_policy = models.CharField(max_length=10, default="DENY")
     updated_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["id"]
-
     def __str__(self) -> str:
         return self.sku or f"variant {self.pk}"
 
 
-class InventoryLevel(models.Model):
+class InventoryLevel(ListedRow):
     variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="levels")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="levels")
     available = models.IntegerField(default=0)
     updated_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(ListedRow.Meta):
         constraints = [
             models.UniqueConstraint(fields=["variant", "location"], name="shopify_sb_level_unique")
         ]
@@ -87,7 +77,7 @@ class InventoryLevel(models.Model):
         return f"{self.variant} @ {self.location}: {self.available}"
 
 
-class Order(models.Model):
+class Order(ListedRow):
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="orders")
     name = models.CharField(max_length=20)
     source_identifier = models.CharField(max_length=100, blank=True, db_index=True)
@@ -109,14 +99,16 @@ class Order(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=20, blank=True)
 
-    class Meta:
-        ordering = ["id"]
-
     def __str__(self) -> str:
         return f"{self.name} ({self.source_identifier})"
 
+    def total(self) -> Decimal:
+        """Lines (price x quantity, VAT included) plus shipping."""
+        lines = sum((line.price * line.quantity for line in self.lines.all()), Decimal("0"))
+        return lines + self.shipping_price
 
-class OrderLine(models.Model):
+
+class OrderLine(ListedRow):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     variant = models.ForeignKey(Variant, on_delete=models.SET_NULL, null=True, blank=True)
     sku = models.CharField(max_length=100, blank=True)
@@ -124,14 +116,11 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
     price = models.DecimalField(max_digits=12, decimal_places=2)
 
-    class Meta:
-        ordering = ["id"]
-
     def __str__(self) -> str:
         return f"{self.quantity} x {self.sku}"
 
 
-class Fulfillment(models.Model):
+class Fulfillment(ListedRow):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="fulfillments")
     status = models.CharField(max_length=20, default="SUCCESS")
     company = models.CharField(max_length=100, blank=True)
@@ -142,14 +131,11 @@ class Fulfillment(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["id"]
-
     def __str__(self) -> str:
         return f"{self.order.name}: {self.company} {self.number}"
 
 
-class Refund(models.Model):
+class Refund(ListedRow):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refunds")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     shipping_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
@@ -157,14 +143,11 @@ class Refund(models.Model):
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["id"]
-
     def __str__(self) -> str:
         return f"{self.order.name}: refund {self.amount}"
 
 
-class Return(models.Model):
+class Return(ListedRow):
     """A return (``returnCreate``) and what the warehouse did with the goods.
 
     ``lines``: ``[{"line_id": 1, "fulfillment_line_item_id": "12000", "quantity": 1,
@@ -178,9 +161,6 @@ class Return(models.Model):
     lines = models.JSONField(default=list)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.name} {self.status}"

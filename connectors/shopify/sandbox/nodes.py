@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from graphql import GraphQLError
 
@@ -41,6 +41,14 @@ def stamp(value: dt.datetime | None) -> str | None:
 def money_bag(amount: Decimal, currency: str) -> dict:
     money = {"amount": str(amount), "currencyCode": currency}
     return {"shopMoney": money, "presentmentMoney": money}
+
+
+def money_in(value: object) -> Decimal | None:
+    """An amount sent in a mutation's input; None when absent or not a number."""
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except InvalidOperation:
+        return None
 
 
 def _cursor(pk: object) -> str:
@@ -87,8 +95,8 @@ LEVEL_FIELDS = {
 
 
 def levels_connection(levels, first, after, query) -> dict:
-    filtered = search_filter(levels, query, LEVEL_FIELDS)
-    return connection(filtered, LevelNode, first, after)
+    levels = levels.select_related("variant", "location").order_by("id")
+    return connection(search_filter(list(levels), query, LEVEL_FIELDS), LevelNode, first, after)
 
 
 class LocationNode:
@@ -101,8 +109,7 @@ class LocationNode:
         self.isActive = location.is_active
 
     def inventoryLevels(self, info, first=None, after=None, query=None, **_) -> dict:
-        levels = self.obj.levels.select_related("variant", "location").order_by("id")
-        return levels_connection(list(levels), first, after, query)
+        return levels_connection(self.obj.levels, first, after, query)
 
 
 class ProductNode:
@@ -157,8 +164,7 @@ class InventoryItemNode:
         return VariantNode(self.obj)
 
     def inventoryLevels(self, info, first=None, after=None, query=None, **_) -> dict:
-        levels = self.obj.levels.select_related("variant", "location").order_by("id")
-        return levels_connection(list(levels), first, after, query)
+        return levels_connection(self.obj.levels, first, after, query)
 
     def inventoryLevel(self, info, locationId, **_) -> LevelNode | None:
         level = self.obj.levels.filter(location_id=pk_of(locationId, "Location")).first()
@@ -214,20 +220,29 @@ class LineItemNode:
         return VariantNode(self.obj.variant) if self.obj.variant_id else None
 
 
-class _QuantityRow:
-    """A fulfilled or refunded quantity of one line (rows of a JSON list on the model)."""
+class _EntryRow:
+    """One entry of a row's JSON ``lines`` (fulfilled, refunded or returned) and its order line;
+    ``pk`` is the owner's pk followed by the entry's 3-digit index."""
 
-    def __init__(self, pk: str, line: models.OrderLine, quantity: int) -> None:
-        self.pk, self.line, self.quantity = pk, line, quantity
+    def __init__(self, pk: str, line: models.OrderLine, entry: dict) -> None:
+        self.pk, self.line, self.entry = pk, line, entry
 
 
-def _quantity_rows(owner_pk: int, entries: list[dict], order: models.Order) -> list[_QuantityRow]:
-    lines = {line.pk: line for line in order.lines.all()}
+def _entry_rows(owner: models.Fulfillment | models.Refund | models.Return) -> list[_EntryRow]:
+    lines = {line.pk: line for line in owner.order.lines.all()}
     return [
-        _QuantityRow(f"{owner_pk}{index:03d}", lines[entry["line_id"]], entry["quantity"])
-        for index, entry in enumerate(entries)
+        _EntryRow(f"{owner.pk}{index:03d}", lines[entry["line_id"]], entry)
+        for index, entry in enumerate(owner.lines)
         if entry.get("line_id") in lines
     ]
+
+
+def _fulfillment_line_item(pk: str, row: _EntryRow, currency: str) -> dict:
+    return {
+        "id": gid("FulfillmentLineItem", pk),
+        "quantity": row.entry["quantity"],
+        "lineItem": LineItemNode(row.line, currency),
+    }
 
 
 class FulfillmentNode:
@@ -246,19 +261,14 @@ class FulfillmentNode:
             return []
         tracking = {"company": self.obj.company or None, "number": self.obj.number or None}
         tracking["url"] = self.obj.url or None
-        return [tracking][: first if first is not None else None]
+        return [tracking][:first]
 
     def fulfillmentLineItems(self, info, first=None, after=None, **_) -> dict:
         order = self.obj.order
-        rows = _quantity_rows(self.obj.pk, self.obj.lines, order)
+        rows = _entry_rows(self.obj)
 
-        def wrap(row: _QuantityRow) -> dict:
-            line = LineItemNode(row.line, order.currency)
-            return {
-                "id": gid("FulfillmentLineItem", row.pk),
-                "quantity": row.quantity,
-                "lineItem": line,
-            }
+        def wrap(row: _EntryRow) -> dict:
+            return _fulfillment_line_item(row.pk, row, order.currency)
 
         return connection(rows, wrap, first, after)
 
@@ -276,13 +286,14 @@ class RefundNode:
 
     def refundLineItems(self, info, first=None, after=None, **_) -> dict:
         order = self.obj.order
-        rows = _quantity_rows(self.obj.pk, self.obj.lines, order)
+        rows = _entry_rows(self.obj)
 
-        def wrap(row: _QuantityRow) -> dict:
+        def wrap(row: _EntryRow) -> dict:
+            quantity = row.entry["quantity"]
             return {
-                "quantity": row.quantity,
+                "quantity": quantity,
                 "lineItem": LineItemNode(row.line, order.currency),
-                "subtotalSet": money_bag(row.line.price * row.quantity, order.currency),
+                "subtotalSet": money_bag(row.line.price * quantity, order.currency),
             }
 
         return connection(rows, wrap, first, after)
@@ -290,12 +301,8 @@ class RefundNode:
     def refundShippingLines(self, info, first=None, after=None, **_) -> dict:
         refund = self.obj
         rows = [refund] if refund.shipping_amount else []
-        currency = refund.order.currency
-
-        def wrap(item: models.Refund) -> dict:
-            return {"subtotalAmountSet": money_bag(item.shipping_amount, currency)}
-
-        return connection(rows, wrap, first, after)
+        shipping = {"subtotalAmountSet": money_bag(refund.shipping_amount, refund.order.currency)}
+        return connection(rows, lambda _: shipping, first, after)
 
 
 class OrderNode:
@@ -332,8 +339,7 @@ class OrderNode:
 
     @property
     def totalPriceSet(self) -> dict:
-        lines = sum((line.price * line.quantity for line in self.obj.lines.all()), Decimal("0"))
-        return money_bag(lines + self.obj.shipping_price, self.obj.currency)
+        return money_bag(self.obj.total(), self.obj.currency)
 
     def lineItems(self, info, first=None, after=None, **_) -> dict:
         currency = self.obj.currency
@@ -341,12 +347,10 @@ class OrderNode:
         return connection(lines, lambda line: LineItemNode(line, currency), first, after)
 
     def fulfillments(self, info, first=None, **_) -> list[FulfillmentNode]:
-        rows = [FulfillmentNode(f) for f in self.obj.fulfillments.order_by("id")]
-        return rows[:first] if first is not None else rows
+        return [FulfillmentNode(f) for f in self.obj.fulfillments.order_by("id")][:first]
 
     def refunds(self, info, first=None, **_) -> list[RefundNode]:
-        rows = [RefundNode(r) for r in self.obj.refunds.order_by("id")]
-        return rows[:first] if first is not None else rows
+        return [RefundNode(r) for r in self.obj.refunds.order_by("id")][:first]
 
     def returns(self, info, first=None, after=None, **_) -> dict:
         return connection(list(self.obj.returns.order_by("id")), ReturnNode, first, after)
@@ -371,28 +375,8 @@ def _address_out(address: dict) -> dict | None:
 # --- returns ---------------------------------------------------------------------------------
 
 
-class _ReturnRow:
-    """One line of a return (an entry of ``Return.lines``) with its order line."""
-
-    def __init__(self, pk: str, line: models.OrderLine, entry: dict) -> None:
-        self.pk, self.line, self.entry = pk, line, entry
-
-
-def _return_rows(ret: models.Return) -> list[_ReturnRow]:
-    lines = {line.pk: line for line in ret.order.lines.all()}
-    return [
-        _ReturnRow(f"{ret.pk}{index:03d}", lines[entry["line_id"]], entry)
-        for index, entry in enumerate(ret.lines)
-        if entry.get("line_id") in lines
-    ]
-
-
-def _fulfillment_line_item(row: _ReturnRow, currency: str) -> dict:
-    return {
-        "id": gid("FulfillmentLineItem", row.entry["fulfillment_line_item_id"]),
-        "quantity": row.entry["quantity"],
-        "lineItem": LineItemNode(row.line, currency),
-    }
+def _returned_line_item(row: _EntryRow, currency: str) -> dict:
+    return _fulfillment_line_item(row.entry["fulfillment_line_item_id"], row, currency)
 
 
 class ReturnNode:
@@ -407,17 +391,17 @@ class ReturnNode:
     def returnLineItems(self, info, first=None, after=None, **_) -> dict:
         currency = self.obj.order.currency
 
-        def wrap(row: _ReturnRow) -> dict:
+        def wrap(row: _EntryRow) -> dict:
             return {
                 "__typename": "ReturnLineItem",  # ReturnLineItemType is an interface
                 "id": gid("ReturnLineItem", row.pk),
                 "quantity": row.entry["quantity"],
                 "returnReason": row.entry.get("reason") or "UNKNOWN",
                 "returnReasonNote": row.entry.get("note") or "",
-                "fulfillmentLineItem": _fulfillment_line_item(row, currency),
+                "fulfillmentLineItem": _returned_line_item(row, currency),
             }
 
-        return connection(_return_rows(self.obj), wrap, first, after)
+        return connection(_entry_rows(self.obj), wrap, first, after)
 
     def reverseFulfillmentOrders(self, info, first=None, after=None, **_) -> dict:
         return connection([self.obj], ReverseFulfillmentOrderNode, first, after)
@@ -436,7 +420,7 @@ class ReverseFulfillmentOrderNode:
     def lineItems(self, info, first=None, after=None, **_) -> dict:
         currency = self.obj.order.currency
 
-        def wrap(row: _ReturnRow) -> dict:
+        def wrap(row: _EntryRow) -> dict:
             dispositions = [
                 {
                     "id": gid("ReverseFulfillmentOrderDisposition", f"{row.pk}{n}"),
@@ -452,7 +436,7 @@ class ReverseFulfillmentOrderNode:
                 "id": gid("ReverseFulfillmentOrderLineItem", row.pk),
                 "totalQuantity": row.entry["quantity"],
                 "dispositions": dispositions,
-                "fulfillmentLineItem": _fulfillment_line_item(row, currency),
+                "fulfillmentLineItem": _returned_line_item(row, currency),
             }
 
-        return connection(_return_rows(self.obj), wrap, first, after)
+        return connection(_entry_rows(self.obj), wrap, first, after)

@@ -7,13 +7,13 @@ fulfillment line item id is the fulfillment id followed by the 3-digit index of 
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
 
 from connectors.shopify.sandbox import models, services
-from connectors.shopify.sandbox.nodes import OrderNode, RefundNode, ReturnNode, gid, pk_of
+from connectors.shopify.sandbox.nodes import OrderNode, RefundNode, ReturnNode, gid, money_in, pk_of
 
 RESTOCKING = ("RETURN", "CANCEL", "LEGACY_RESTOCK")
 
@@ -24,13 +24,6 @@ def _error(field: list[str], message: str, code: str = "INVALID") -> dict:
 
 def _order(shop: models.Shop, order_id: str | None) -> models.Order | None:
     return shop.orders.filter(pk=pk_of(order_id, "Order")).first()
-
-
-def _money(value: object) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else None
-    except InvalidOperation:
-        return None
 
 
 # --- returnCreate ----------------------------------------------------------------------------
@@ -48,11 +41,13 @@ def _fulfilled_entry(order: models.Order, fli_id: str | None) -> dict | None:
     return {**fulfillment.lines[index], "fulfillment_line_item_id": tail}
 
 
-def _returned_already(order: models.Order, line_id: int) -> int:
-    total = 0
-    for ret in order.returns.exclude(status__in=["CANCELED", "DECLINED"]):
-        total += sum(e["quantity"] for e in ret.lines if e["line_id"] == line_id)
-    return total
+def _units_by_line(owners) -> dict[int, int]:
+    """Units per order line over the ``lines`` of these returns or refunds."""
+    done: dict[int, int] = {}
+    for owner in owners:
+        for entry in owner.lines:
+            done[entry["line_id"]] = done.get(entry["line_id"], 0) + entry["quantity"]
+    return done
 
 
 def return_create(shop: models.Shop, data: dict) -> dict:
@@ -62,6 +57,7 @@ def return_create(shop: models.Shop, data: dict) -> dict:
             "return": None,
             "userErrors": [_error(["returnInput", "orderId"], "Order does not exist", "NOT_FOUND")],
         }
+    returned = _units_by_line(order.returns.exclude(status__in=["CANCELED", "DECLINED"]))
     entries, errors = [], []
     for index, item in enumerate(data.get("returnLineItems") or []):
         path = ["returnInput", "returnLineItems", str(index)]
@@ -70,7 +66,7 @@ def return_create(shop: models.Shop, data: dict) -> dict:
         if fulfilled is None:
             errors.append(_error([*path, "fulfillmentLineItemId"], "Fulfillment line not found"))
             continue
-        left = fulfilled["quantity"] - _returned_already(order, fulfilled["line_id"])
+        left = fulfilled["quantity"] - returned.get(fulfilled["line_id"], 0)
         if not 0 < quantity <= left:
             errors.append(_error([*path, "quantity"], f"Quantity must be between 1 and {left}"))
             continue
@@ -141,7 +137,7 @@ def _restock(variant: models.Variant, quantity: int) -> None:
 
 def _refund_lines(order: models.Order, items: list[dict]) -> tuple[list, list]:
     lines = {line.pk: line for line in order.lines.select_related("variant")}
-    refunded = _refunded_quantities(order)
+    refunded = _units_by_line(order.refunds.all())
     entries, errors = [], []
     for index, item in enumerate(items):
         path = ["refundLineItems", str(index)]
@@ -158,21 +154,13 @@ def _refund_lines(order: models.Order, items: list[dict]) -> tuple[list, list]:
     return entries, errors
 
 
-def _refunded_quantities(order: models.Order) -> dict[int, int]:
-    done: dict[int, int] = {}
-    for refund in order.refunds.all():
-        for entry in refund.lines:
-            done[entry["line_id"]] = done.get(entry["line_id"], 0) + entry["quantity"]
-    return done
-
-
 def _shipping_amount(order: models.Order, shipping: dict | None) -> Decimal:
     if not shipping:
         return Decimal("0")
     done = order.refunds.aggregate(s=Sum("shipping_amount"))["s"] or Decimal("0")
     if shipping.get("fullRefund"):
         return order.shipping_price - done
-    return _money(shipping.get("amount")) or Decimal("0")
+    return money_in(shipping.get("amount")) or Decimal("0")
 
 
 def refund_create(shop: models.Shop, data: dict) -> dict:
@@ -181,7 +169,7 @@ def refund_create(shop: models.Shop, data: dict) -> dict:
         return {"refund": None, "order": None, "userErrors": [_error(["orderId"], "Not found")]}
     entries, errors = _refund_lines(order, data.get("refundLineItems") or [])
     shipping = _shipping_amount(order, data.get("shipping"))
-    transactions = [_money(t.get("amount")) for t in data.get("transactions") or []]
+    transactions = [money_in(t.get("amount")) for t in data.get("transactions") or []]
     if any(amount is None for amount in transactions):
         errors.append(_error(["transactions"], "Amount is invalid"))
     if errors:
@@ -267,10 +255,9 @@ def order_cancel(
 def _cancel_refund_record(order: models.Order, now) -> None:
     """The refund a cancellation with a refund method makes: the whole order, shipping too."""
     lines = list(order.lines.all())
-    goods = sum((line.price * line.quantity for line in lines), Decimal("0"))
     models.Refund.objects.create(
         order=order,
-        amount=goods + order.shipping_price,
+        amount=order.total(),
         shipping_amount=order.shipping_price,
         lines=[{"line_id": line.pk, "quantity": line.quantity} for line in lines],
         note="orderCancel",

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
-from graphql import GraphQLError, GraphQLSchema
+from graphql import GraphQLError
 
-from connectors.shopify.sandbox import models, services
-from connectors.shopify.sandbox.admin_schema import admin_schema
+from connectors.shopify.sandbox import models, returns, services
 from connectors.shopify.sandbox.nodes import (
     InventoryItemNode,
     LocationNode,
@@ -19,14 +18,10 @@ from connectors.shopify.sandbox.nodes import (
     VariantNode,
     connection,
     gid,
+    money_in,
     pk_of,
 )
 from connectors.shopify.sandbox.search import search_filter
-
-
-def sandbox_schema() -> GraphQLSchema:
-    return admin_schema()
-
 
 PRODUCT_FIELDS = {
     "updated_at": lambda p: p.updated_at,
@@ -68,10 +63,8 @@ class SandboxContext:
 
 
 def _sorted(items: list, sort_key: str, reverse: bool) -> list:
-    attribute = {"UPDATED_AT": "updated_at", "CREATED_AT": "created_at", "TITLE": "title"}
-    name = attribute.get(sort_key, "pk")
-    if sort_key == "PROCESSED_AT":
-        name = "processed_at"
+    sortable = {"UPDATED_AT", "CREATED_AT", "PROCESSED_AT", "TITLE"}
+    name = sort_key.lower() if sort_key in sortable else "pk"
     return sorted(items, key=lambda item: (getattr(item, name), item.pk), reverse=reverse)
 
 
@@ -150,21 +143,15 @@ class Root:
         return order_create(info.context.shop, order, options or {})
 
     def returnCreate(self, info, returnInput, **_) -> dict:
-        from connectors.shopify.sandbox.returns import return_create
-
-        return return_create(info.context.shop, returnInput)
+        return returns.return_create(info.context.shop, returnInput)
 
     def refundCreate(self, info, input, **_) -> dict:  # noqa: A002  (GraphQL name)
-        from connectors.shopify.sandbox.returns import refund_create
-
-        return refund_create(info.context.shop, input)
+        return returns.refund_create(info.context.shop, input)
 
     def orderCancel(
         self, info, orderId, reason, restock, refund=None, refundMethod=None, **_
     ) -> dict:
-        from connectors.shopify.sandbox.returns import order_cancel
-
-        return order_cancel(
+        return returns.order_cancel(
             info.context.shop,
             orderId,
             reason=reason,
@@ -192,18 +179,14 @@ def _error(field: list[str], message: str, code: str = "INVALID") -> dict:
 
 
 def _amount(price_set: dict | None) -> Decimal | None:
-    try:
-        return Decimal(str(((price_set or {}).get("shopMoney") or {}).get("amount")))
-    except (InvalidOperation, TypeError):
-        return None
+    return money_in(((price_set or {}).get("shopMoney") or {}).get("amount"))
 
 
 def _line_errors(shop: models.Shop, lines: list[dict]) -> tuple[list, list]:
     errors, resolved = [], []
     if not lines:
-        return [
-            _error(["order", "lineItems"], "Line items must have at least one item", "REQUIRED")
-        ], []
+        message = "Line items must have at least one item"
+        return [_error(["order", "lineItems"], message, "REQUIRED")], []
     variants = models.Variant.objects.filter(product__shop=shop)
     for index, line in enumerate(lines):
         path = ["order", "lineItems", str(index)]
@@ -228,10 +211,8 @@ def _inventory_errors(resolved: list, behaviour: str) -> list[dict]:
             continue
         available = sum(level.available for level in variant.levels.all())
         if available < int(line["quantity"]):
-            path = ["order", "lineItems", str(index), "quantity"]
-            errors.append(
-                _error(path, f"Not enough inventory for {variant.sku} ({available} available)")
-            )
+            message = f"Not enough inventory for {variant.sku} ({available} available)"
+            errors.append(_error(["order", "lineItems", str(index), "quantity"], message))
     return errors
 
 
@@ -264,6 +245,7 @@ def _order_row(shop: models.Shop, data: dict, options: dict) -> models.Order:
     number = shop.next_order_number
     models.Shop.objects.filter(pk=shop.pk).update(next_order_number=number + 1)
     processed = data.get("processedAt")
+    processed_at = dt.datetime.fromisoformat(processed.replace("Z", "+00:00")) if processed else now
     return models.Order.objects.create(
         shop=shop,
         name=f"#{number}",
@@ -280,9 +262,7 @@ def _order_row(shop: models.Shop, data: dict, options: dict) -> models.Order:
         shipping_address=dict(data.get("shippingAddress") or {}),
         billing_address=dict(data.get("billingAddress") or {}),
         options=dict(options),
-        processed_at=dt.datetime.fromisoformat(processed.replace("Z", "+00:00"))
-        if processed
-        else now,
+        processed_at=processed_at,
         created_at=now,
         updated_at=now,
     )

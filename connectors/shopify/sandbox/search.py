@@ -9,12 +9,16 @@ matches nothing, so a client relying on a filter the sandbox lacks fails loudly 
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from connectors.sandbox.formats import iso_datetime
+
 Accessor = Callable[[object], object]
 
-_OPERATORS = (">=", "<=", ">", "<")
+_OPERATORS = (">=", "<=", ">", "<")  # longest first: ">=" is not ">" then "=value"
+_COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 
 
 @dataclass(frozen=True)
@@ -90,25 +94,13 @@ def _matches(item: object, term: Term, fields: dict[str, Accessor]) -> bool:
 def _compare(value: object, term: Term) -> bool:
     if isinstance(value, dt.datetime):
         try:
-            wanted = dt.datetime.fromisoformat(term.value.replace("Z", "+00:00"))
+            wanted = iso_datetime(term.value)
         except ValueError:
             return False
-        if wanted.tzinfo is None:
-            wanted = wanted.replace(tzinfo=dt.UTC)
-        return _ordered(value, wanted, term.op)
+        return _COMPARE.get(term.op, operator.eq)(value, wanted)  # ":" is equality
     text = "" if value is None else str(value)
     if not term.field:
         return term.value.lower() in text.lower()
     if term.op == ":":
         return text.lower() == term.value.lower()
-    return _ordered(text, term.value, term.op)
-
-
-def _ordered(left, right, op: str) -> bool:
-    return {
-        ">": left > right,
-        ">=": left >= right,
-        "<": left < right,
-        "<=": left <= right,
-        ":": left == right,
-    }[op]
+    return _COMPARE[term.op](text, term.value)

@@ -15,9 +15,10 @@ import uuid
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from connectors.sandbox.faults import sandbox_now
+from connectors.sandbox.formats import ean13
 from connectors.sandbox.webhooks import hmac_sha256
 from connectors.shopify.sandbox.admin_schema import API_VERSION
 from connectors.shopify.sandbox.models import (
@@ -109,12 +110,6 @@ def throttle_set(
 # --- catalogue and stock ---------------------------------------------------------------------
 
 
-def ean13(digits12: str) -> str:
-    """The EAN-13 for 12 digits (appends the GS1 check digit)."""
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits12))
-    return digits12 + str((10 - total % 10) % 10)
-
-
 @transaction.atomic
 def catalogue_seed(
     *,
@@ -139,7 +134,7 @@ def catalogue_seed(
         variant = Variant.objects.create(
             product=product,
             sku=sku,
-            barcode=ean13(f"50{shop.pk % 100:02d}{index:08d}"),
+            barcode=ean13(index, prefix=f"50{shop.pk % 100:02d}"),
             price=price + index,
             updated_at=stamp,
         )
@@ -212,9 +207,7 @@ def stock_adjust(
     *, shop: Shop, sku: str, delta: int, location: str = "", deliver: bool = True
 ) -> InventoryLevel:
     variant = variant_for(shop=shop, sku=sku)
-    level = InventoryLevel.objects.filter(
-        variant=variant, location=_location(shop, location)
-    ).first()
+    level = variant.levels.filter(location=_location(shop, location)).first()
     current = level.available if level else 0
     return stock_set(
         shop=shop, sku=sku, available=current + delta, location=location, deliver=deliver
@@ -365,18 +358,11 @@ def refund_create(
         note=note,
         created_at=stamp,
     )
-    order.financial_status = (
-        "REFUNDED" if refund.amount >= _order_total(order) else "PARTIALLY_REFUNDED"
-    )
+    order.financial_status = "REFUNDED" if refund.amount >= order.total() else "PARTIALLY_REFUNDED"
     order.updated_at = stamp
     order.save()
     webhook_send(shop=shop, topic="refunds/create", payload=refund_payload(refund), deliver=deliver)
     return refund
-
-
-def _order_total(order: Order) -> Decimal:
-    lines = sum((line.price * line.quantity for line in order.lines.all()), Decimal("0"))
-    return lines + order.shipping_price
 
 
 def refund_payload(refund: Refund) -> dict:
@@ -452,14 +438,10 @@ def webhook_deliver(sent: SentWebhook) -> SentWebhook:
 
 def webhooks_deliver(*, shop: Shop) -> int:
     """Send every stored delivery not yet answered with a 2xx; returns how many were tried."""
-    pending = shop.webhooks.filter(
-        Q(response_status__isnull=True) | Q(response_status__lt=200) | Q(response_status__gte=300)
-    )
-    tried = 0
+    pending = list(shop.webhooks.exclude(response_status__gte=200, response_status__lt=300))
     for sent in pending:
         webhook_deliver(sent)
-        tried += 1
-    return tried
+    return len(pending)
 
 
 def webhooks_sent(*, shop: Shop, topic: str = "") -> QuerySet[SentWebhook]:

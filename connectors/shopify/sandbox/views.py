@@ -29,9 +29,7 @@ def graphql_endpoint(request: HttpRequest, version: str) -> HttpResponse:
     try:
         payload = json.loads(request.body or b"{}")
     except ValueError:
-        return JsonResponse(
-            {"errors": {"query": "Required parameter missing or invalid"}}, status=400
-        )
+        payload = None
     if not isinstance(payload, dict):
         return JsonResponse(
             {"errors": {"query": "Required parameter missing or invalid"}}, status=400

@@ -143,7 +143,7 @@ def test_the_documented_inventory_answer_is_summed_over_the_warehouses(mocked):
     assert mapping.available_sum(inventory, 12, [4, 5]) == 16
     assert mapping.available_sum(inventory, 126, [4]) == 15
     connector = make(warehouse_ids="4,5")
-    levels = list(connector._levels_batch([{"id": 12, "code": "P123"}]))
+    levels = list(connector._levels([{"id": 12, "code": "P123"}]))
     assert [(level.sku, level.available) for level in levels] == [("P123", 16)]
     assert [[type(i).__name__ for i in part] for part in body_of(call.calls[0])] == [
         ["int"],

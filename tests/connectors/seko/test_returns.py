@@ -161,3 +161,11 @@ def test_the_hub_records_a_grn_without_a_sellable_count_as_unknown_not_zero(hub)
     assert ret.lines.values_list("received_quantity", "sellable_quantity").get() == (2, None)
     event = OrderEvent.objects.filter(kind="return_received").latest("pk")
     assert "does not say how many are sellable" in event.message
+
+
+def test_the_sandbox_reset_empties_every_table_receipts_too(seko):
+    seko.return_authorise(_request())
+
+    services.sandbox_reset()
+
+    assert not m.Receipt.objects.exists() and not m.Product.objects.exists()

@@ -19,10 +19,10 @@ from connectors.base import (
 )
 from connectors.shopify import returns as documents
 from connectors.shopify.sandbox import services
+from connectors.shopify.sandbox.admin_schema import admin_schema
 from connectors.shopify.sandbox.cost import MAX_SINGLE_QUERY_COST, query_cost
 from connectors.shopify.sandbox.models import Order, Refund, Return, Variant
 from connectors.shopify.sandbox.returns import return_receive
-from connectors.shopify.sandbox.schema import sandbox_schema
 from tests.connectors.shopify.test_sandbox_e2e import connector_for, order_request
 from tests.support.wsgi_adapter import DjangoAppAdapter
 
@@ -41,7 +41,7 @@ DOCUMENTS = {
 def test_document_is_valid_and_affordable(name):
     text, variables = DOCUMENTS[name]
     document = parse(text)
-    assert validate(sandbox_schema(), document) == []
+    assert validate(admin_schema(), document) == []
     assert query_cost(document, variables) < MAX_SINGLE_QUERY_COST
 
 

@@ -3,13 +3,9 @@
 Import the public functions from here: ``from connectors.mirakl.sandbox import services``.
 """
 
-from connectors.mirakl.sandbox.services.common import MiraklError, money, now_for
-from connectors.mirakl.sandbox.services.finance import (
-    billing_cycle_close,
-    transactions_for_debit,
-)
-from connectors.mirakl.sandbox.services.imports import import_create, imports_settle
-from connectors.mirakl.sandbox.services.limits import call_record, call_stats
+from connectors.mirakl.sandbox.services.common import MiraklError, now_for
+from connectors.mirakl.sandbox.services.finance import billing_cycle_close
+from connectors.mirakl.sandbox.services.limits import call_stats
 from connectors.mirakl.sandbox.services.orders import (
     order_accept,
     order_cancel,
@@ -38,11 +34,7 @@ from connectors.mirakl.sandbox.services.shops import (
 __all__ = [
     "MiraklError",
     "billing_cycle_close",
-    "call_record",
     "call_stats",
-    "import_create",
-    "imports_settle",
-    "money",
     "now_for",
     "offers_seed",
     "order_accept",
@@ -63,5 +55,4 @@ __all__ = [
     "sandbox_reset",
     "shop_default",
     "shop_get_or_create",
-    "transactions_for_debit",
 ]

@@ -30,6 +30,14 @@ def now_for(now: dt.datetime | None = None) -> dt.datetime:
     return now or sandbox_now(SYSTEM)
 
 
+def body_items(body: object, key: str) -> list:
+    """The non-empty list under ``key`` of a JSON object body; a 400 when there is none."""
+    items = body.get(key) if isinstance(body, dict) else None
+    if not isinstance(items, list) or not items:
+        raise MiraklError(400, f"'{key}' is required")
+    return items
+
+
 def vat_part(gross: Decimal, rate: Decimal) -> Decimal:
     """The VAT contained in a tax-included amount."""
     return money(gross * rate / (Decimal(100) + rate))

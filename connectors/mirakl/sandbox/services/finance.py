@@ -55,10 +55,6 @@ def line_fees(line: SandboxOrderLine) -> list[tuple[str, Decimal]]:
     return ORDER_LINE_FEES.get(line.order.shipping_type_code, [])
 
 
-def line_fees_json(line: SandboxOrderLine) -> list[dict]:
-    return [{"code": code, "amount": amount} for code, amount in line_fees(line)]
-
-
 def fee_entities(line: SandboxTransaction) -> dict:
     """TL02 ``entities`` of a fee line: ``order_fee.code`` or the seller fee's ``fee.code``."""
     if line.type == "ORDER_FEE_AMOUNT" and line.line is not None:

@@ -19,15 +19,7 @@ from connectors.mirakl.sandbox.models import SandboxImport, SandboxOffer, Sandbo
 from connectors.mirakl.sandbox.services.common import MiraklError, money, now_for
 
 STAGES = ["WAITING", "RUNNING", "COMPLETE"]
-STOCK_COLUMNS = ["offer-sku", "quantity", "warehouse-code", "update-delete"]
-PRICE_COLUMNS = [
-    "offer-sku",
-    "price",
-    "discount-price",
-    "discount-start-date",
-    "discount-end-date",
-    "channels",
-]
+MANDATORY_COLUMNS = {"STOCK": ["offer-sku", "quantity"], "PRICING": ["offer-sku", "price"]}
 MAX_PRICES_PER_OFFER = 50
 CHANNELS = {"JL-UK"}  # the instance's only sales channel (PC01 channel_pricing SINGLE)
 
@@ -43,10 +35,7 @@ def import_create(
 ) -> SandboxImport:
     """Record the upload; a file without the mandatory columns is rejected with a 400."""
     header, _ = _rows(file_text)
-    needed = (
-        ["offer-sku", "quantity"] if kind == SandboxImport.Kind.STOCK else ["offer-sku", "price"]
-    )
-    missing = [column for column in needed if column not in header]
+    missing = [column for column in MANDATORY_COLUMNS[kind] if column not in header]
     if missing:
         raise MiraklError(400, f"The file is missing the mandatory column(s): {', '.join(missing)}")
     return SandboxImport.objects.create(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
@@ -12,7 +11,6 @@ from django.db import transaction
 from connectors.mirakl.sandbox import catalog
 from connectors.mirakl.sandbox.models import (
     OrderState,
-    SandboxAdjustment,
     SandboxOffer,
     SandboxOrder,
     SandboxOrderLine,
@@ -20,6 +18,7 @@ from connectors.mirakl.sandbox.models import (
 )
 from connectors.mirakl.sandbox.services import finance
 from connectors.mirakl.sandbox.services.common import MiraklError, money, now_for
+from connectors.mirakl.sandbox.services.refunds import line_cancel_rest, order_state_from_lines
 from connectors.mirakl.sandbox.services.shops import offers_seed
 
 STAGING_SECONDS = 60
@@ -55,16 +54,15 @@ def offer_is_active(offer: SandboxOffer) -> bool:
 
 
 def _random_customer(rng: random.Random, number: int) -> dict:
-    person = dict(rng.choice(catalog.CUSTOMERS))
+    civility, firstname, lastname, street, city, zip_code = rng.choice(catalog.CUSTOMERS)
+    name = {"civility": civility, "firstname": firstname, "lastname": lastname}
     address = {
-        "civility": person["civility"],
-        "firstname": person["firstname"],
-        "lastname": person["lastname"],
+        **name,
         "company": None,
-        "street_1": person["street_1"],
+        "street_1": street,
         "street_2": None,
-        "city": person["city"],
-        "zip_code": person["zip_code"],
+        "city": city,
+        "zip_code": zip_code,
         "state": None,
         "country": "United Kingdom",
         "country_iso_code": "GBR",
@@ -72,9 +70,7 @@ def _random_customer(rng: random.Random, number: int) -> dict:
     }
     return {
         "customer_id": f"CUST-{number:08d}",
-        "civility": person["civility"],
-        "firstname": person["firstname"],
-        "lastname": person["lastname"],
+        **name,
         "locale": "en_GB",
         "billing_address": dict(address),
         "shipping_address": {**address, "additional_info": None},
@@ -210,9 +206,8 @@ def orders_evaluate(shop: SandboxShop, now: dt.datetime | None = None) -> None:
         _set_state(order, OrderState.REFUSED, order.acceptance_deadline)
     if shop.debit_delay_seconds is not None:
         due = now - dt.timedelta(seconds=shop.debit_delay_seconds)
-        for order in shop.orders.filter(
-            state=OrderState.WAITING_DEBIT_PAYMENT, updated_at__lte=due
-        ):
+        waiting = shop.orders.filter(state=OrderState.WAITING_DEBIT_PAYMENT, updated_at__lte=due)
+        for order in waiting:
             order_debit(order, now)
 
 
@@ -338,10 +333,8 @@ def order_tracking_set(order: SandboxOrder, body: dict, now: dt.datetime | None 
             raise MiraklError(400, f"A tracking number is required for carrier '{code}'")
         name, url, standard = carrier["label"], "", carrier["standard_code"]
     else:
-        name, url = (
-            (body.get("carrier_name") or "").strip(),
-            (body.get("carrier_url") or "").strip(),
-        )
+        name = (body.get("carrier_name") or "").strip()
+        url = (body.get("carrier_url") or "").strip()
         standard = body.get("carrier_standard_code") or ""
         if not name:
             raise MiraklError(400, "carrier_code or carrier_name is required")
@@ -418,28 +411,3 @@ def order_cancel(
     for line in order.lines.filter(state=OrderState.SHIPPING):
         line_cancel_rest(line, reason_code, now)
     order_state_from_lines(order, now)
-
-
-def line_cancel_rest(line: SandboxOrderLine, reason_code: str, now: dt.datetime) -> None:
-    from connectors.mirakl.sandbox.services.refunds import adjustment_create, remaining
-
-    amount, shipping = remaining(line, SandboxAdjustment.Kind.CANCELATION)
-    adjustment_create(
-        line, SandboxAdjustment.Kind.CANCELATION, amount, shipping, line.quantity, reason_code, now
-    )
-    line.state = OrderState.CANCELED
-    line.updated_at = now
-    line.save(update_fields=["state", "updated_at"])
-    finance.transactions_void(line, now)
-
-
-def order_state_from_lines(order: SandboxOrder, now: dt.datetime) -> None:
-    states = set(order.lines.values_list("state", flat=True))
-    if states <= {OrderState.CANCELED, OrderState.REFUSED} and OrderState.CANCELED in states:
-        order.state = OrderState.CANCELED
-    order.updated_at = now
-    order.save()
-
-
-def orders_by_ids(shop: SandboxShop, order_ids: Iterable[str]) -> list[SandboxOrder]:
-    return list(shop.orders.filter(order_id__in=list(order_ids)))

@@ -1,4 +1,4 @@
-"""Refunds (OR28, portal) and line cancellations (OR30), checked against what is left."""
+"""Refunds (OR28, portal) and cancellations (OR30, OR29's lines), checked against what is left."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ from connectors.mirakl.sandbox.models import (
     SandboxShop,
 )
 from connectors.mirakl.sandbox.services import finance
-from connectors.mirakl.sandbox.services.common import MiraklError, money, now_for
+from connectors.mirakl.sandbox.services.common import MiraklError, body_items, money, now_for
 
 Kind = SandboxAdjustment.Kind
 REFUNDABLE = (OrderState.SHIPPED, OrderState.RECEIVED)
 
 
-def remaining(line: SandboxOrderLine, kind: str | None = None) -> tuple[Decimal, Decimal]:
+def remaining(line: SandboxOrderLine) -> tuple[Decimal, Decimal]:
     """Amount and shipping amount not yet refunded or cancelled."""
     done = line.adjustments.aggregate(a=Sum("amount"), s=Sum("shipping_amount"))
     return line.price - (done["a"] or 0), line.shipping_price - (done["s"] or 0)
@@ -110,13 +110,6 @@ def _reason_checked(item: dict, reason_type: str, by_operator: bool) -> str:
     return reason
 
 
-def _refund_items(body: object) -> list:
-    items = body.get("refunds") if isinstance(body, dict) else None
-    if not isinstance(items, list) or not items:
-        raise MiraklError(400, "'refunds' is required")
-    return items
-
-
 @transaction.atomic
 def refunds_create(
     *, shop: SandboxShop, body: object, now: dt.datetime | None = None, by_operator: bool = False
@@ -126,7 +119,7 @@ def refunds_create(
     now = now_for(now)
     group = str(uuid.uuid4())
     created = []
-    for item in _refund_items(body):
+    for item in body_items(body, "refunds"):
         line, amount, shipping, reason = _checked(
             shop, item, "REFUND", REFUNDABLE, by_operator=by_operator
         )
@@ -175,14 +168,9 @@ def order_lines_cancel(
     *, shop: SandboxShop, body: object, now: dt.datetime | None = None
 ) -> list[SandboxAdjustment]:
     """OR30: cancel (part of) lines not yet shipped; a fully cancelled line becomes CANCELED."""
-    from connectors.mirakl.sandbox.services.orders import order_state_from_lines
-
     now = now_for(now)
-    items = body.get("cancelations") if isinstance(body, dict) else None
-    if not isinstance(items, list) or not items:
-        raise MiraklError(400, "'cancelations' is required")
     created = []
-    for item in items:
+    for item in body_items(body, "cancelations"):
         line, amount, shipping, reason = _checked(shop, item, "CANCELATION", [OrderState.SHIPPING])
         quantity = item.get("quantity")
         if not isinstance(quantity, int) or quantity < 0:
@@ -197,3 +185,20 @@ def order_lines_cancel(
         _touch(line, now)
         order_state_from_lines(line.order, now)
     return created
+
+
+def line_cancel_rest(line: SandboxOrderLine, reason_code: str, now: dt.datetime) -> None:
+    amount, shipping = remaining(line)
+    adjustment_create(line, Kind.CANCELATION, amount, shipping, line.quantity, reason_code, now)
+    line.state = OrderState.CANCELED
+    line.updated_at = now
+    line.save(update_fields=["state", "updated_at"])
+    finance.transactions_void(line, now)
+
+
+def order_state_from_lines(order: SandboxOrder, now: dt.datetime) -> None:
+    states = set(order.lines.values_list("state", flat=True))
+    if states <= {OrderState.CANCELED, OrderState.REFUSED} and OrderState.CANCELED in states:
+        order.state = OrderState.CANCELED
+    order.updated_at = now
+    order.save()

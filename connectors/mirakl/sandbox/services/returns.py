@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from connectors.mirakl.sandbox.models import OrderState, SandboxOrder, SandboxReturn, SandboxShop
-from connectors.mirakl.sandbox.services.common import MiraklError, now_for
+from connectors.mirakl.sandbox.services.common import MiraklError, body_items, now_for
 
 # action -> (states it may start from, resulting state when accepted/True, when refused/False)
 TRANSITIONS = {
@@ -49,15 +49,6 @@ def return_create(
     )
 
 
-def _items(body: object) -> list:
-    items = body.get("returns") if isinstance(body, dict) else None
-    if not isinstance(items, list) or not items:
-        raise MiraklError(400, "'returns' is required")
-    if len(items) > MAX_RETURNS_PER_CALL:
-        raise MiraklError(400, f"The limit of {MAX_RETURNS_PER_CALL} is exceeded for 'returns'")
-    return items
-
-
 @transaction.atomic
 def returns_transition(
     *, shop: SandboxShop, action: str, body: object, now: dt.datetime | None = None
@@ -68,8 +59,11 @@ def returns_transition(
     client learns where the return is from RT11."""
     now = now_for(now)
     starts, accepted_state, refused_state = TRANSITIONS[action]
+    items = body_items(body, "returns")
+    if len(items) > MAX_RETURNS_PER_CALL:
+        raise MiraklError(400, f"The limit of {MAX_RETURNS_PER_CALL} is exceeded for 'returns'")
     success, errors = [], []
-    for item in _items(body):
+    for item in items:
         return_id = str(item.get("id") or "") if isinstance(item, dict) else ""
         found = SandboxReturn.objects.filter(shop=shop, return_id=return_id).first()
         if found is None:

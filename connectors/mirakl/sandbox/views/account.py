@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from connectors.mirakl.sandbox import catalog
 from connectors.mirakl.sandbox.serializers_account import account_json, platform_json
-from connectors.mirakl.sandbox.views.base import api_json, endpoint, operation
+from connectors.mirakl.sandbox.views.base import api_json, operation
 
 
 @operation("A01")
@@ -32,10 +32,3 @@ def shipping_types_list(request, *, shop, now):
 def reasons_list(request, *, shop, now):
     reasons = [dict(reason) for reason in catalog.REASONS]
     return api_json({"reasons": reasons, "total_count": len(reasons)})
-
-
-account = endpoint(GET=account_get)
-platform_configuration = endpoint(GET=platform_configuration_get)
-carriers = endpoint(GET=carriers_list)
-shipping_types = endpoint(GET=shipping_types_list)
-reasons = endpoint(GET=reasons_list)

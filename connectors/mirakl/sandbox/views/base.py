@@ -18,10 +18,11 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from connectors.mirakl.sandbox.models import SandboxShop
-from connectors.mirakl.sandbox.services import MiraklError, call_record, orders_evaluate
+from connectors.mirakl.sandbox.services import MiraklError, orders_evaluate
+from connectors.mirakl.sandbox.services.common import SYSTEM
+from connectors.mirakl.sandbox.services.limits import call_record
 from connectors.sandbox.faults import sandbox_now, sandbox_view
 
-SYSTEM = "mirakl"
 _MONEY = re.compile(r'"@@dec:(-?\d+(?:\.\d+)?)@@"')
 
 
@@ -116,7 +117,7 @@ def _run(handler, request: HttpRequest, kwargs: dict) -> HttpResponse:
 
 @csrf_exempt
 @login_not_required
-def not_found(request: HttpRequest, **kwargs) -> HttpResponse:
+def not_found(request: HttpRequest) -> HttpResponse:
     """Any path the seller API does not have: Mirakl's JSON error, not Django's HTML page."""
     return api_json(error_body(404, f"No resource found for path {request.path}"), status=404)
 
@@ -174,23 +175,46 @@ def bool_param(params: QueryDict, name: str) -> bool | None:
     return {"true": True, "false": False}.get(raw)
 
 
+def filtered(items: QuerySet, params: QueryDict, lists: dict, dates: dict) -> QuerySet:
+    """``items`` narrowed by list parameters (``name -> lookup``), then by date parameters."""
+    for name, lookup in lists.items():
+        values = list_param(params, name)
+        if values:
+            items = items.filter(**{lookup: values})
+    for name, lookup in dates.items():
+        value = date_param(params, name)
+        if value is not None:
+            items = items.filter(**{lookup: value})
+    return items
+
+
+CREATED_RANGE = {"start_date": "created_at__gte", "end_date": "created_at__lte"}
+
+
 # --- offset pagination (OR11, OF21, IV01) -------------------------------------------------
 
 
-def offset_page(request: HttpRequest, items: QuerySet | list) -> tuple[list, int, dict]:
-    """``max`` (default 10, at most 100, more is a 400), ``offset``, ``paginate=false``."""
+def offset_page(
+    request: HttpRequest, items: QuerySet | list, key: str, render: Callable
+) -> HttpResponse:
+    """The ``render``ed page under ``key``, with ``total_count`` and a ``Link`` header:
+    ``max`` (default 10, at most 100, more is a 400), ``offset``, ``paginate=false``."""
     total = len(items) if isinstance(items, list) else items.count()
-    if bool_param(request.GET, "paginate") is False:
-        return list(items), total, {}
-    size = int_param(request.GET, "max", 10, low=1, high=100)
-    offset = int_param(request.GET, "offset", 0)
+    size, offset = total, 0  # paginate=false: one page of everything
+    if bool_param(request.GET, "paginate") is not False:
+        size = int_param(request.GET, "max", 10, low=1, high=100)
+        offset = int_param(request.GET, "offset", 0)
     links = []
     if offset > 0:
         links.append(f'<{_with(request, offset=max(offset - size, 0), max=size)}>; rel="previous"')
     if offset + size < total:
         links.append(f'<{_with(request, offset=offset + size, max=size)}>; rel="next"')
-    headers = {"Link": ", ".join(links)} if links else {}
-    return list(items[offset : offset + size]), total, headers
+    body = {key: [render(item) for item in items[offset : offset + size]], "total_count": total}
+    return api_json(body, headers={"Link": ", ".join(links)} if links else {})
+
+
+def first_offset_page(request: HttpRequest) -> bool:
+    return request.GET.get("offset", "0") in ("", "0")
 
 
 def _with(request: HttpRequest, **changes) -> str:
@@ -217,8 +241,7 @@ def seek_params(request: HttpRequest) -> tuple[QueryDict, dict | None]:
 
 
 def _token(params: QueryDict, item, field: str, direction: str) -> str:
-    value = getattr(item, field)
-    state = {"q": params.urlencode(), "k": [value.isoformat(), item.pk], "d": direction}
+    state = {"q": params.urlencode(), "k": _key(item, field), "d": direction}
     return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
 
 
@@ -228,40 +251,43 @@ def _beyond(field: str, key: list, ascending: bool) -> Q:
     return Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk})
 
 
+CREATED = {"dateCreated": "created_at"}
+CREATED_OR_UPDATED = {**CREATED, "lastUpdated": "updated_at"}
+
+
 def seek_page(
     items: QuerySet,
     params: QueryDict,
     state: dict | None,
+    render: Callable,
     *,
     sorts: dict[str, str],
-    default_sort: str,
-    default_desc: bool,
+    desc: bool,
     max_limit: int,
-) -> dict:
-    """One page plus ``next_page_token`` / ``previous_page_token`` (absent at the ends)."""
-    criterion, _, direction = (params.get("sort") or default_sort).partition(",")
+) -> HttpResponse:
+    """One page of ``render``ed items as ``data``, plus ``next_page_token`` /
+    ``previous_page_token`` (absent at the ends). The default sort is ``dateCreated``,
+    descending when ``desc``."""
+    criterion, _, direction = (params.get("sort") or "dateCreated").partition(",")
     if criterion not in sorts:
         raise MiraklError(400, f"Invalid sort '{criterion}': expected one of {', '.join(sorts)}")
-    direction = (direction or params.get("order") or ("DESC" if default_desc else "ASC")).upper()
+    direction = (direction or params.get("order") or ("DESC" if desc else "ASC")).upper()
     field, ascending = sorts[criterion], direction != "DESC"
     limit = int_param(params, "limit", 10, low=1, high=max_limit)
     ordered = items.order_by(*(f"{'' if ascending else '-'}{f}" for f in (field, "pk")))
     if state and state.get("d") == "prev":
-        back = items.filter(_beyond(field, state["k"], not ascending))
-        page = list(
-            back.order_by(*(f"{'-' if ascending else ''}{f}" for f in (field, "pk")))[:limit]
-        )
-        page.reverse()
+        back = ordered.reverse().filter(_beyond(field, state["k"], not ascending))
+        page = list(back[:limit])[::-1]
+    elif state:
+        page = list(ordered.filter(_beyond(field, state["k"], ascending))[:limit])
     else:
-        page = list(
-            (ordered.filter(_beyond(field, state["k"], ascending)) if state else ordered)[:limit]
-        )
-    result: dict = {"data": page}
+        page = list(ordered[:limit])
+    result: dict = {"data": [render(item) for item in page]}
     if page and ordered.filter(_beyond(field, _key(page[-1], field), ascending)).exists():
         result["next_page_token"] = _token(params, page[-1], field, "next")
     if page and items.filter(_beyond(field, _key(page[0], field), not ascending)).exists():
         result["previous_page_token"] = _token(params, page[0], field, "prev")
-    return result
+    return api_json(result)
 
 
 def _key(item, field: str) -> list:

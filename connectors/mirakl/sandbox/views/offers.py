@@ -16,17 +16,19 @@ from connectors.mirakl.sandbox.models import (
     SandboxShop,
 )
 from connectors.mirakl.sandbox.serializers import export_offer_json, iso, offer_json
-from connectors.mirakl.sandbox.services import MiraklError, import_create, imports_settle
-from connectors.mirakl.sandbox.services.imports import import_poll
+from connectors.mirakl.sandbox.services import MiraklError
+from connectors.mirakl.sandbox.services.imports import import_create, import_poll, imports_settle
 from connectors.mirakl.sandbox.services.orders import (
     offer_default_price,
     offer_is_active,
     offer_price,
 )
 from connectors.mirakl.sandbox.views.base import (
+    CREATED,
+    CREATED_RANGE,
     api_json,
     date_param,
-    endpoint,
+    filtered,
     json_body,
     list_param,
     offset_page,
@@ -118,21 +120,10 @@ def price_imports_list(request, *, shop, now):
             import_poll(job, now)
     if params.get("status"):
         jobs = jobs.filter(status=params["status"])
-    for name, lookup in (("start_date", "created_at__gte"), ("end_date", "created_at__lte")):
-        value = date_param(params, name)
-        if value is not None:
-            jobs = jobs.filter(**{lookup: value})
-    page = seek_page(
-        jobs,
-        params,
-        state,
-        sorts={"dateCreated": "created_at"},
-        default_sort="dateCreated",
-        default_desc=True,
-        max_limit=100,
+    jobs = filtered(jobs, params, {}, CREATED_RANGE)
+    return seek_page(
+        jobs, params, state, _price_import_json, sorts=CREATED, desc=True, max_limit=100
     )
-    page["data"] = [_price_import_json(job) for job in page["data"]]
-    return api_json(page)
 
 
 @operation("PRI03")
@@ -155,18 +146,14 @@ def offers_list(request, *, shop, now):
         offers = offers.filter(shop_sku=request.GET["sku"])
     if request.GET.get("product_id"):
         offers = offers.filter(product_sku=request.GET["product_id"])
-    states = list_param(request.GET, "offer_state_codes")
-    if states:
-        offers = offers.filter(state_code__in=states)
+    offers = filtered(offers, request.GET, {"offer_state_codes": "state_code__in"}, {})
     sort = request.GET.get("sort") or "totalPrice"
     if sort not in OFFER_SORTS:
         raise MiraklError(400, f"Invalid sort '{sort}'")
     ordered = sorted(
         offers, key=OFFER_SORTS[sort], reverse=(request.GET.get("order") or "asc").lower() == "desc"
     )
-    page, total, headers = offset_page(request, ordered)
-    body = {"offers": [offer_json(o, shop.currency, now) for o in page], "total_count": total}
-    return api_json(body, headers=headers)
+    return offset_page(request, ordered, "offers", lambda o: offer_json(o, shop.currency, now))
 
 
 def _export_kind(request) -> str:
@@ -282,14 +269,3 @@ def offers_export_file(request, *, shop, now, tracking_id, chunk):
     writer.writerow(CSV_COLUMNS)
     writer.writerows(_csv_row(offer, shop) for offer in offers)
     return HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-
-
-stock_imports = endpoint(POST=stock_import_post)
-stock_import_status_view = endpoint(GET=stock_import_status)
-stock_import_errors_view = endpoint(GET=stock_import_errors)
-price_imports = endpoint(POST=price_import_post, GET=price_imports_list)
-price_import_errors_view = endpoint(GET=price_import_errors)
-offers = endpoint(GET=offers_list)
-offers_export = endpoint(POST=offers_export_post)
-offers_export_status_view = endpoint(GET=offers_export_status)
-offers_export_file_view = endpoint(GET=offers_export_file)

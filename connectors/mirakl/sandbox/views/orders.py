@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from connectors.mirakl.sandbox.models import OrderState
+from django.http import HttpResponse
+
+from connectors.mirakl.sandbox.models import OrderState, SandboxAdjustment
+from connectors.mirakl.sandbox.serializers import adjustment_tax
 from connectors.mirakl.sandbox.serializers import order_json as render_order
 from connectors.mirakl.sandbox.services import (
     MiraklError,
@@ -15,13 +18,14 @@ from connectors.mirakl.sandbox.services import (
     order_tracking_set,
     refunds_create,
 )
-from connectors.mirakl.sandbox.services.common import vat_part
 from connectors.mirakl.sandbox.services.orders import order_get
 from connectors.mirakl.sandbox.views.base import (
+    CREATED_RANGE,
     api_json,
     bool_param,
     date_param,
-    endpoint,
+    filtered,
+    first_offset_page,
     json_body,
     list_param,
     no_content,
@@ -36,31 +40,22 @@ STATES = {choice.value for choice in OrderState} | {"WAITING_DEBIT", "TO_COLLECT
 
 def _first_page(request) -> bool:
     """Paging on and explicit id look-ups do not count against OR11's once-a-minute limit."""
-    return request.GET.get("offset", "0") in ("", "0") and not request.GET.get("order_ids")
+    return first_offset_page(request) and not request.GET.get("order_ids")
 
 
 def _filter(orders, params):
-    ids = list_param(params, "order_ids")
-    if ids:
-        orders = orders.filter(order_id__in=ids)
+    orders = filtered(orders, params, {"order_ids": "order_id__in"}, {})
     states = list_param(params, "order_state_codes", limit=20)
     unknown = set(states) - STATES
     if unknown:
         raise MiraklError(400, f"Invalid value '{sorted(unknown)[0]}' for order_state_codes")
     if states:
         orders = orders.filter(state__in=states)
-    ranges = {
-        "start_date": "created_at__gte",
-        "end_date": "created_at__lte",
-        "start_update_date": "updated_at__gte",
-        "end_update_date": "updated_at__lte",
-    }
-    for name, lookup in ranges.items():
-        value = date_param(params, name)
-        if value is not None:
-            if name == "start_update_date":
-                value -= UPDATE_SAFETY_DELTA
-            orders = orders.filter(**{lookup: value})
+    orders = filtered(orders, params, {}, CREATED_RANGE)
+    since = date_param(params, "start_update_date")
+    if since is not None:
+        orders = orders.filter(updated_at__gte=since - UPDATE_SAFETY_DELTA)
+    orders = filtered(orders, params, {}, {"end_update_date": "updated_at__lte"})
     debited = bool_param(params, "customer_debited")
     if debited is not None:
         orders = orders.filter(customer_debited_date__isnull=not debited)
@@ -75,14 +70,11 @@ def orders_list(request, *, shop, now):
     sort = request.GET.get("sort") or "dateCreated"
     if sort != "dateCreated":
         raise MiraklError(400, f"Invalid sort '{sort}': expected dateCreated")
-    descending = (request.GET.get("order") or "asc").lower() == "desc"
-    orders = orders.order_by(
-        *(("-created_at", "-order_id") if descending else ("created_at", "order_id"))
-    )
+    orders = orders.order_by("created_at", "order_id")
+    if (request.GET.get("order") or "asc").lower() == "desc":
+        orders = orders.reverse()
     orders = orders.select_related("shop").prefetch_related("lines__adjustments")
-    page, total, headers = offset_page(request, orders)
-    body = {"orders": [render_order(order) for order in page], "total_count": total}
-    return api_json(body, headers=headers)
+    return offset_page(request, orders, "orders", render_order)
 
 
 @operation("OR21")
@@ -114,11 +106,7 @@ def order_cancel_put(request, *, shop, now, order_id):
     return no_content()
 
 
-def _vat(amount, rate) -> dict:
-    return {"amount": vat_part(amount, rate), "code": "VAT", "rate": rate}
-
-
-def _adjustment_out(adjustment, currency: str, *, refund: bool) -> dict:
+def _adjustment_out(adjustment: SandboxAdjustment, currency: str) -> dict:
     data = {
         "amount": adjustment.amount,
         "currency_iso_code": currency,
@@ -126,11 +114,11 @@ def _adjustment_out(adjustment, currency: str, *, refund: bool) -> dict:
         "quantity": adjustment.quantity,
         "reason_code": adjustment.reason_code,
         "shipping_amount": adjustment.shipping_amount,
-        "taxes": [_vat(adjustment.amount, adjustment.line.tax_rate)],
-        "shipping_taxes": [_vat(adjustment.shipping_amount, adjustment.line.tax_rate)],
+        "taxes": [adjustment_tax(adjustment.amount, adjustment.line.tax_rate)],
+        "shipping_taxes": [adjustment_tax(adjustment.shipping_amount, adjustment.line.tax_rate)],
         "fees": [],
     }
-    if refund:
+    if adjustment.kind == SandboxAdjustment.Kind.REFUND:
         return {
             **data,
             "refund_id": adjustment.adjustment_id,
@@ -139,32 +127,19 @@ def _adjustment_out(adjustment, currency: str, *, refund: bool) -> dict:
     return {**data, "cancelation_id": adjustment.adjustment_id}
 
 
+def _adjustments_answer(shop, key: str, adjustments: list[SandboxAdjustment]) -> HttpResponse:
+    """OR28's ``refunds`` or OR30's ``cancelations``."""
+    items = [_adjustment_out(adjustment, shop.currency) for adjustment in adjustments]
+    return api_json({"order_tax_mode": shop.order_tax_mode, key: items})
+
+
 @operation("OR28")
 def refunds_put(request, *, shop, now):
     refunds = refunds_create(shop=shop, body=json_body(request), now=now)
-    return api_json(
-        {
-            "order_tax_mode": shop.order_tax_mode,
-            "refunds": [_adjustment_out(r, shop.currency, refund=True) for r in refunds],
-        }
-    )
+    return _adjustments_answer(shop, "refunds", refunds)
 
 
 @operation("OR30")
 def cancelations_put(request, *, shop, now):
     cancelations = order_lines_cancel(shop=shop, body=json_body(request), now=now)
-    return api_json(
-        {
-            "order_tax_mode": shop.order_tax_mode,
-            "cancelations": [_adjustment_out(c, shop.currency, refund=False) for c in cancelations],
-        }
-    )
-
-
-orders = endpoint(GET=orders_list)
-accept = endpoint(PUT=order_accept_put)
-tracking = endpoint(PUT=order_tracking_put)
-ship = endpoint(PUT=order_ship_put)
-cancel = endpoint(PUT=order_cancel_put)
-refund = endpoint(PUT=refunds_put)
-cancel_lines = endpoint(PUT=cancelations_put)
+    return _adjustments_answer(shop, "cancelations", cancelations)

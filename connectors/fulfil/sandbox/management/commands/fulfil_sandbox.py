@@ -1,37 +1,17 @@
 """`python manage.py fulfil_sandbox`: drive the Fulfil sandbox like the brand's warehouse would.
 
-    fulfil_sandbox setup [--api-key KEY] [--webhook-secret B64] [--webhook-url URL]
-                         [--rate-limit N]
-    fulfil_sandbox seed [--products N] [--stock Q] [--prefix FUL]
-    fulfil_sandbox stock SKU QTY [--warehouse ID]
-    fulfil_sandbox product SKU [--name TEXT] [--price P] [--ean EAN]
-    fulfil_sandbox orders
-    fulfil_sandbox ship REFERENCE --carrier NAME [--service NAME] [--tracking NUMBER]
-                        [--tracking-url URL] [--sku SKU:QTY ...]
-    fulfil_sandbox return REFERENCE [--sku SKU:QTY ...] [--shipping-amount A]
-    fulfil_sandbox webhooks [--resend ID]
-    fulfil_sandbox reset
-
-Faults and the clock are the shared `python manage.py sandbox fault add fulfil ...`.
+Subcommands and flags: `--help` and docs/connectors/fulfil.md ("Sandbox"). Faults and the
+clock are the shared `python manage.py sandbox fault add fulfil ...`.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.management.base import CommandError
-
 from connectors.fulfil.sandbox import models as m
 from connectors.fulfil.sandbox import services
 from connectors.fulfil.sandbox.records import UserError
-from connectors.sandbox.commands import SandboxCommand
-
-
-def _sku(value: str) -> tuple[str, int]:
-    sku, _, quantity = value.rpartition(":")
-    if not sku or not quantity.isdigit():
-        raise CommandError(f"--sku expects SKU:QTY, got {value!r}")
-    return sku, int(quantity)
+from connectors.sandbox.commands import SandboxCommand, sku_quantities
 
 
 class Command(SandboxCommand):
@@ -64,10 +44,10 @@ class Command(SandboxCommand):
         ship.add_argument("--service", default="")
         ship.add_argument("--tracking", default="")
         ship.add_argument("--tracking-url", default="")
-        ship.add_argument("--sku", action="append", type=_sku)
+        ship.add_argument("--sku", action="append")
         ret = sub.add_parser("return")
         ret.add_argument("reference")
-        ret.add_argument("--sku", action="append", type=_sku)
+        ret.add_argument("--sku", action="append")
         ret.add_argument("--shipping-amount", type=Decimal, default=Decimal(0))
         hooks = sub.add_parser("webhooks")
         hooks.add_argument("--resend", type=int)
@@ -118,14 +98,13 @@ class Command(SandboxCommand):
             service=service,
             tracking_number=tracking,
             tracking_url=tracking_url,
-            lines=dict(sku) if sku else None,
+            lines=sku_quantities(sku, flag="--sku"),
         )
         self.stdout.write(f"shipment {shipment.number} done for {reference} via {carrier}")
 
     def _return(self, *, reference, sku, shipping_amount, **options) -> None:
-        sale = services.sale_return(
-            reference, lines=dict(sku) if sku else None, shipping_amount=shipping_amount
-        )
+        lines = sku_quantities(sku, flag="--sku")
+        sale = services.sale_return(reference, lines=lines, shipping_amount=shipping_amount)
         self.stdout.write(f"return sale #{sale.pk} for {reference}: total {sale.total_amount}")
 
     def _webhooks(self, *, resend, **options) -> None:

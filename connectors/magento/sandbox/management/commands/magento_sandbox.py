@@ -1,17 +1,8 @@
 """`python manage.py magento_sandbox`: drive the Magento sandbox like a merchant would.
 
-    magento_sandbox seed [--products N] [--reset]
-    magento_sandbox token NAME [--resource ACL ...]
-    magento_sandbox stock SKU QUANTITY [--source CODE] [--status {0,1}]
-    magento_sandbox product SKU [--name TEXT] [--price AMOUNT] [--ean CODE]
-    magento_sandbox orders
-    magento_sandbox ship ORDER --carrier-title TITLE --carrier-code CODE --tracking NUMBER
-                         [--line SKU:QTY ...] [--source CODE]
-    magento_sandbox refund ORDER [--line SKU:QTY ...] [--shipping AMOUNT] [--adjustment AMOUNT]
-    magento_sandbox reset
-
-ORDER is the entity id, the increment id or the JL order number (ext_order_id). Faults and
-the clock are shared: `python manage.py sandbox fault add magento ...`.
+Subcommands and their services: docs/connectors/magento.md section 4. ORDER is the entity id,
+the increment id or the JL order number (ext_order_id). Faults and the clock are shared:
+`python manage.py sandbox fault add magento ...`.
 """
 
 from __future__ import annotations

@@ -1,23 +1,9 @@
 """`python manage.py mirakl_sandbox`: drive the Mirakl sandbox like the marketplace would.
 
-    mirakl_sandbox shop [--name TEXT] [--api-key KEY] [--commission-rate R]
-                        [--enforce-call-limits on|off] [--acceptance-hours H]
-                        [--debit-delay SECONDS|off]
-    mirakl_sandbox orders create [--count N] [--sku SKU:QTY[:PRICE] ...] [--shipping-type STD]
-    mirakl_sandbox orders debit [ORDER_ID ...]          (all waiting orders when none given)
-    mirakl_sandbox orders receive ORDER_ID ...
-    mirakl_sandbox orders close ORDER_ID ...
-    mirakl_sandbox orders list
-    mirakl_sandbox refund ORDER_ID [--line LINE_ID] [--amount A] [--shipping-amount S]
-    mirakl_sandbox return ORDER_ID [--line LINE_ID ...]
-    mirakl_sandbox billing close
-    mirakl_sandbox time advance (--minutes N | --hours N | --days N)
-    mirakl_sandbox calls
-    mirakl_sandbox reset [--all]
-
---shop-id N goes before the subcommand (`mirakl_sandbox --shop-id 2002 orders create`); the
-default is the first shop, created (id 2001, key sandbox-mirakl-key) when the sandbox is empty.
-Faults are the shared `python manage.py sandbox fault add mirakl ...`.
+The subcommands are listed in docs/connectors/mirakl-sandbox.md and by ``--help``. ``--shop-id N``
+goes before the subcommand (`mirakl_sandbox --shop-id 2002 orders create`); the default is the
+first shop, created (id 2001, key sandbox-mirakl-key) when the sandbox is empty. Faults are the
+shared `python manage.py sandbox fault add mirakl ...`.
 """
 
 from __future__ import annotations

@@ -1,19 +1,5 @@
-"""`python manage.py scayle_sandbox`: drive the SCAYLE sandbox like a merchant would.
-
-    scayle_sandbox seed [--products N] [--reset]
-    scayle_sandbox token NAME [--token VALUE] [--scope SCOPE ...]
-    scayle_sandbox stock SKU QUANTITY [--warehouse KEY]
-    scayle_sandbox product SKU [--price MINOR] [--ean CODE]
-    scayle_sandbox orders
-    scayle_sandbox ship ORDER --carrier KEY --tracking NUMBER [--tracking-url URL]
-                        [--service NAME] [--item SKU:QTY ...]
-    scayle_sandbox return ORDER [--item SKU:QTY ...] [--no-restock]
-    scayle_sandbox cancel ORDER [--item SKU:QTY ...]
-    scayle_sandbox rate-limit SCOPE PER_MINUTE
-    scayle_sandbox webhook-config [--url URL] [--username USER] --password PASS [--inactive]
-    scayle_sandbox webhooks [--type EVENT]
-    scayle_sandbox webhook-send KEY [--url URL]
-    scayle_sandbox reset
+"""`python manage.py scayle_sandbox ACTION`: drive the SCAYLE sandbox like a merchant would
+(actions and flags: `--help`, docs/connectors/scayle.md section 5).
 
 ORDER is the order id, its JL number (referenceKey) or its publicKey. Faults and the clock are
 shared: `python manage.py sandbox fault add scayle ...`.

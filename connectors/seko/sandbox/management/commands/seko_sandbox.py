@@ -1,20 +1,8 @@
 """`python manage.py seko_sandbox`: drive the SEKO sandbox like the DC and SEKO would.
 
-    seko_sandbox seed [--products N] [--dc CODE] [--reset]
-    seko_sandbox key NAME [--key VALUE]
-    seko_sandbox stock SKU QUANTITY [--dc CODE] [--location TYPE] [--reason CODE]
-    seko_sandbox move SKU QUANTITY --to TYPE [--from TYPE] [--dc CODE]
-    seko_sandbox orders
-    seko_sandbox dispatch ORDER --courier NAME --tracking NUMBER [--service NAME] [--url URL]
-    seko_sandbox push-config [--url URL] [--secret S] [--integration-id ID] [--rate-limit N]
-    seko_sandbox pushes
-    seko_sandbox push-send
-    seko_sandbox push-replay SEQUENCE
-    seko_sandbox return-receive ASN [--sellable SKU=QTY ...]   (the DC received a return ASN)
-    seko_sandbox reset
-
-ORDER is the SalesOrderNumber, the JL order number (SalesOrderReference) or the GUID.
-Faults and the clock are shared: `python manage.py sandbox fault add seko ...`.
+The subcommands are listed in docs/connectors/seko.md (section 6) and by ``--help``. ORDER is
+the SalesOrderNumber, the JL order number (SalesOrderReference) or the GUID. Faults and the
+clock are shared: `python manage.py sandbox fault add seko ...`.
 """
 
 from __future__ import annotations
@@ -23,7 +11,7 @@ from django.core.management.base import CommandError
 
 from connectors.sandbox.commands import SandboxCommand, sku_quantities
 from connectors.seko.sandbox import models as m
-from connectors.seko.sandbox import pushes, services
+from connectors.seko.sandbox import pushes, receipts, services
 from connectors.seko.sandbox.services import SekoRefusal
 
 
@@ -74,10 +62,8 @@ class Command(SandboxCommand):
     refusals = (SekoRefusal,)
 
     def _return_receive(self, *, asn: str, sellable: list[str], **options) -> None:
-        from connectors.seko.sandbox.receipts import receipt_receive
-
         counts = sku_quantities(sellable, flag="--sellable", sep="=", returncode=1)
-        receipt = receipt_receive(number=asn, sellable=counts)
+        receipt = receipts.receipt_receive(number=asn, sellable=counts)
         rows = ", ".join(
             f"{r['Quantity']} x {r['ProductCode']} to {r['LocationType']}" for r in receipt.grn
         )
@@ -87,7 +73,7 @@ class Command(SandboxCommand):
         created = services.catalogue_seed(products=products, dc_code=dc, reset=reset)
         self.stdout.write(
             f"{len(created)} products seeded in {dc}; api_key: {services.DEFAULT_KEY}; "
-            f"push secret: {services.push_config().secret}"
+            f"push secret: {pushes.push_config().secret}"
         )
 
     def _key(self, *, name: str, key: str, **options) -> None:

@@ -1,22 +1,8 @@
 """`python manage.py shopify_sandbox`: drive the Shopify sandbox (demo, tests, training).
 
-    shopify_sandbox setup [--domain D] [--token T] [--webhook-secret S] [--webhook-url URL]
-                          [--bucket-max N] [--restore-rate N] [--location NAME ...]
-    shopify_sandbox seed [--count N] [--stock N] [--price P] [--sku-prefix X]
-    shopify_sandbox stock SKU QUANTITY [--location NAME] [--delta]
-    shopify_sandbox product SKU [--price P] [--title T] [--barcode B]
-    shopify_sandbox fulfil ORDER --carrier NAME --tracking NUMBER [--service S] [--url U]
-                           [--line SKU=QTY ...] [--status SUCCESS]
-    shopify_sandbox refund ORDER [--line SKU=QTY ...] [--shipping AMOUNT] [--amount AMOUNT]
-    shopify_sandbox return-receive RETURN [--sellable SKU=QTY ...]
-                           (goods of return #1001-R1 received; every unit sellable unless
-                           --sellable lists how many per SKU; the rest are not restocked)
-    shopify_sandbox throttle [--bucket-max N] [--restore-rate N] [--available N]
-    shopify_sandbox webhooks list [--topic T] | webhooks deliver
-    shopify_sandbox show
-
-ORDER is the JL order number (sourceIdentifier), the Shopify name (#1001) or its gid.
-Every subcommand takes --shop DOMAIN (default: the first sandbox shop).
+Subcommands and flags: `--help` and docs/connectors/shopify.md section 5. ORDER is
+the JL order number (sourceIdentifier), the Shopify name (#1001) or its gid. Every subcommand
+takes --shop DOMAIN (default: the first sandbox shop).
 """
 
 from __future__ import annotations
@@ -27,7 +13,8 @@ from django.core.management.base import CommandError
 
 from connectors.sandbox.commands import SandboxCommand, sku_quantities
 from connectors.shopify.sandbox import services
-from connectors.shopify.sandbox.models import InventoryLevel, Shop
+from connectors.shopify.sandbox.models import InventoryLevel, Return, Shop
+from connectors.shopify.sandbox.returns import return_receive
 
 
 def _decimal(value: str) -> Decimal:
@@ -99,9 +86,6 @@ class Command(SandboxCommand):
         return services.shop_get(options["shop"])
 
     def _return_receive(self, **options) -> None:
-        from connectors.shopify.sandbox.models import Return
-        from connectors.shopify.sandbox.returns import return_receive
-
         shop = self._shop(options)
         ret = Return.objects.filter(order__shop=shop, name=options["return_name"]).first()
         if ret is None:
@@ -111,7 +95,7 @@ class Command(SandboxCommand):
         summary = ", ".join(
             f"{e['quantity']} received, {e['restocked']} restocked" for e in ret.lines
         )
-        self.stdout.write(f"return {ret.name} closed: {summary}")
+        self.say(f"return {ret.name} closed: {summary}")
 
     def _setup(self, **options) -> None:
         shop = services.shop_setup(
@@ -124,7 +108,7 @@ class Command(SandboxCommand):
             location_names=tuple(options["locations"] or ("Warehouse", "Shop floor")),
         )
         locations = ", ".join(f"{loc.name}={loc.pk}" for loc in shop.locations.all())
-        self.stdout.write(f"shop {shop.domain} ready; locations {locations}")
+        self.say(f"shop {shop.domain} ready; locations {locations}")
 
     def _seed(self, **options) -> None:
         created = services.catalogue_seed(
@@ -134,21 +118,15 @@ class Command(SandboxCommand):
             price=_decimal(options["price"]),
             sku_prefix=options["sku_prefix"],
         )
-        self.stdout.write(f"{len(created)} product(s) created")
+        self.say(f"{len(created)} product(s) created")
 
-    def _stock(self, **options) -> None:
-        change = services.stock_adjust if options["delta"] else services.stock_set
-        amount = (
-            {"delta": options["quantity"]}
-            if options["delta"]
-            else {"available": options["quantity"]}
-        )
-        level = change(
-            shop=self._shop(options), sku=options["sku"], location=options["location"], **amount
-        )
-        self.stdout.write(
-            f"{level.variant.sku} at {level.location.name}: {level.available} available"
-        )
+    def _stock(self, *, sku: str, quantity: int, location: str, delta: bool, **options) -> None:
+        shop = self._shop(options)
+        if delta:
+            level = services.stock_adjust(shop=shop, sku=sku, delta=quantity, location=location)
+        else:
+            level = services.stock_set(shop=shop, sku=sku, available=quantity, location=location)
+        self.say(f"{level.variant.sku} at {level.location.name}: {level.available} available")
 
     def _product(self, **options) -> None:
         price = _decimal(options["price"]) if options["price"] else None
@@ -159,7 +137,7 @@ class Command(SandboxCommand):
             title=options["title"],
             barcode=options["barcode"],
         )
-        self.stdout.write(f"{variant.sku} updated: {variant.price} {variant.barcode}")
+        self.say(f"{variant.sku} updated: {variant.price} {variant.barcode}")
 
     def _fulfil(self, **options) -> None:
         fulfillment = services.fulfillment_create(
@@ -172,7 +150,7 @@ class Command(SandboxCommand):
             lines=sku_quantities(options["lines"], flag="--line", sep="="),
             status=options["status"].upper(),
         )
-        self.stdout.write(f"fulfillment {fulfillment.pk} for {fulfillment.order.name} created")
+        self.say(f"fulfillment {fulfillment.pk} for {fulfillment.order.name} created")
 
     def _refund(self, **options) -> None:
         refund = services.refund_create(
@@ -182,7 +160,7 @@ class Command(SandboxCommand):
             shipping_amount=_decimal(options["shipping"]),
             amount=_decimal(options["amount"]) if options["amount"] else None,
         )
-        self.stdout.write(f"refund {refund.pk} of {refund.amount} for {refund.order.name} created")
+        self.say(f"refund {refund.pk} of {refund.amount} for {refund.order.name} created")
 
     def _throttle(self, **options) -> None:
         shop = services.throttle_set(
@@ -191,26 +169,22 @@ class Command(SandboxCommand):
             restore_rate=options["restore_rate"],
             available=options["available"],
         )
-        self.stdout.write(
-            f"bucket {shop.bucket_available:.0f}/{shop.bucket_max:.0f}, {shop.restore_rate}/s"
-        )
+        self.say(f"bucket {shop.bucket_available:.0f}/{shop.bucket_max:.0f}, {shop.restore_rate}/s")
 
     def _webhooks(self, *, webhook_action: str, **options) -> None:
         shop = self._shop(options)
         if webhook_action == "deliver":
-            self.stdout.write(f"{services.webhooks_deliver(shop=shop)} webhook(s) sent")
+            self.say(f"{services.webhooks_deliver(shop=shop)} webhook(s) sent")
             return
         for sent in services.webhooks_sent(shop=shop, topic=options["topic"]):
             status = sent.response_status or sent.error or "stored"
-            self.stdout.write(f"{sent.created_at:%H:%M:%S} {sent.topic} {sent.webhook_id} {status}")
+            self.say(f"{sent.created_at:%H:%M:%S} {sent.topic} {sent.webhook_id} {status}")
 
     def _show(self, **options) -> None:
         shop = self._shop(options)
-        self.stdout.write(
-            f"{shop.domain}: {shop.products.count()} products, {shop.orders.count()} orders"
-        )
+        self.say(f"{shop.domain}: {shop.products.count()} products, {shop.orders.count()} orders")
         levels = InventoryLevel.objects.filter(location__shop=shop).select_related(
             "variant", "location"
         )
         for level in levels.order_by("variant__sku", "location_id")[:50]:
-            self.stdout.write(f"  {level.variant.sku} @ {level.location.name}: {level.available}")
+            self.say(f"  {level.variant.sku} @ {level.location.name}: {level.available}")
