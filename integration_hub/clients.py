@@ -7,10 +7,8 @@ objects, so tests can swap the HTTP transport in one spot (:func:`http_session`)
 from __future__ import annotations
 
 import requests
-from django.conf import settings
 
 from connectors.base import ConfigError, SourceConnector
-from connectors.mirakl import spec_check
 from connectors.mirakl.client import MiraklClient
 from connectors.mirakl.limiter import (
     PARTNER_RULES,
@@ -41,12 +39,7 @@ def marketplace_client_for(integration: Integration) -> MiraklClient:
         shop_id=integration.shop_id or None,
         limiter=call_limiter_for(integration),
         session=http_session(),
-        request_validator=_request_validator(),
     )
-
-
-def _request_validator():
-    return spec_check.request_check if settings.HUB_MIRAKL_VALIDATE_REQUESTS else None
 
 
 def call_limiter_for(integration: Integration) -> CallLimiter:

@@ -290,10 +290,6 @@ HUB_HEARTBEAT_STALE_SECONDS = env_int("HUB_HEARTBEAT_STALE_SECONDS", 180, minimu
 # Hours between two full offer exports (OF52) of the drift audit; Mirakl allows one a day.
 HUB_DRIFT_AUDIT_HOURS = env_int("HUB_DRIFT_AUDIT_HOURS", 24, minimum=1)
 
-# Judge every outgoing Mirakl request against the vendored seller spec before sending it
-# (connectors/mirakl/spec_check.py); a refusal is a permanent error. The tests always do.
-HUB_MIRAKL_VALIDATE_REQUESTS = env_bool("HUB_MIRAKL_VALIDATE_REQUESTS", False)
-
 # --- Logging ------------------------------------------------------------------------------
 
 # The technical 500 report (DEBUG page, e-mail to ADMINS) hides secret-named locals too.

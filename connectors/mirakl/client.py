@@ -37,9 +37,8 @@ class MiraklClient(PagingMixin, OffersMixin):
     shop's key (seller back-office: user menu > API key); ``shop_id`` is sent on every call
     when set. ``limiter`` is a :class:`connectors.mirakl.limiter.CallLimiter` (None: no
     limit). ``session`` lets tests mount a transport adapter. ``sleep``/``clock`` are
-    injectable for tests. ``request_validator`` judges each request before it is sent
-    (:func:`connectors.mirakl.spec_check.request_check`; None follows
-    ``spec_check.enabled_by_default``).
+    injectable for tests. ``request_validator`` judges each request before it is sent (None:
+    ``MiraklHttp.default_request_validator``, the spec's check in the tests).
 
     Raises only TransientError (incl. CallDeferred, OutcomeUnknownError), PermanentError
     (incl. ParseErrors) and ConfigError.

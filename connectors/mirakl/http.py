@@ -9,8 +9,9 @@
 * OR28 refunds and OR30 cancelations (``idempotent=False``) are resent only when Mirakl
   certainly did nothing (429, 503, connect timeout); otherwise :class:`OutcomeUnknownError`.
 * Errors are ``{status, message}`` with a ``code`` somewhere, or only quoted in the message.
-* An optional ``request_validator`` (:mod:`connectors.mirakl.spec_check`) judges each request
-  to the instance before it goes out; a refusal is a PermanentError and nothing is sent.
+* An optional ``request_validator`` judges each request to the instance before it goes out; a
+  refusal is a PermanentError and nothing is sent. The tests set the official spec's check
+  (tests/support/mirakl_spec.py) as ``default_request_validator`` for every client.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ import requests
 
 from connectors.base import ConfigError, OutcomeUnknownError, PermanentError, TransientError
 from connectors.http import Call, HttpClient, parse_retry_after
-from connectors.mirakl import spec_check
 from connectors.mirakl.limiter import CallDeferred
 
 logger = logging.getLogger("connectors.mirakl")
@@ -60,6 +60,7 @@ class MiraklHttp(HttpClient):
 
     vendor = "Mirakl"
     lookup_hint = "look the order up"
+    default_request_validator: Callable[..., None] | None = None  # without request_validator
 
     def __init__(
         self,
@@ -82,8 +83,7 @@ class MiraklHttp(HttpClient):
         self.__api_key = api_key
         self.shop_id = shop_id
         self.limiter = limiter
-        # None: spec_check.request_check when spec_check.enabled_by_default (the tests), else off
-        self.request_validator = request_validator
+        self.request_validator = request_validator or type(self).default_request_validator
         self.request_counts: Counter[str] = Counter()
 
     def __repr__(self) -> str:
@@ -153,8 +153,6 @@ class MiraklHttp(HttpClient):
     def request_check(self, call: MiraklCall) -> None:
         """The request as it will go out, judged before sending (SpecViolation if refused)."""
         validator = self.request_validator
-        if validator is None and spec_check.enabled_by_default:
-            validator = spec_check.request_check
         if validator is not None and call.on_instance:
             request = (call.method, call.url, call.params, call.json_body, call.files)
             try:

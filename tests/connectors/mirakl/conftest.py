@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 import requests
 
-from connectors.mirakl import spec_check
 from connectors.mirakl.client import MiraklClient
+from connectors.mirakl.http import MiraklHttp
 from connectors.mirakl.limiter import CallLimiter
+from tests.support import mirakl_spec
 from tests.support.wsgi_adapter import DjangoAppAdapter
 
 SANDBOX_BASE = "http://mirakl.test/sandbox/mirakl"
@@ -17,7 +18,7 @@ SANDBOX_BASE = "http://mirakl.test/sandbox/mirakl"
 @pytest.fixture(autouse=True)
 def spec_judges_requests(monkeypatch):
     """Any MiraklHttp without its own validator refuses what the seller spec does not allow."""
-    monkeypatch.setattr(spec_check, "enabled_by_default", True)
+    monkeypatch.setattr(MiraklHttp, "default_request_validator", mirakl_spec.request_check)
 
 
 @pytest.fixture

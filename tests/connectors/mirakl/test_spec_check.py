@@ -1,4 +1,4 @@
-"""The spec as judge: what connectors.mirakl.spec_check refuses and what it lets through."""
+"""The spec as judge: what tests.support.mirakl_spec refuses and what it lets through."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import pytest
 import responses
 
 from connectors.base import PermanentError
-from connectors.mirakl import spec_check
 from connectors.mirakl.dtos import StockRow
-from connectors.mirakl.spec_check import SpecViolation, request_check
+from connectors.mirakl.http import MiraklHttp
 from tests.connectors.mirakl.fixtures import API_KEY, BASE, make_client
+from tests.support import mirakl_spec as spec_check
+from tests.support.mirakl_spec import SpecViolation, request_check
 
 UUID = "6a3b1d2e-0f4c-4b5a-9e8d-7c6b5a4f3e2d"
 
@@ -305,6 +306,6 @@ def test_own_validator_wins_and_default_can_be_off(monkeypatch):
     client = make_client(request_validator=lambda *args, **kwargs: seen.append(kwargs["op"]))
     client._http.call("OR11", "GET", "/api/orders", params=[("max", 101)])
     assert seen == ["OR11"]
-    monkeypatch.setattr(spec_check, "enabled_by_default", False)
+    monkeypatch.setattr(MiraklHttp, "default_request_validator", None)
     make_client()._http.call("OR11", "GET", "/api/orders", params=[("page", 1)])
     assert len(responses.calls) == 2

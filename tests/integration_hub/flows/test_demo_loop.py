@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 
+from connectors.mirakl.http import MiraklHttp
 from connectors.mirakl.sandbox.models import SandboxOffer, SandboxOrder
 from connectors.sandbox.faults import clock_advance
 from exceptions_queue.models import ExceptionItem, Status
@@ -24,6 +25,7 @@ from integration_hub.flows.passes import FLOW_PASSES
 from integration_hub.flows.runner import flow_pass_run
 from integration_hub.models import HubStatus, Integration, Order, Product
 from integration_hub.services.outbox import outbox_relay
+from tests.support import mirakl_spec
 from tests.support.wsgi_adapter import DjangoAppAdapter
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +41,8 @@ def in_process(monkeypatch):
         return s
 
     monkeypatch.setattr(clients, "http_session", session)
-    # the hub's own switch, as in production: every Mirakl request is judged by the spec
-    monkeypatch.setattr(settings, "HUB_MIRAKL_VALIDATE_REQUESTS", True)
+    # every Mirakl request the flows make is judged by the official seller spec
+    monkeypatch.setattr(MiraklHttp, "default_request_validator", mirakl_spec.request_check)
     cache.clear()
     return adapter
 

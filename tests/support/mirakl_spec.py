@@ -13,8 +13,9 @@ the spec does not allow a request; what it checks is listed in ``docs/connectors
   ``additionalProperties``, and a field Mirakl does not document is the drift this check
   exists to catch. A discriminated schema is checked as the subtype its discriminator names.
 
-Off at runtime unless ``HUB_MIRAKL_VALIDATE_REQUESTS``; the Mirakl client tests set
-``enabled_by_default``. Imports no hub models and no Django.
+A test tool: the Mirakl client tests (tests/connectors/mirakl/conftest.py) and the demo-loop
+test set it as ``MiraklHttp.default_request_validator``, so every request they make is judged.
+Imports no hub models and no Django.
 """
 
 from __future__ import annotations
@@ -37,10 +38,9 @@ import jsonschema
 from connectors.base import PermanentError
 from connectors.http import json_dumps
 
-SPEC_PATH = Path(__file__).resolve().parent / "openapi" / "mirakl-mmp-seller-openapi.json"
-
-# Every MiraklHttp built without its own ``request_validator`` uses request_check when True.
-enabled_by_default = False
+SPEC_PATH = (
+    Path(__file__).resolve().parents[2] / "connectors/mirakl/openapi/mirakl-mmp-seller-openapi.json"
+)
 
 DYNAMIC_PREFIX = "/dynamic-url/"
 # Mirakl General Notes (docs/reference/mirakl-seller-api.md section 2, Pagination): offset
@@ -574,7 +574,6 @@ __all__ = [
     "Operation",
     "SpecViolation",
     "documented_columns",
-    "enabled_by_default",
     "operation_for",
     "operations",
     "request_check",
