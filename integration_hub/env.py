@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -119,3 +120,21 @@ def env_fernet_keys(name: str, *, environ: Mapping[str, str] | None = None) -> l
                 "print(Fernet.generate_key().decode())'"
             ) from None
     return keys
+
+
+def private_files_restrict(var_dir: Path, database: dict) -> None:
+    """Make the SQLite database (and its -wal/-shm files) and ``var/`` the owner's alone.
+
+    A new file is private already (settings set the umask); this covers files an earlier version
+    created world-readable. Files that are missing or not ours are left alone.
+    """
+    paths = [var_dir]
+    if database.get("ENGINE") == "django.db.backends.sqlite3":
+        name = str(database.get("NAME", ""))
+        if name and not name.startswith(("file:", ":memory:")):
+            paths += [Path(name + suffix) for suffix in ("", "-wal", "-shm")]
+    for path in paths:
+        try:
+            path.chmod(0o700 if path.is_dir() else 0o600)
+        except (FileNotFoundError, PermissionError):
+            continue

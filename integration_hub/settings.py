@@ -23,6 +23,7 @@ from integration_hub.env import (
     env_list,
     env_redis_url,
     env_str,
+    private_files_restrict,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -201,8 +202,14 @@ CONTENT_SECURITY_POLICY = {
 # CSV/XLSX imports (integration_hub/tabular.py): file size and data rows.
 HUB_UPLOAD_MAX_MB = env_int("HUB_UPLOAD_MAX_MB", 20, minimum=1)
 HUB_UPLOAD_MAX_ROWS = env_int("HUB_UPLOAD_MAX_ROWS", 200_000, minimum=1)
+HUB_UPLOAD_MAX_SECONDS = env_int("HUB_UPLOAD_MAX_SECONDS", 60, minimum=1)  # reading one file
 # Largest webhook body accepted (integration_hub/webhooks.py); bigger ones get 413 unread.
 HUB_WEBHOOK_MAX_KB = env_int("HUB_WEBHOOK_MAX_KB", 1024, minimum=1)
+# The web server (integration_hub/webserver.py, waitress): worker threads, how long a quiet
+# connection may stay open (s), and how many connections it holds at once.
+HUB_WEB_THREADS = env_int("HUB_WEB_THREADS", 8, minimum=1)
+HUB_WEB_CHANNEL_TIMEOUT = env_int("HUB_WEB_CHANNEL_TIMEOUT", 30, minimum=1)
+HUB_WEB_CONNECTION_LIMIT = env_int("HUB_WEB_CONNECTION_LIMIT", 500, minimum=10)
 
 # --- Locale -------------------------------------------------------------------------------
 
@@ -307,4 +314,8 @@ LOGGING = {
     "loggers": {"django-q": {"level": "WARNING"}, "django_q": {"level": "WARNING"}},
 }
 
+# Files the hub creates are its own alone (issue 18): the SQLite database and its WAL/SHM files
+# (sessions, personal data, password hashes), exports and logs. 0600 like `.env`.
+os.umask(0o077)
 os.makedirs(STATIC_ROOT, exist_ok=True)
+private_files_restrict(BASE_DIR / "var", DATABASES["default"])

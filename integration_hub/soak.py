@@ -5,7 +5,7 @@ The run, on a fresh database (``DATABASE_URL``) with ``HUB_SANDBOX=1``:
 1. seeds the sandbox demo (Shopify source, Mirakl marketplace) plus the bad data every real
    catalogue has: a SKU with a wrong EAN check digit and marketplace orders for an offer the
    hub does not know;
-2. starts the web server (gunicorn, serving the hub and the sandboxes on ``HUB_BASE_URL``) and
+2. starts the web server (`hub serve`, serving the hub and the sandboxes on ``HUB_BASE_URL``) and
    the real django-q2 worker (``manage.py qcluster``). The soak is the clock: it enqueues the
    same tasks the schedules run (every flow's pass, the outbox relay, the heartbeat) every few
    seconds instead of every few minutes, so an hour of traffic fits in minutes;
@@ -117,19 +117,7 @@ class Processes:
     def web_start(self) -> None:
         self.web = self._start(
             "web",
-            [
-                "-m",
-                "gunicorn",
-                "integration_hub.wsgi",
-                "--bind",
-                self.bind,
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--timeout",
-                "60",
-            ],
+            ["manage.py", "hub", "serve", "--bind", self.bind],
         )
 
     def worker_start(self) -> None:

@@ -8,9 +8,7 @@ BIND="${BIND:-127.0.0.1:8000}"
 trap 'trap - EXIT INT TERM; kill 0 2>/dev/null; wait' EXIT INT TERM
 
 "$PY" manage.py qcluster &
-"$PY" -m gunicorn integration_hub.wsgi \
-  --bind "$BIND" --workers 2 --threads 4 --timeout 120 \
-  --access-logfile - --error-logfile - &
+"$PY" manage.py hub serve --bind "$BIND" &
 
 echo "Integration Hub: web on http://$BIND (login page), worker running. Ctrl-C stops both."
 wait -n

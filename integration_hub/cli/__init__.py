@@ -13,6 +13,7 @@ from integration_hub.cli import (
     mappings,
     reconcile,
     schedules,
+    serve,
     soak,
     sync,
 )
@@ -27,4 +28,5 @@ SUBCOMMAND_MODULES = [
     bench,
     soak,
     reconcile,
+    serve,
 ]

@@ -154,3 +154,36 @@ def test_production_settings_pass_check_deploy(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_database_and_its_wal_files_are_private(tmp_path):
+    """Issue 18: var/hub.sqlite3 (sessions, personal data, password hashes) was world-readable."""
+    database = tmp_path / "hub.sqlite3"
+    database.write_bytes(b"")  # made by an earlier version, world-readable
+    database.chmod(0o644)
+    code = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as c: c.execute('create table t (x int)'); "
+        "c.execute('insert into t values (1)')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("HUB_", "DATABASE_URL"))},
+            "DJANGO_SETTINGS_MODULE": "integration_hub.settings",
+            "HUB_DOTENV": "0",
+            "HUB_SECRET_KEY": "x" * 50,
+            "HUB_ENCRYPTION_KEY": GOOD_KEY,
+            "DATABASE_URL": f"sqlite:///{database}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    made = [p for p in tmp_path.iterdir() if p.name.startswith("hub.sqlite3")]
+    assert database in made
+    for path in made:
+        assert path.stat().st_mode & 0o777 == 0o600, path.name

@@ -133,6 +133,10 @@ def test_env_example_lists_every_new_variable():
         "HUB_UPLOAD_MAX_MB",
         "HUB_UPLOAD_MAX_ROWS",
         "HUB_WEBHOOK_MAX_KB",
+        "HUB_UPLOAD_MAX_SECONDS",
+        "HUB_WEB_THREADS",
+        "HUB_WEB_CHANNEL_TIMEOUT",
+        "HUB_WEB_CONNECTION_LIMIT",
     ):
         assert re.search(rf"^{name}=", text, re.MULTILINE), name
 
