@@ -52,7 +52,11 @@ def alert_thresholds() -> dict[str, int]:
     thresholds: dict[str, int] = {}
     for pair in filter(None, (p.strip() for p in settings.HUB_ALERT_THRESHOLDS.split(","))):
         kind, _, count = pair.partition(":")
-        if kind.strip() not in KINDS or not count.strip().isdigit() or int(count) < 1:
+        if (
+            kind.strip() not in KINDS
+            or not (count.strip().isascii() and count.strip().isdigit())
+            or int(count) < 1
+        ):
             raise ImproperlyConfigured(
                 f"HUB_ALERT_THRESHOLDS: {pair!r} is not KIND:N with a known kind and N >= 1"
             )
@@ -70,7 +74,14 @@ def quiet_hours() -> tuple[int, int] | None:
     if not raw:
         return None
     start, _, end = raw.partition("-")
-    if not (start.isdigit() and end.isdigit() and int(start) < 24 and int(end) < 24):
+    if not (
+        start.isascii()
+        and end.isascii()
+        and start.isdigit()
+        and end.isdigit()
+        and int(start) < 24
+        and int(end) < 24
+    ):
         raise ImproperlyConfigured(f"HUB_ALERT_QUIET_HOURS must look like 22-07; got {raw!r}")
     return int(start), int(end)
 
@@ -121,7 +132,9 @@ class WebhookChannel:
             retry_after = response.headers.get("Retry-After", "")
             raise AlertSendError(
                 f"webhook answered HTTP {response.status_code}",
-                retry_after=float(retry_after) if retry_after.isdigit() else None,
+                retry_after=float(retry_after)
+                if retry_after.isascii() and retry_after.isdigit()
+                else None,
             )
 
 

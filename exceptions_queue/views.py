@@ -159,7 +159,7 @@ def exception_bulk(request: HttpRequest) -> HttpResponse:
 
 
 def _selected(raw_ids: Iterable[str]) -> list[ExceptionItem]:
-    ids = [int(i) for i in raw_ids if str(i).isdigit()]
+    ids = [int(i) for i in raw_ids if str(i).isascii() and str(i).isdigit()]
     return list(exception_list_queryset().filter(pk__in=ids))
 
 

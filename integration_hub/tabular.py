@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -31,6 +32,9 @@ MAX_CELL_CHARS = 1000
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # an honest 20 MB .xlsx expands to ~100-150 MB at most
 MAX_ZIP_RATIO = 200  # deflate rarely beats 100:1 on real sheets; bombs reach 1000:1
 MAX_ZIP_MEMBERS = 1000
+# Cells read from one file, over every row. An .xlsx is read as wide as its data, never as its
+# declared size: a sheet that declares A1:XFD150001 made each row 16,384 cells (issue 18).
+MAX_CELLS = 4_000_000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -132,9 +136,18 @@ def _xlsx_rows(path: Path, sheet_name: str | None) -> Iterator[list[str]]:
             f"{path.name} is not a valid .xlsx file ({type(error).__name__})"
         ) from None
     try:
+        for worksheet in workbook.worksheets:
+            worksheet.reset_dimensions()  # the declared size is a claim, not the data
         sheet = _sheet_pick(workbook, sheet_name, path.name)
         for number, row in enumerate(sheet.iter_rows(), start=1):
             yield [_cell_text(cell, number) for cell in row]
+    except TableError:
+        raise
+    except Exception as error:  # read-only mode parses as it goes: a damaged or hostile member
+        # (truncated, an XML entity bomb that defusedxml refuses) fails here, not at load
+        raise TableError(
+            f"{path.name} is not a valid .xlsx file ({type(error).__name__})"
+        ) from None
     finally:
         workbook.close()
 
@@ -195,10 +208,19 @@ def _rows_keyed(raw_rows: Iterable[list[str]], *, required: list[str], optional:
         raise TableError("the file is empty: the first row must name the columns")
     header = _header_checked(first, required=required, optional=optional)
     limit = max_rows()
-    rows = []
+    deadline = time.monotonic() + settings.HUB_UPLOAD_MAX_SECONDS
+    rows, cells_read = [], len(first)
     for number, cells in enumerate(raw_rows, start=2):
         if number - 1 > limit:
             raise TableError(f"the file has more than {limit} rows; split it")
+        cells_read += len(cells)
+        if cells_read > MAX_CELLS:
+            raise TableError(f"row {number}: the file has more than {MAX_CELLS:,} cells; split it")
+        if time.monotonic() > deadline:
+            raise TableError(
+                f"row {number}: reading took longer than {settings.HUB_UPLOAD_MAX_SECONDS} s; "
+                "split the file"
+            )
         row = _row_made(number, header, cells)
         if row is not None:
             rows.append(row)
@@ -229,7 +251,10 @@ def _row_made(number: int, header: list[str], cells: list[str]) -> Row | None:
     extra = [cell for cell in cells[len(header) :] if str(cell).strip()]
     if extra:
         raise TableError(f"row {number}: has more cells than the header names ({len(header)})")
-    values = {name: (cells[i] if i < len(cells) else "").strip() for i, name in enumerate(header)}
+    values = {
+        name: cell_unescape((cells[i] if i < len(cells) else "").strip())
+        for i, name in enumerate(header)
+    }
     if not any(values.values()):
         return None  # blank line
     for name, value in values.items():
@@ -239,9 +264,20 @@ def _row_made(number: int, header: list[str], cells: list[str]) -> Row | None:
 
 
 def cell_safe(value):
-    """Text that would start a formula in a spreadsheet gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Text that would start a formula in a spreadsheet gets a leading apostrophe.
+
+    So does text that already looks escaped (apostrophes, then a formula character), so that
+    :func:`cell_unescape` on import gives back exactly what was exported.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_PREFIXES):
         return "'" + value
+    return value
+
+
+def cell_unescape(value: str) -> str:
+    """Undo :func:`cell_safe`: an exported file edited and imported again keeps its values."""
+    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_PREFIXES):
+        return value[1:]
     return value
 
 

@@ -129,7 +129,11 @@ def _preview(form: CarrierMappingForm) -> dict:
     if data is None:
         source = form.data if form.is_bound else form.initial
         chosen = str(source.get("integration") or "")
-        integration = Integration.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+        integration = (
+            Integration.objects.filter(pk=chosen).first()
+            if chosen.isascii() and chosen.isdigit()
+            else None
+        )
         carrier, service = source.get("source_carrier", ""), source.get("source_service", "")
     else:
         integration = data["integration"]

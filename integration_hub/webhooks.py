@@ -60,7 +60,7 @@ def webhook_receive(request: HttpRequest, name: str) -> JsonResponse:
 
     max_bytes = settings.HUB_WEBHOOK_MAX_KB * 1024
     length = request.headers.get("Content-Length") or "0"
-    if not length.isdigit():
+    if not (length.isascii() and length.isdigit()):  # int("²") fails
         return JsonResponse({"error": "bad Content-Length"}, status=400)
     if int(length) > max_bytes:
         return JsonResponse({"error": "body too large"}, status=413)
@@ -78,6 +78,9 @@ def webhook_receive(request: HttpRequest, name: str) -> JsonResponse:
             return JsonResponse({"accepted": True, "ignored": LATE_DELIVERY})
         log.warning("webhook for %s refused: %s", integration.name, error)
         return JsonResponse({"error": "not accepted"}, status=401)
+    except (RecursionError, ValueError) as error:  # signed, but JSON nested 100,000 deep
+        log.warning("webhook for %s unreadable: %s", integration.name, type(error).__name__)
+        return JsonResponse({"error": "body is not readable JSON"}, status=400)
     try:
         with transaction.atomic():
             WebhookReceipt.objects.create(

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Sum
 
+from integration_hub.columns import columns_problems
 from integration_hub.models import Integration
 from integration_hub.services.carrier_mappings import ImportRejected, ImportReport
 from integration_hub.tabular import TableError, table_read
@@ -36,6 +37,14 @@ OPTIONAL = [
     "billing_cycle_id",
     "accounting_document_number",
 ]
+# The file's column for each TransactionLine field it fills (for the row's error messages).
+COLUMN_OF_FIELD = {
+    "line_id": "transaction_id",
+    "date_created": "date",
+    "marketplace_order_id": "order_id",
+    "commercial_id": "customer_order_number",
+    "marketplace_line_id": "order_line_id",
+}
 PAYMENT_STATES = {"PENDING", "PAYABLE", "PAID", "NOT_APPLICABLE", "RESERVE"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y", "%d/%m/%Y %H:%M")
 AMOUNT_NOISE = re.compile(r"[£€$,\s]")
@@ -52,7 +61,10 @@ def parse_amount(text: str) -> Decimal:
         raise ValueError(f"amount {text!r} is not a number") from None
     if not value.is_finite() or value.as_tuple().exponent < -2:
         raise ValueError(f"amount {text!r} has more than 2 decimal places")
-    return value.quantize(Decimal("0.01"))
+    try:
+        return value.quantize(Decimal("0.01"))
+    except InvalidOperation:  # more digits than any amount (1E+30)
+        raise ValueError(f"amount {text!r} is too large") from None
 
 
 def parse_date(text: str) -> dt.datetime:
@@ -70,6 +82,8 @@ def parse_date(text: str) -> dt.datetime:
                 continue
     if parsed is None:
         raise ValueError(f"date {text!r} is not a date (use 2026-11-30 or 30/11/2026)")
+    if not 2000 <= parsed.year <= 2100:  # 9999-12-31+05:00 would overflow once moved to UTC
+        raise ValueError(f"date {text!r} is not between 2000 and 2100")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
@@ -111,6 +125,9 @@ def _row_values(row) -> tuple[dict, list[str]]:
         accounting_document_number=values.get("accounting_document_number", ""),
         source=Source.FILE,
     )
+    if not problems:  # a value too long or too large for its column is refused, never cut
+        stored = {**fields, "line_id": values["transaction_id"]}
+        problems += columns_problems(TransactionLine, stored, COLUMN_OF_FIELD)
     return fields, [f"row {row.number}: {problem}" for problem in problems]
 
 

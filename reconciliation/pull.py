@@ -24,6 +24,7 @@ from connectors.mirakl.dtos import TransactionLine as LineDTO
 from connectors.mirakl.limiter import CallDeferred
 from connectors.mirakl.parse import ParseErrors
 from exceptions_queue.services import exception_record
+from integration_hub.columns import columns_problems
 from integration_hub.flows.orders_pull import cursor_get, cursor_set
 from integration_hub.models import Integration
 from integration_hub.services.runs import RunRecorder
@@ -105,6 +106,8 @@ def transaction_lines_pull(
     try:
         for page in _pages(_readable(listing, unreadable), page_size):
             counts = transaction_lines_upsert(integration, page)
+            for _ in range(counts.pop("unstorable", 0)):
+                run.item_failed("lines unstorable")
             for name, amount in counts.items():
                 run.add(f"lines {name}", amount)
             newest = max((dto.last_updated for dto in page if dto.last_updated), default=None)
@@ -137,9 +140,13 @@ def transaction_lines_upsert(integration: Integration, dtos: list[LineDTO]) -> d
         line.line_id: line
         for line in TransactionLine.objects.filter(integration=integration, line_id__in=latest)
     }
-    new, changed = [], []
+    new, changed, unstorable = [], [], 0
     for line_id, dto in latest.items():
         values = line_values(dto)
+        if problems := columns_problems(TransactionLine, {**values, "line_id": line_id}):
+            _unstorable_record(integration, "transaction_line", line_id, problems)
+            unstorable += 1
+            continue
         line = existing.get(line_id)
         if line is None:
             new.append(TransactionLine(integration=integration, line_id=line_id, **values))
@@ -149,8 +156,30 @@ def transaction_lines_upsert(integration: Integration, dtos: list[LineDTO]) -> d
             changed.append(line)
     TransactionLine.objects.bulk_create(new, batch_size=1000)
     TransactionLine.objects.bulk_update(changed, LINE_FIELDS, batch_size=1000)
-    unchanged = len(latest) - len(new) - len(changed)
-    return {"new": len(new), "updated": len(changed), "unchanged": unchanged}
+    unchanged = len(latest) - len(new) - len(changed) - unstorable
+    counts = {"new": len(new), "updated": len(changed), "unchanged": unchanged}
+    return {**counts, "unstorable": unstorable} if unstorable else counts
+
+
+def _unstorable_record(
+    integration: Integration, subject_type: str, subject_id: str, problems, *, label: str = ""
+):
+    """A record with a value wider than its column is queued for finance and not stored.
+
+    Stored, it would break every finance screen, export and pass that reads it (issue 18).
+    """
+    exception_record(
+        integration=integration,
+        kind="payout_unmatched",
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        message=(
+            f"The marketplace sent {label or subject_type.replace('_', ' ')} {subject_id} with a "
+            "value "
+            f"the hub cannot store ({'; '.join(problems)}). It is not in the hub; it is read "
+            "again when it changes."
+        ),
+    )
 
 
 def _stamp(dto: LineDTO) -> dt.datetime:
@@ -202,6 +231,9 @@ def payout_upsert(integration: Integration, cycle: BillingCycle) -> str:
         "summary": {k: str(v) for k, v in cycle.summary.items()},
         "source": Source.API,
     }
+    if problems := columns_problems(Payout, {**values, "cycle_id": cycle.id}):
+        _unstorable_record(integration, "payout", cycle.id, problems)
+        return "unstorable"
     payout, created = Payout.objects.get_or_create(
         integration=integration, cycle_id=cycle.id, defaults=values
     )
@@ -245,6 +277,9 @@ def document_upsert(integration: Integration, invoice: Invoice) -> str:
         "payment_reference": invoice.payment_reference,
         "payment_date": invoice.payment_transaction_date,
     }
+    if problems := columns_problems(AccountingDocument, {**values, "document_id": invoice.id}):
+        _unstorable_record(integration, "payout", invoice.id, problems, label="accounting document")
+        return "unstorable"
     _doc, created = AccountingDocument.objects.update_or_create(
         integration=integration, document_id=invoice.id, defaults=values
     )

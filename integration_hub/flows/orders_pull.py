@@ -8,15 +8,15 @@ skipped, so repeated and overlapping pulls change nothing.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 
-from django.db import DataError, IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from connectors.mirakl.dtos import OrderDTO, OrderLineDTO
 from connectors.mirakl.parse import ParseErrors
 from exceptions_queue.services import exception_clear, exception_record
+from integration_hub.columns import DoesNotFit, columns_check
 from integration_hub.flows.events import MARKETPLACE, order_event_add
 from integration_hub.models import HubStatus, Integration, Order, OrderLine, SyncCursor
 from integration_hub.services.outbox import outbound_job_enqueue
@@ -25,7 +25,6 @@ from integration_hub.services.runs import RunRecorder
 CURSOR = "orders.updated_since"
 OVERLAP = dt.timedelta(minutes=5)
 FIRST_PULL_DAYS = 14
-POSITIVE_INTEGER_MAX = 2_147_483_647  # PositiveIntegerField on PostgreSQL (integer)
 
 # Hub status implied by each marketplace state (None: keep what the hub has).
 STATE_TO_STATUS = {
@@ -69,7 +68,7 @@ def orders_pull(integration: Integration, client, run: RunRecorder) -> None:
         for dto in client.orders_list(start_update_date=since):
             try:
                 outcome = order_upsert(integration, dto)
-            except (OrderDoesNotFit, DataError) as error:  # nothing of it was written
+            except (DoesNotFit, DataError) as error:  # nothing of it was written
                 _unstorable_order_record(integration, dto.order_id, error, run)
             else:
                 run.add(outcome)
@@ -119,43 +118,6 @@ def _unstorable_order_record(integration: Integration, order_id: str, error, run
     run.item_failed("unstorable")
 
 
-class OrderDoesNotFit(ValueError):
-    """An OR11 value longer or larger than its column (raised before anything is saved)."""
-
-
-def _columns_check(model: type[models.Model], values: dict, where: str) -> None:
-    """Refuse ``values`` (field name to value) that ``model``'s columns cannot hold.
-
-    Identifiers and amounts are never cut to fit: a truncated commercial id or price would be
-    a wrong order, not a shorter one. Extra decimal places are left to the column's rounding.
-    """
-    for name, value in values.items():
-        problem = _column_problem(model._meta.get_field(name), value)
-        if problem:
-            raise OrderDoesNotFit(f"{where}: {name} {problem}")
-
-
-def _column_problem(field: models.Field, value) -> str:
-    """What is wrong with ``value`` for ``field``'s column ("" when it fits)."""
-    if isinstance(field, models.CharField) and isinstance(value, str):
-        too_long = len(value) > field.max_length
-        return f"is {len(value)} characters long, at most {field.max_length}" if too_long else ""
-    if isinstance(field, models.DecimalField) and isinstance(value, Decimal):
-        whole = field.max_digits - field.decimal_places
-        too_big = value.is_finite() and value != 0 and value.adjusted() >= whole
-        return f"{value} has more than {whole} digits before the point" if too_big else ""
-    if isinstance(field, models.JSONField) and value is not None:
-        try:  # a float NaN/Infinity would be written as invalid JSON (SQLite's CHECK refuses it)
-            json.dumps(value, cls=field.encoder, allow_nan=False)
-        except (TypeError, ValueError) as error:
-            return f"is not storable as JSON ({error})"
-        return ""
-    if isinstance(field, models.PositiveIntegerField) and isinstance(value, int):
-        inside = 0 <= value <= POSITIVE_INTEGER_MAX
-        return "" if inside else f"{value} is not between 0 and {POSITIVE_INTEGER_MAX}"
-    return ""
-
-
 def order_upsert(integration: Integration, dto: OrderDTO) -> str:
     """Create or update one order from OR11; returns "created", "updated" or "unchanged"."""
     try:
@@ -183,7 +145,7 @@ def _order_upsert_locked(integration: Integration, dto: OrderDTO) -> str:
     order = order or Order(integration=integration, marketplace_order_id=dto.order_id)
     _order_fields_apply(order, dto, integration)
     values = {field.name: getattr(order, field.attname) for field in Order._meta.concrete_fields}
-    _columns_check(Order, values, f"order {dto.order_id}")
+    columns_check(Order, values, f"order {dto.order_id}")
     order.save()
     _lines_apply(order, dto.lines, can_cancel=dto.can_cancel)
     if created:
@@ -253,7 +215,7 @@ def _lines_apply(order: Order, lines: tuple[OrderLineDTO, ...], *, can_cancel: b
             "can_cancel": can_cancel,
         }
         key = {"marketplace_line_id": line.order_line_id}
-        _columns_check(OrderLine, {**key, **defaults}, f"order {order} line {line.order_line_id}")
+        columns_check(OrderLine, {**key, **defaults}, f"order {order} line {line.order_line_id}")
         OrderLine.objects.update_or_create(order=order, **key, defaults=defaults)
 
 

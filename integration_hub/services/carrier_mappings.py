@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from integration_hub.columns import columns_problems
 from integration_hub.models import (
     CarrierMapping,
     Integration,
@@ -86,8 +87,13 @@ def carrier_mappings_import(integration: Integration, path: str | Path) -> Impor
         carrier, service = row.values["source_carrier"], row.values.get("source_service", "")
         code = row.values["marketplace_carrier_code"]
         key = (normalize_carrier(carrier), normalize_carrier(service))
+        too_long = columns_problems(
+            CarrierMapping, {"source_carrier": carrier, "source_service": service}
+        )
         if not carrier:
             errors.append(f"row {row.number}: source_carrier is empty")
+        elif too_long:
+            errors += [f"row {row.number}: {problem}" for problem in too_long]
         elif code not in approved:
             errors.append(
                 f"row {row.number}: {code!r} is not an approved marketplace carrier "

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import transaction
 from stdnum import ean as ean_number
 
+from integration_hub.columns import columns_problems
 from integration_hub.models import Integration, Product
 from integration_hub.services.carrier_mappings import ImportRejected, ImportReport
 from integration_hub.tabular import TableError, table_read, table_write
@@ -25,7 +26,7 @@ def ean_problem(value: str) -> str:
     """Why ``value`` is not a usable EAN/GTIN, or "" when it is."""
     if SCIENTIFIC.match(value):
         return "looks like a number the spreadsheet shortened (format the column as text)"
-    if not value.isdigit() or len(value) not in (8, 12, 13, 14):
+    if not (value.isascii() and value.isdigit()) or len(value) not in (8, 12, 13, 14):
         return "must be 8, 12, 13 or 14 digits"
     if not ean_number.is_valid(value):
         return "has a wrong check digit"
@@ -40,9 +41,22 @@ def _row_problems(row, products: dict[str, Product]) -> list[str]:
     if ean and (why := ean_problem(ean)):
         problems.append(f"ean {ean!r} {why}")
     buffer = values.get("buffer", "")
-    if buffer and not (buffer.isdigit() and int(buffer) <= 100_000):
+    if buffer and not (buffer.isascii() and buffer.isdigit() and int(buffer) <= 100_000):
         problems.append(f"buffer {buffer!r} must be a whole number from 0 (empty = the default)")
+    # an offer SKU longer than the hub stores would be published, then fail its first order
+    problems += columns_problems(Product, {"offer_sku": values.get("offer_sku") or None})
     return [f"row {row.number}: {problem}" for problem in problems]
+
+
+def _repeated_skus(rows) -> list[str]:
+    """One row per SKU: a second one would silently win over the first."""
+    first_seen: dict[str, int] = {}
+    errors = []
+    for row in rows:
+        first = first_seen.setdefault(row.values["sku"], row.number)
+        if first != row.number:
+            errors.append(f"row {row.number}: sku {row.values['sku']!r} repeats row {first}")
+    return errors
 
 
 def _offer_sku_clashes(rows, products: dict[str, Product]) -> list[str]:
@@ -71,7 +85,7 @@ def sku_mappings_import(integration: Integration, path: str | Path) -> ImportRep
         raise ImportRejected([str(error)]) from None
     products = {p.sku: p for p in Product.objects.filter(integration=integration)}
     errors = [problem for row in rows for problem in _row_problems(row, products)]
-    errors += _offer_sku_clashes(rows, products)
+    errors += _repeated_skus(rows) or _offer_sku_clashes(rows, products)
     if errors:
         raise ImportRejected(errors)
     report = ImportReport()

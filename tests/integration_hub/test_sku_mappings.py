@@ -67,6 +67,23 @@ def test_bad_rows_reject_the_whole_file(integration, tmp_path):
     assert set(Product.objects.values_list("offer_sku", flat=True)) == {"A-1", "A-2", "A-3"}
 
 
+def test_an_offer_sku_longer_than_the_hub_stores_is_refused(integration, tmp_path):
+    """Issue 18: a 500-character offer SKU was published, then its first order was refused."""
+    path = csv(tmp_path, f"sku,offer_sku\nA-1,{'X' * 500}\nA-2,{'Y' * 100}\n")
+    with pytest.raises(ImportRejected) as rejected:
+        sku_mappings_import(integration, path)
+    assert rejected.value.errors == ["row 2: offer_sku is 500 characters long, at most 100"]
+    assert Product.objects.get(sku="A-1").offer_sku == "A-1"
+
+
+def test_a_sku_twice_in_one_file_is_refused(integration, tmp_path):
+    path = csv(tmp_path, "sku,buffer\nA-1,1\nA-2,2\nA-1,3\n")
+    with pytest.raises(ImportRejected) as rejected:
+        sku_mappings_import(integration, path)
+    assert rejected.value.errors == ["row 4: sku 'A-1' repeats row 2"]
+    assert Product.objects.get(sku="A-1").buffer_override is None
+
+
 def test_offer_sku_taken_by_another_product_is_refused(integration, tmp_path):
     path = csv(tmp_path, "sku,offer_sku\nA-1,A-2\n")
     with pytest.raises(ImportRejected, match="offer_sku 'A-2' is used by both"):

@@ -76,6 +76,29 @@ def test_bad_rows_are_listed_by_number_and_nothing_is_imported(integration, tmp_
     assert not TransactionLine.objects.exists()
 
 
+def test_values_too_large_or_long_for_their_columns_are_row_numbered_errors(integration, tmp_path):
+    """Issue 18: 99999999999999999.99 was stored and then broke every finance screen."""
+    path = write(
+        tmp_path,
+        "H1,2026-11-01,ORDER_AMOUNT,99999999999999999.99,GBP,,,PAID\n"
+        "H2,2026-11-01,ORDER_AMOUNT,1E+30,GBP,,,PAID\n"
+        "H3,9999-12-31T23:00:00+05:00,ORDER_AMOUNT,1.00,GBP,,,PAID\n"
+        f"{'L' * 101},2026-11-01,ORDER_AMOUNT,1.00,GBP,,,PAID\n"
+        "H5,2026-11-01,ORDER_AMOUNT,999999999999.99,GBP,,,PAID\n",
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        settlement_file_import(integration, path)
+    errors = rejected.value.errors
+    assert "row 2: amount 99999999999999999.99 has more than 12 digits before the point" in errors
+    assert "row 3: amount '1E+30' is too large" in errors
+    assert any(
+        e.startswith("row 4: date '9999-12-31T23:00:00+05:00' is not between") for e in errors
+    )
+    assert "row 5: transaction_id is 101 characters long, at most 64" in errors
+    assert not [e for e in errors if e.startswith("row 6")]  # the largest amount that fits
+    assert not TransactionLine.objects.exists()
+
+
 def test_missing_column_and_unknown_type(integration, tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("transaction_id,type,amount\nH1,ORDER_AMOUNT,1\n")

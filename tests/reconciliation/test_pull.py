@@ -146,6 +146,35 @@ def test_an_unreadable_line_is_queued_and_the_others_stored(hub, monkeypatch):
     assert TransactionLine.objects.filter(type="COMMISSION_FEE").count() == 2
 
 
+def test_a_line_too_large_for_its_column_is_queued_and_never_stored(hub, monkeypatch):
+    """Issue 18: one 1e17 amount, once stored, broke every finance screen and pass."""
+    import dataclasses
+
+    paid_orders(hub, count=1)
+    from connectors.mirakl import parse
+
+    real = parse.transaction_line
+
+    def huge(value):
+        line = real(value)
+        if line.type == "COMMISSION_VAT":
+            return dataclasses.replace(line, amount=Decimal("99999999999999999.99"))
+        return line
+
+    monkeypatch.setattr(parse, "transaction_line", huge)
+    settle_run = flow_pass_run(hub.integration, "settlements", settlements_pass)
+    assert settle_run.outcome == "partial"
+    from exceptions_queue.models import ExceptionItem
+
+    items = ExceptionItem.objects.filter(kind="payout_unmatched", subject_type="transaction_line")
+    assert items.count() == 2
+    assert "more than 12 digits before the point" in items.first().message
+    assert not TransactionLine.objects.filter(type="COMMISSION_VAT").exists()
+    assert TransactionLine.objects.filter(type="COMMISSION_FEE").count() == 2
+    flow_pass_run(hub.integration, "settlements", settlements_pass)
+    assert items.count() == 2  # the next pass does not break, and opens nothing twice
+
+
 def _now():
     from django.utils import timezone
 

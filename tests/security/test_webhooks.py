@@ -258,6 +258,14 @@ def test_a_body_longer_than_its_content_length_claims_is_refused(integration, se
     assert webhook_receive(request, integration.name).status_code == 413
 
 
+@pytest.mark.parametrize("length", ["²", "1e3", "-1", " 5"])
+def test_a_content_length_that_is_not_ascii_digits_is_a_400(integration, length):
+    """int("²") raises although "²".isdigit() is True: it was a 500."""
+    request = RequestFactory().post(f"/webhooks/{integration.name}/", b"{}", "application/json")
+    request.META["CONTENT_LENGTH"] = length
+    assert webhook_receive(request, integration.name).status_code == 400
+
+
 def test_any_connector_error_is_a_401_never_a_500(client, integration, source, monkeypatch):
     def parse(self, headers, body):
         raise TransientError("the source is having a bad day")
@@ -288,3 +296,21 @@ def test_unknown_integration_and_wrong_method_store_nothing(client, integration)
     assert client.get(f"/webhooks/{integration.name}/").status_code == 405
     assert client.put(f"/webhooks/{integration.name}/", b"{}").status_code == 405
     assert row_counts() == before
+
+
+def test_a_signed_body_nested_100000_deep_is_a_400_not_a_500(client):
+    integration = integration_make(
+        "deep",
+        source_kind="shopify",
+        source_url="https://source.example",
+        source_credentials=SOURCES["shopify"].credentials,
+    )
+    body = b"[" * 100_000 + b"]" * 100_000
+    headers = {
+        "X-Shopify-Hmac-Sha256": shopify_signature(SECRET, body),
+        "X-Shopify-Topic": "fulfillments/create",
+        "X-Shopify-Webhook-Id": "evt-deep",
+        "X-Shopify-Triggered-At": now_utc().isoformat(),
+    }
+    response = refused_and_nothing_stored(client, integration, body, headers, status=400)
+    assert response.json() == {"error": "body is not readable JSON"}
