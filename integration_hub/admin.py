@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from integration_hub.forms import SecretTextarea
 from integration_hub.models import (
     CarrierMapping,
     Integration,
@@ -30,7 +31,7 @@ class IntegrationAdminForm(forms.ModelForm):
     source_credentials_text = forms.CharField(
         required=False,
         label="Source credentials",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=SecretTextarea(attrs={"rows": 3}),
         help_text="KEY=VALUE per line; replaces all stored source credentials. "
         "Leave empty to keep them.",
     )
@@ -119,6 +120,32 @@ class OrderAdmin(admin.ModelAdmin):
     ]
     inlines = [OrderLineInline]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The admin shows the customer's name and addresses too: log who opened it, as the
+        order page does (issue 18)."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        order = self.get_object(request, object_id)
+        if request.method == "GET" and response.status_code == 200 and order is not None:
+            PersonalDataAccess.objects.create(user=request.user, order=order, path=request.path)
+        return response
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Append-only for every role, superusers included: an audit log nobody can edit."""
+
+    list_display = ["at", "user", "order", "path"]
+    list_filter = ["user"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(OrderEvent)
 class OrderEventAdmin(admin.ModelAdmin):
@@ -165,7 +192,6 @@ admin.site.register(
         MarketplaceCarrier,
         CarrierMapping,
         SyncCursor,
-        PersonalDataAccess,
         MarketplaceImport,
         WebhookReceipt,
     ]

@@ -136,6 +136,14 @@ class CallLimitsField(forms.CharField):
             raise forms.ValidationError(str(error)) from None
 
 
+class SecretTextarea(forms.Textarea):
+    """A textarea that never renders a value back, not even the one just typed (the page after a
+    form error would otherwise show the secrets in its source)."""
+
+    def format_value(self, value):
+        return None
+
+
 class IntegrationForm(forms.ModelForm):
     """Create or edit an integration. Credentials are write-only: the fields are never filled
     in from the stored values, and leaving them empty keeps what is stored."""
@@ -150,7 +158,7 @@ class IntegrationForm(forms.ModelForm):
     source_credentials_text = forms.CharField(
         label="Source credentials",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+        widget=SecretTextarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
         help_text="One KEY=VALUE per line (e.g. access_token=..., webhook_secret=...). "
         "Keys you enter replace the stored ones; keys you leave out are kept.",
     )
@@ -170,6 +178,8 @@ class IntegrationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.creating = self.instance.pk is None
+        # as stored, before the form's values land on the instance
+        self.stored_urls = {f: getattr(self.instance, f) for f in ("source_url", "marketplace_url")}
         if not self.creating:  # the name is in webhook URLs and schedules: fixed once created
             self.fields["name"].disabled = True
             self.fields["name"].help_text = "Fixed once the integration exists."
@@ -199,15 +209,45 @@ class IntegrationForm(forms.ModelForm):
         except ValidationError as error:
             raise forms.ValidationError(error.message_dict["source_credentials"]) from None
 
+    def _url_changed(self, field: str) -> bool:
+        return not self.creating and self.cleaned_data.get(field) != self.stored_urls[field]
+
+    def clean(self):
+        """A stored secret is only sent to the address it was given for: a new URL needs its
+        system's secrets typed again (Integration.save drops the stored ones)."""
+        cleaned = super().clean()
+        if self._url_changed("marketplace_url") and not cleaned.get("marketplace_api_key"):
+            self.add_error(
+                "marketplace_api_key",
+                "The marketplace URL changed: enter the API key again. A stored key is only "
+                "sent to the address it was given for.",
+            )
+        if (
+            self._url_changed("source_url")
+            and self.instance.source_credentials
+            and not cleaned.get("source_credentials_text")
+        ):
+            self.add_error(
+                "source_credentials_text",
+                "The source URL changed: enter the source credentials again. Stored ones are "
+                "only sent to the address they were given for.",
+            )
+        return cleaned
+
     def credentials_apply(self, integration: Integration) -> None:
-        """Put newly entered secrets on ``integration``, keeping stored ones not re-entered."""
+        """Put newly entered secrets on ``integration``, keeping stored ones not re-entered
+        (unless the system's URL changed: then only the ones entered now are kept)."""
         if self.cleaned_data.get("marketplace_api_key"):
+            kept = (
+                {} if self._url_changed("marketplace_url") else integration.marketplace_credentials
+            )
             integration.marketplace_credentials = {
-                **integration.marketplace_credentials,
+                **kept,
                 "api_key": self.cleaned_data["marketplace_api_key"],
             }
         if self.cleaned_data.get("source_credentials_text"):
+            kept = {} if self._url_changed("source_url") else integration.source_credentials
             integration.source_credentials = {
-                **integration.source_credentials,
+                **kept,
                 **self.cleaned_data["source_credentials_text"],
             }

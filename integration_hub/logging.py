@@ -22,9 +22,16 @@ _SECRET_NAMES = (
     r"authorization|x-api-key|x-access-token|x-shopify-access-token|api[_-]?key|"
     r"access[_-]?token|token|secret|password|client[_-]?secret"
 )
+# An authorization scheme before the value ("Authorization: Basic dXNl...") goes with it: without
+# the scheme here, the scheme itself was taken for the value and the secret printed.
+_SCHEMES = r"(?:(?:bearer|basic|token|digest|apikey)\s+)?"
 _SECRET_PAIR = re.compile(
-    rf"(?i)(['\"]?(?:{_SECRET_NAMES})['\"]?\s*[:=]\s*['\"]?)(?:bearer\s+)?[^\s'\",&;}}]+"
+    rf"(?i)(['\"]?(?:{_SECRET_NAMES})['\"]?\s*[:=]\s*['\"]?){_SCHEMES}[^\s'\",&;}}]+"
 )
+# The same credentials without a name in front (a header value on its own), and a password in
+# a URL (https://user:password@host).
+_SCHEME_VALUE = re.compile(r"(?i)\b((?:bearer|basic|token)\s+)[A-Za-z0-9+/=._~-]{8,}")
+_URL_PASSWORD = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^\s/:@]*:)[^\s/@]+@")
 # Names of variables, settings and dict keys whose whole value is a secret.
 _SECRET_VARIABLE = re.compile(
     r"API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HMAC|CREDENTIAL|AUTH|COOKIE|SESSION", re.IGNORECASE
@@ -34,7 +41,9 @@ _plain = logging.Formatter()
 
 def redact(text: str) -> str:
     """Replace the value of every secret-looking name/value pair in ``text`` with ``***``."""
-    return _SECRET_PAIR.sub(r"\1***", text)
+    text = _SECRET_PAIR.sub(r"\1***", text)
+    text = _SCHEME_VALUE.sub(r"\1***", text)
+    return _URL_PASSWORD.sub(r"\1***@", text)
 
 
 class RedactSecretsFilter(logging.Filter):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from django.core.exceptions import ValidationError
 
 from connectors.mirakl.limiter import call_limit_operation
@@ -40,10 +43,20 @@ def register(subparsers) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="repeat for each credential (stored encrypted, never printed)",
+        help="repeat for each credential (stored encrypted, never printed); on a shared "
+        "machine prefer --source-credential-file: a command line is visible to other users",
+    )
+    add.add_argument(
+        "--source-credential-file",
+        metavar="FILE",
+        help="read KEY=VALUE lines from FILE ('-' for stdin; blank lines and # comments skipped)",
     )
     add.add_argument("--marketplace-url", required=True)
-    add.add_argument("--marketplace-key", required=True)
+    key = add.add_mutually_exclusive_group(required=True)
+    key.add_argument("--marketplace-key")
+    key.add_argument(
+        "--marketplace-key-file", metavar="FILE", help="read the API key from FILE ('-' for stdin)"
+    )
     add.add_argument("--shop-id", default="")
     add.add_argument("--buffer", type=int, default=0, help="default safety buffer per SKU")
     add.add_argument("--call-limits", choices=CallLimitMode.values, default=CallLimitMode.SPEC)
@@ -72,15 +85,36 @@ def register(subparsers) -> None:
     remove.set_defaults(handler=integration_delete)
 
 
+def _secret_lines(path: str, option: str) -> list[str]:
+    """The non-blank, non-comment lines of ``path`` ('-': stdin), for a secret-bearing option."""
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise usage_error(f"{option}: cannot read {path}: {type(error).__name__}") from None
+    lines = [line.strip() for line in text.splitlines()]
+    return [line for line in lines if line and not line.startswith("#")]
+
+
 def integration_add(command, options) -> None:
+    if options["source_credential_file"] == "-" and options["marketplace_key_file"] == "-":
+        raise usage_error("only one of the credential files can be read from stdin")
+    pairs = list(options["source_credential"])
+    if options["source_credential_file"]:
+        pairs += _secret_lines(options["source_credential_file"], "--source-credential-file")
+    api_key = options["marketplace_key"]
+    if options["marketplace_key_file"]:
+        lines = _secret_lines(options["marketplace_key_file"], "--marketplace-key-file")
+        if len(lines) != 1:
+            raise usage_error("--marketplace-key-file must hold the key on one line")
+        api_key = lines[0]
     try:
         integration = integration_create(
             name=options["name"],
             source_kind=options["source"],
             source_url=options["source_url"],
-            source_credential_pairs=options["source_credential"],
+            source_credential_pairs=pairs,
             marketplace_url=options["marketplace_url"],
-            marketplace_api_key=options["marketplace_key"],
+            marketplace_api_key=api_key,
             shop_id=options["shop_id"],
             default_buffer=options["buffer"],
             call_limit_mode=options["call_limits"],

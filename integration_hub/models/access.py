@@ -31,7 +31,8 @@ class PersonalDataAccess(models.Model):
     """Who looked at a customer's personal data, and when (kept for audits)."""
 
     user = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
-    order = models.ForeignKey("integration_hub.Order", on_delete=models.CASCADE, related_name="+")
+    # PROTECT: deleting an order must not delete who looked at it
+    order = models.ForeignKey("integration_hub.Order", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     path = models.CharField(max_length=300)
 
@@ -40,3 +41,11 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} viewed order {self.order_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("the personal data access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the personal data access log is append-only")

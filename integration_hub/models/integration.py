@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -45,6 +47,14 @@ NAME_VALIDATOR = RegexValidator(
     "Use lower-case letters, digits and hyphens (up to 63 characters), starting with a letter "
     "or digit.",
 )
+
+
+# Each system's secrets belong to the address they were given for (issue 18): an Admin who
+# points a URL at a listener must not be able to make the hub send the stored key there.
+CREDENTIALS_OF_URL = {
+    "source_url": "source_credentials",
+    "marketplace_url": "marketplace_credentials",
+}
 
 
 class Integration(models.Model):
@@ -114,6 +124,38 @@ class Integration(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """A changed URL drops its system's stored secrets unless new ones come with it."""
+        stored = getattr(self, "_stored", {})
+        for url, secrets in CREDENTIALS_OF_URL.items():
+            url_changed = url in stored and stored[url] != getattr(self, url)
+            if url_changed and stored.get(secrets) == getattr(self, secrets):
+                setattr(self, secrets, {})
+        super().save(*args, **kwargs)
+        self._stored = {
+            name: getattr(self, name) for pair in CREDENTIALS_OF_URL.items() for name in pair
+        }
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored = {
+            name: getattr(instance, name)
+            for pair in CREDENTIALS_OF_URL.items()
+            for name in pair
+            if name in field_names
+        }
+        return instance
+
+    def clean(self) -> None:
+        super().clean()
+        for field in CREDENTIALS_OF_URL:
+            parts = urlsplit(getattr(self, field) or "")
+            if parts.username or parts.password:  # it would be printed, logged and kept in history
+                raise ValidationError(
+                    {field: "Put user names and passwords in the credentials, not in the URL."}
+                )
 
     @property
     def marketplace_api_key(self) -> str:

@@ -12,12 +12,12 @@ from integration_hub.models import CallLimitMode, Integration
 def _credentials_parse(pairs: list[str]) -> dict[str, str]:
     """Turn ``["KEY=VALUE", ...]`` into a dict; a pair without '=' or a key is an error."""
     credentials: dict[str, str] = {}
-    for pair in pairs:
+    for number, pair in enumerate(pairs, start=1):
         key, sep, value = pair.partition("=")
         key = key.strip()
-        if not sep or not key:
+        if not sep or not key:  # never echo it: without "=", the whole text may be the secret
             raise ValidationError(
-                {"source_credentials": f"expected KEY=VALUE, got {pair.split('=')[0]!r}..."}
+                {"source_credentials": f"credential #{number} is not KEY=VALUE (not shown)"}
             )
         if not value:
             raise ValidationError({"source_credentials": f"credential {key!r} has no value"})

@@ -1,3 +1,4 @@
+import io
 import json
 import os
 import subprocess
@@ -80,7 +81,9 @@ def test_remove_refuses_an_integration_with_orders():
         ({"--source": "woocommerce"}, "invalid choice: 'woocommerce'"),
         ({"--source-url": "not-a-url"}, "--source-url: Enter a valid URL."),
         ({"--marketplace-url": "ftp:/x"}, "--marketplace-url: Enter a valid URL."),
-        ({"--source-credential": "no-equals-sign"}, "expected KEY=VALUE"),
+        ({"--source-credential": "shpat_typed-without-key"}, r"credential #1 is not KEY=VALUE"),
+        ({"--source-url": "https://u:pw@acme.example"}, "--source-url: Put user names"),
+        ({"--marketplace-url": "https://k@jl.mirakl.net"}, "--marketplace-url: Put user names"),
         ({"--source-credential": "token="}, "credential 'token' has no value"),
         ({"--buffer": "-1"}, "--buffer: the buffer cannot be negative"),
         ({"--buffer": "lots"}, "invalid int value: 'lots'"),
@@ -101,6 +104,43 @@ def test_bad_input_exits_2_with_a_clear_message(change, message):
         call_command(*args)
     assert error.value.returncode == 2
     assert not Integration.objects.exists()
+
+
+def test_a_credential_without_key_is_never_echoed():
+    args = [a if a != "access_token=shpat_secret" else "shpat_secret" for a in ADD]
+    with pytest.raises(CommandError) as error:
+        call_command(*args)
+    assert "shpat_secret" not in str(error.value)
+
+
+def test_credentials_can_come_from_files_and_stdin(tmp_path, monkeypatch):
+    creds = tmp_path / "source.env"
+    creds.write_text("# Shopify\naccess_token=shpat_from_file\n\nwebhook_secret=whsec_file\n")
+    args = [a for a in ADD if a not in ("access_token=shpat_secret", "webhook_secret=whsec")]
+    args = [a for a in args if a != "--source-credential"]
+    args = args[: args.index("--marketplace-key")] + args[args.index("--marketplace-key") + 2 :]
+    monkeypatch.setattr("sys.stdin", io.StringIO("mk-from-stdin\n"))
+    call_command(*args, "--source-credential-file", str(creds), "--marketplace-key-file", "-")
+    integration = Integration.objects.get(name="acme")
+    assert integration.source_credentials == {
+        "access_token": "shpat_from_file",
+        "webhook_secret": "whsec_file",
+    }
+    assert integration.marketplace_api_key == "mk-from-stdin"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--marketplace-key-file", "/nonexistent/key"], "cannot read /nonexistent/key"),
+        (["--source-credential-file", "-", "--marketplace-key-file", "-"], "only one of"),
+    ],
+)
+def test_credential_file_errors_exit_2(extra, message):
+    args = ADD[: ADD.index("--marketplace-key")] + ADD[ADD.index("--marketplace-key") + 2 :]
+    with pytest.raises(CommandError, match=message) as error:
+        call_command(*args, *extra)
+    assert error.value.returncode == 2
 
 
 def test_duplicate_name_exits_2():

@@ -86,7 +86,7 @@ def test_credentials_are_never_rendered_and_empty_keeps_them(client, role_user):
         body = client.get(url).content.decode()
         assert SOURCE_SECRET not in body and MARKETPLACE_SECRET not in body
     form = {**NEW, "name": "acme", "marketplace_api_key": "", "source_credentials_text": ""}
-    form["default_buffer"] = "4"
+    form.update(default_buffer="4", source_url=integration.source_url)  # same addresses
     response = client.post("/integrations/acme/edit/", form)
     assert response.status_code == 302
     integration.refresh_from_db()
@@ -99,6 +99,55 @@ def test_credentials_are_never_rendered_and_empty_keeps_them(client, role_user):
     history = client.get("/integrations/acme/").context["history"]
     assert history[0].who == "ada"
     assert all("credential" not in c.field for entry in history for c in entry.changes)
+
+
+def test_a_new_url_needs_its_secrets_typed_again(client, role_user):
+    """Issue 18: pointing a URL at a listener and pressing Test connection sent it the key."""
+    integration = integration_make()
+    client.force_login(role_user("Admin", "ada"))
+    form = {**NEW, "name": "acme", "marketplace_api_key": "", "source_credentials_text": ""}
+    form.update(source_url=integration.source_url, marketplace_url="https://listener.example")
+    response = client.post("/integrations/acme/edit/", form)
+    assert response.status_code == 200
+    assert "enter the API key again" in response.content.decode()
+    form.update(source_url="https://evil.example", marketplace_url=integration.marketplace_url)
+    response = client.post("/integrations/acme/edit/", form)
+    assert "enter the source credentials again" in response.content.decode()
+    integration.refresh_from_db()
+    assert integration.marketplace_url == "https://jl.mirakl.net"
+    assert integration.source_url == "https://acme.myshopify.com"
+    assert integration.marketplace_api_key == MARKETPLACE_SECRET
+    # typed again: only what is typed now goes with the new address, nothing stored before
+    form["source_credentials_text"] = "webhook_secret=w2"
+    assert client.post("/integrations/acme/edit/", form).status_code == 302
+    integration.refresh_from_db()
+    assert integration.source_url == "https://evil.example"
+    assert integration.source_credentials == {"webhook_secret": "w2"}
+    assert integration.marketplace_api_key == MARKETPLACE_SECRET  # its URL did not change
+
+
+def test_typed_credentials_are_not_shown_again_after_a_form_error(client, role_user):
+    client.force_login(role_user("Admin", "ada"))
+    form = {**NEW, "default_buffer": "-1", "source_credentials_text": "access_token=typed-secret"}
+    response = client.post("/integrations/_new/", form)
+    assert response.status_code == 200  # the form came back with its error
+    assert "typed-secret" not in response.content.decode()
+
+
+def test_saving_a_new_url_anywhere_drops_the_stored_secrets():
+    """The model's rule covers the Django admin, the shell and every other writer."""
+    integration = integration_make()
+    loaded = Integration.objects.get(pk=integration.pk)
+    loaded.marketplace_url = "https://listener.example"
+    loaded.save()
+    loaded.refresh_from_db()
+    assert loaded.marketplace_credentials == {}
+    assert loaded.source_credentials == {"access_token": SOURCE_SECRET}
+    loaded.source_url = "https://other.example"
+    loaded.source_credentials = {"access_token": "typed-with-it"}
+    loaded.save()
+    loaded.refresh_from_db()
+    assert loaded.source_credentials == {"access_token": "typed-with-it"}
 
 
 def test_the_name_cannot_be_changed(client, role_user):

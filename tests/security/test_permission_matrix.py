@@ -85,3 +85,47 @@ def test_status(client, django_user_model, name, method, role):
         assert response["Location"].startswith(reverse("login")), "anonymous must go to log in"
     if response.status_code == 403:
         assert "Your role does not include this screen" in response.content.decode()
+
+
+# --- the personal data access log (issue 18) -------------------------------------------------
+
+
+def test_an_order_opened_in_the_django_admin_is_logged(client, django_user_model):
+    from integration_hub.models import PersonalDataAccess
+    from tests.integration_hub.factories import integration_make, order_make
+
+    order = order_make(integration_make())
+    superuser = django_user_model.objects.create_superuser("root", password="pw-for-tests-1")
+    client.force_login(superuser)
+    response = client.get(f"/admin/integration_hub/order/{order.pk}/change/")
+    assert response.status_code == 200
+    logged = PersonalDataAccess.objects.get()
+    assert (logged.user, logged.order, logged.path) == (
+        superuser,
+        order,
+        response.request["PATH_INFO"],
+    )
+
+
+def test_the_access_log_is_append_only_even_for_a_superuser(client, django_user_model):
+    from integration_hub.models import PersonalDataAccess
+    from tests.integration_hub.factories import integration_make, order_make
+
+    order = order_make(integration_make())
+    superuser = django_user_model.objects.create_superuser("root", password="pw-for-tests-1")
+    entry = PersonalDataAccess.objects.create(user=superuser, order=order, path="/orders/1/")
+    client.force_login(superuser)
+    base = "/admin/integration_hub/personaldataaccess"
+    assert client.get(f"{base}/").status_code == 200  # it can be read
+    assert client.post(f"{base}/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get(f"{base}/add/").status_code == 403
+    with pytest.raises(PermissionError):
+        entry.delete()
+    entry.path = "/elsewhere/"
+    with pytest.raises(PermissionError):
+        entry.save()
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        order.delete()  # deleting the order would have taken its access log with it
+    assert PersonalDataAccess.objects.filter(pk=entry.pk, path="/orders/1/").exists()

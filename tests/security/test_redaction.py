@@ -45,6 +45,24 @@ def configured_log(logger_name: str) -> tuple[logging.Logger, io.StringIO]:
     return logger, stream
 
 
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Authorization: Basic dXNlcjpodW50ZXIy", "dXNlcjpodW50ZXIy"),
+        ("{'Authorization': 'Token tok-0123456789'}", "tok-0123456789"),
+        ("sent Bearer eyJhbGciOiJIUzI1NiJ9.payload", "eyJhbGciOiJIUzI1NiJ9"),
+        ("GET https://brand:hunter2-pass@shop.example/orders failed", "hunter2-pass"),
+    ],
+)
+def test_authorization_schemes_and_url_passwords_are_redacted(text, secret):
+    """Issue 18: "Basic ..." and "Token ..." kept their value; a URL kept its password."""
+    from integration_hub.logging import redact
+
+    cleaned = redact(text)
+    assert secret not in cleaned
+    assert "***" in cleaned
+
+
 def test_every_log_handler_redacts():
     from django.conf import settings
 
