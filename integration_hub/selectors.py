@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
@@ -230,10 +231,17 @@ def _outbox_entries(order: Order) -> list[dict]:
     return entries
 
 
+def web_link(url: str) -> str:
+    """``url`` when it is an http(s) address, else "" (a ``javascript:`` URL from a source is
+    never rendered as a link; the CSP would stop it too, this does not lean on it)."""
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
 def order_tracking_url(order: Order) -> str:
     """The link CX can open: the URL the source gave, else the carrier's SH21 pattern."""
     if order.tracking_url or not order.tracking_number:
-        return order.tracking_url
+        return web_link(order.tracking_url)
     pattern = (
         MarketplaceCarrier.objects.filter(
             integration_id=order.integration_id, code=order.carrier_code
@@ -243,7 +251,7 @@ def order_tracking_url(order: Order) -> str:
     )
     if not pattern or not order.carrier_code:
         return ""
-    return pattern.replace("{trackingId}", order.tracking_number)
+    return web_link(pattern.replace("{trackingId}", order.tracking_number))
 
 
 # --- CX search ----------------------------------------------------------------------------
@@ -325,7 +333,7 @@ def _by_sku(text: str):
 
 
 def _by_ean(text: str):
-    if not (text.isdigit() and len(text) in (8, 12, 13, 14)):
+    if not (text.isascii() and text.isdigit() and len(text) in (8, 12, 13, 14)):
         return None
     offer_skus = list(Product.objects.filter(ean=text).values_list("offer_sku", flat=True))
     if not offer_skus:

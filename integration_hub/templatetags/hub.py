@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils import timezone
 
+from integration_hub.selectors import web_link
+
 register = template.Library()
 
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
@@ -49,6 +51,4 @@ def tracking_link(pattern: str, tracking_number: str) -> str:
     """A carrier's SH21 tracking URL with the tracking number put in (Mirakl's {trackingId})."""
     if not pattern or not tracking_number:
         return ""
-    if "{trackingId}" in pattern:
-        return pattern.replace("{trackingId}", tracking_number)
-    return pattern
+    return web_link(pattern.replace("{trackingId}", tracking_number))

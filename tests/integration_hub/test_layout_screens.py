@@ -48,6 +48,7 @@ def test_tracking_link_fills_in_the_mirakl_placeholder():
     pattern = "https://ups.example/track?trackNums={trackingId}"
     assert tracking_link(pattern, "1Z99") == "https://ups.example/track?trackNums=1Z99"
     assert tracking_link("", "1Z99") == ""
+    assert tracking_link("javascript:alert('{trackingId}')", "1Z99") == ""
 
 
 def test_static_files_are_served_by_whitenoise_without_a_cdn():

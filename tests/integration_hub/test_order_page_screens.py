@@ -63,6 +63,19 @@ def order(role_user):
     return order
 
 
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(document.cookie)", " JavaScript:alert(1)", "data:text/html,x", "//x"]
+)
+def test_a_tracking_url_that_is_not_http_is_not_a_link(client, role_user, order, url):
+    """Issue 18: a source's javascript: tracking URL was rendered as a link."""
+    order.tracking_url = url
+    order.save(update_fields=["tracking_url"])
+    client.force_login(role_user("CX"))
+    body = client.get(f"/orders/{order.pk}/").content.decode()
+    assert 'id="tracking-link"' not in body
+    assert "15501234" in body  # the number is still shown, as text
+
+
 def test_page_shows_money_statuses_tracking_and_timeline(client, role_user, order):
     client.force_login(role_user("CX"))
     response = client.get(f"/orders/{order.pk}/")
