@@ -18,6 +18,7 @@ timestamp header, 5 min); a repeat hits the WebhookReceipt dedupe and changes no
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.conf import settings
@@ -84,7 +85,10 @@ def webhook_receive(request: HttpRequest, name: str) -> JsonResponse:
     try:
         with transaction.atomic():
             WebhookReceipt.objects.create(
-                integration=integration, event_id=event.event_id[:200], topic=event.topic[:100]
+                integration=integration,
+                event_id=event.event_id[:200],
+                topic=event.topic[:100],
+                body_sha256=hashlib.sha256(body).hexdigest(),
             )
     except IntegrityError:
         return JsonResponse({"accepted": True, "duplicate": True})

@@ -2,12 +2,14 @@
 
 Shopify signs the raw request body: ``X-Shopify-Hmac-Sha256`` is the base64 HMAC-SHA256 of
 the exact bytes received, keyed with the app's client secret. The signature does not cover
-the headers, so ``X-Shopify-Triggered-At`` only marks late redeliveries; dedupe on
-``X-Shopify-Webhook-Id`` (one per delivery, kept by Shopify's retries) is what makes a replay
-harmless. Shopify retries a delivery 8 times over 4 hours and removes an Admin API
-subscription after repeated failures, so a validly signed delivery older than the replay
-window is refused with code ``late`` *after* the signature check: the receiver answers it
-200 and ignores it (a 401 would only make Shopify retry it and drop the subscription).
+the headers, so ``X-Shopify-Triggered-At`` only marks late redeliveries and
+``X-Shopify-Webhook-Id`` (one per delivery, kept by Shopify's retries) only dedupes Shopify's
+own retries; neither is a security check. A replay under a new id or time is the same signed
+body, which the receiver dedupes (``WebhookReceipt.body_sha256``). Shopify retries a delivery
+8 times over 4 hours and removes an Admin API subscription after repeated failures, so a
+validly signed delivery older than the replay window is refused with code ``late`` *after*
+the signature check: the receiver answers it 200 and ignores it (a 401 would only make
+Shopify retry it and drop the subscription).
 Sources: https://shopify.dev/docs/apps/build/webhooks/delivery-structure and
 https://shopify.dev/changelog/updates-to-webhook-retry-mechanism.
 """
@@ -74,8 +76,13 @@ def _delivery_id(lowered: Mapping[str, str], topic: str) -> str:
 
 
 def _refuse_late(triggered_at: str, now: dt.datetime, window_seconds: int) -> None:
+    """Shopify sends ``X-Shopify-Triggered-At`` on every delivery; one without it is not Shopify's.
+
+    The header is not signed, so this only sorts out Shopify's own late retries; what makes a
+    replay harmless is the receiver's dedupe on the signed body (WebhookReceipt.body_sha256).
+    """
     if not triggered_at:
-        return
+        raise PermanentError("Shopify webhook has no X-Shopify-Triggered-At", code="bad_timestamp")
     sent = parse_time_or_none(triggered_at)
     if sent is None:
         raise PermanentError("Shopify webhook has an unreadable Triggered-At", code="bad_timestamp")

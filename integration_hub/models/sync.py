@@ -66,6 +66,9 @@ class WebhookReceipt(models.Model):
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="+")
     event_id = models.CharField(max_length=200)
     topic = models.CharField(max_length=100)
+    # The delivery id is a header no source signs: a captured delivery replayed under a new id
+    # is still the same signed body, and this makes it a no-op too (issue 18).
+    body_sha256 = models.CharField(max_length=64, null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -73,7 +76,10 @@ class WebhookReceipt(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["integration", "event_id"], name="webhookreceipt_unique_event"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["integration", "body_sha256"], name="webhookreceipt_unique_body"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -314,3 +314,39 @@ def test_a_signed_body_nested_100000_deep_is_a_400_not_a_500(client):
     }
     response = refused_and_nothing_stored(client, integration, body, headers, status=400)
     assert response.json() == {"error": "body is not readable JSON"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "id_header"),
+    [("shopify", "X-Shopify-Webhook-Id"), ("fulfil", fulfil_contract.WEBHOOK_ID_HEADER)],
+)
+def test_a_captured_delivery_replayed_under_a_new_id_is_a_duplicate(client, kind, id_header):
+    """Issue 18: the delivery id is not signed; the signed body is what dedupes a replay."""
+    source = SOURCES[kind]
+    integration = integration_make(
+        "replayed",
+        source_kind=kind,
+        source_url="https://source.example",
+        source_credentials=source.credentials,
+    )
+    body, headers = source.make(now_utc(), "evt-original")
+    assert deliver(client, integration, body, headers).json().get("duplicate") is None
+    replay = {**headers, id_header: "evt-forged-new-id"}
+    assert deliver(client, integration, body, replay).json() == {
+        "accepted": True,
+        "duplicate": True,
+    }
+    assert WebhookReceipt.objects.filter(integration=integration).count() == 1
+
+
+def test_a_shopify_delivery_without_its_timestamp_is_refused(client):
+    source = SOURCES["shopify"]
+    integration = integration_make(
+        "untimed",
+        source_kind="shopify",
+        source_url="https://source.example",
+        source_credentials=source.credentials,
+    )
+    body, headers = source.make(now_utc(), "evt-1")
+    headers.pop("X-Shopify-Triggered-At")
+    refused_and_nothing_stored(client, integration, body, headers, status=401)
