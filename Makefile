@@ -3,6 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 BIND ?= 127.0.0.1:8000
+# BIND=host:port make run: the demo integration calls its sandboxes where the hub listens, so
+# the base URL (and the allowed host) follow BIND unless HUB_BASE_URL is set in the environment.
+ifneq ($(origin BIND),file)
+export HUB_BASE_URL ?= http://$(BIND)
+export HUB_ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(firstword $(subst :, ,$(BIND)))
+endif
 
 .PHONY: install install-test run test lint format bench soak clean
 

@@ -130,7 +130,8 @@ class Integration(models.Model):
         stored = getattr(self, "_stored", {})
         for url, secrets in CREDENTIALS_OF_URL.items():
             url_changed = url in stored and stored[url] != getattr(self, url)
-            if url_changed and stored.get(secrets) == getattr(self, secrets):
+            # "is", not "==": secrets assigned with the new URL stay, even if equal to the old
+            if url_changed and stored.get(secrets) is getattr(self, secrets):
                 setattr(self, secrets, {})
         super().save(*args, **kwargs)
         self._stored = {

@@ -39,7 +39,8 @@ def demo_users_ensure(*, reset_passwords: bool = False) -> dict[str, str]:
 def demo_integration_ensure(*, source_kind: str) -> Integration:
     """The demo integration, pointed at this hub's own sandboxes (HUB_SANDBOX=1 only).
 
-    Seeds the marketplace sandbox and the source's; switching the source kind repoints it.
+    Seeds the marketplace sandbox and the source's; switching the source kind, or serving the
+    hub on another address (``BIND=host:port make run``), repoints it.
     """
     if not settings.HUB_SANDBOX:
         raise ImproperlyConfigured("the demo needs HUB_SANDBOX=1 (it talks to the sandboxes)")
@@ -61,11 +62,13 @@ def demo_integration_ensure(*, source_kind: str) -> Integration:
         integration, created = Integration.objects.get_or_create(
             name=DEMO_INTEGRATION, defaults=defaults
         )
-        if not created and integration.source_kind != source_kind:
+        moved = integration.marketplace_url != defaults["marketplace_url"]  # BIND changed
+        if not created and (integration.source_kind != source_kind or moved):
+            switched = integration.source_kind != source_kind
             for key, value in defaults.items():
                 setattr(integration, key, value)
             integration.save()
-            # the old source's SKU map and read positions mean nothing to the new source
-            integration.products.all().delete()
-            integration.cursors.all().delete()
+            if switched:  # the old source's SKU map and read positions mean nothing to it
+                integration.products.all().delete()
+                integration.cursors.all().delete()
     return integration

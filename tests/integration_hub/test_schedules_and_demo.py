@@ -78,6 +78,20 @@ def test_demo_creates_users_for_every_role_once(capsys):
     assert passwords["cx"] not in again
 
 
+def test_a_demo_served_on_another_address_is_repointed_with_its_keys(settings):
+    """BIND=host:port make run: the demo integration follows HUB_BASE_URL, keys and all."""
+    call_command("hub", "demo", "--source", "shopify")
+    integration = Integration.objects.get(name="demo")
+    assert integration.marketplace_url.startswith(settings.HUB_BASE_URL)
+    settings.HUB_BASE_URL = "http://127.0.0.1:8123"
+    call_command("hub", "demo", "--source", "shopify")
+    integration.refresh_from_db()
+    assert integration.marketplace_url == "http://127.0.0.1:8123/sandbox/mirakl"
+    assert integration.source_url.startswith("http://127.0.0.1:8123/sandbox/shopify")
+    assert integration.marketplace_api_key  # given again with the new address, so kept
+    assert integration.source_credentials
+
+
 def test_demo_refuses_outside_sandbox_mode(settings):
     settings.HUB_SANDBOX = False
     with pytest.raises(CommandError, match="needs HUB_SANDBOX=1") as error:
