@@ -112,7 +112,10 @@ def _product_apply(product: Product, values: dict[str, str]) -> str:
     if changes["offer_sku"] != product.offer_sku:
         # a new offer on the marketplace: publish its stock and price again
         changes.update(last_pushed_qty=None, last_pushed_price=None)
-    Product.objects.filter(pk=product.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(product, name, value)
+    product._change_reason = "SKU map import"  # in the change history, like carrier imports
+    product.save(update_fields=list(changes))
     return "updated"
 
 

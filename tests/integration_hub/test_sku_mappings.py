@@ -103,6 +103,16 @@ def test_export_keeps_eans_as_text_and_round_trips(integration, tmp_path):
     assert report.unchanged == 3
 
 
+def test_a_cli_import_leaves_change_history(integration, tmp_path):
+    """Issue 18: carrier imports kept history, SKU imports (CLI and screen) did not."""
+    product = Product.objects.get(sku="A-1")
+    before = product.history.count()
+    call_command("hub", "mappings", "import", "skus", str(csv(tmp_path, "sku,buffer\nA-1,9\n")))
+    latest = product.history.first()
+    assert product.history.count() == before + 1
+    assert (latest.buffer_override, latest.history_change_reason) == (9, "SKU map import")
+
+
 def test_cli_skus(integration, tmp_path, capsys):
     call_command("hub", "mappings", "import", "skus", str(csv(tmp_path, "sku,buffer\nA-1,9\n")))
     assert "0 created, 1 updated, 0 unchanged" in capsys.readouterr().out
