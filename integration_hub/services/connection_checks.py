@@ -11,6 +11,7 @@ they answer is stored as the shop's settings (:mod:`integration_hub.services.sho
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,20 +41,34 @@ def connection_check_request(*, integration: Integration, user=None) -> Connecti
     return check
 
 
+# "<call> failed (401): <text from the answer>" and its Mirakl and Shopify forms: up to the
+# status is the hub's own words, after it is whatever the remote answered.
+_HTTP_FAILURE = re.compile(r"^.*?(?:failed \(\d{3}\)|failed with HTTP \d{3}|\(HTTP \d{3}\))")
+
+
+def _summary(error: Exception) -> str:
+    """The error without the remote's text: a connection test shows what happened (which
+    call, which status), never part of an answer, so it cannot be used to read another
+    server's pages through the hub (issue 18)."""
+    text = str(error)
+    found = _HTTP_FAILURE.match(text)
+    return found.group(0) if found else text
+
+
 def _outcome(error: Exception) -> str:
     """A person-readable reason; connector errors never carry credentials, and a wait is said
     as a time of day, never as a number of seconds."""
     if isinstance(error, ConfigError):
-        return f"refused: {error} (check the credentials)"
+        return f"refused: {_summary(error)} (check the credentials)"
     if isinstance(error, CallDeferred):
         return f"not asked now: {error}"
     if isinstance(error, TransientError):
         when = ""
         if error.retry_after:
             when = f"; it asks the hub to wait until {wait_words(error.retry_after)}"
-        return f"not reachable now: {error}{when}"
+        return f"not reachable now: {_summary(error)}{when}"
     if isinstance(error, PermanentError):
-        return f"answered with an error: {error}"
+        return f"answered with an error: {_summary(error)}"
     return f"failed: {type(error).__name__}"
 
 

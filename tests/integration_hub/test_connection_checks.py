@@ -251,3 +251,16 @@ def test_cli_reads_operation_names_as_the_form_does(capsys):
     ]  # fmt: skip
     call_command("hub", *options)
     assert json.loads(capsys.readouterr().out)["stricter_call_limits"] == {"OR11:ids": "10/1m"}
+
+
+@pytest.mark.parametrize("status", [401, 404, 500])
+def test_a_failed_check_shows_the_status_never_the_answer(marketplace, status):
+    """Issue 18: any URL could be probed through Test connection, with part of its answer
+    shown. The result names the call and the status; what the server said stays out."""
+    integration = integration_make(marketplace_url=MARKETPLACE)
+    page = {"message": "INTERNAL-PAGE-CONTENT root:x:0:0", "status": status}
+    marketplace.replace(responses.GET, f"{MARKETPLACE}/api/account", json=page, status=status)
+    check = check_run(integration)
+    assert check.status == ConnectionCheck.Status.FAILED
+    assert "INTERNAL-PAGE-CONTENT" not in check.marketplace_message
+    assert str(status) in check.marketplace_message
