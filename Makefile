@@ -10,7 +10,7 @@ export HUB_BASE_URL ?= http://$(BIND)
 export HUB_ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(firstword $(subst :, ,$(BIND)))
 endif
 
-.PHONY: install install-test run test lint format bench soak clean
+.PHONY: install install-test run test lint format bench soak clean lock audit
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,3 +66,13 @@ format: install-test
 
 clean:
 	rm -rf var/ .pytest_cache .ruff_cache
+
+## lock: pin the production dependencies with hashes (requirements.lock, pip-tools)
+lock: install
+	$(PY) -m pip install --quiet pip-tools
+	$(PY) -m piptools compile --quiet --generate-hashes --strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file requirements.lock pyproject.toml
+
+## audit: known vulnerabilities of requirements.lock (OSV; says so when it cannot be reached)
+audit:
+	$(PYTHON) scripts/deps_audit.py requirements.lock
