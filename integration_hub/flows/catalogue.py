@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from connectors.base import SourceProduct
+from exceptions_queue.services import exception_record
+from integration_hub.columns import columns_problems
 from integration_hub.flows.orders_pull import cursor_get, cursor_set
 from integration_hub.models import Integration, Product
 from integration_hub.services.runs import RunRecorder
@@ -28,6 +30,9 @@ def product_upsert(integration: Integration, item: SourceProduct) -> str:
     if item.price is not None:
         fields["price"] = item.price
         fields["currency"] = item.currency or "GBP"
+    if problems := columns_problems(Product, {**fields, "sku": item.sku}):
+        _unstorable_record(integration, item.sku, problems)
+        return "unstorable"
     with transaction.atomic():
         product = (
             Product.objects.select_for_update()
@@ -47,6 +52,21 @@ def product_upsert(integration: Integration, item: SourceProduct) -> str:
         return "updated"
 
 
+def _unstorable_record(integration: Integration, sku: str, problems: list[str]) -> None:
+    """A source value wider than its column is refused, never cut; the rest of the read goes on
+    (left to the database, PostgreSQL would stop the pass and SQLite store a time bomb)."""
+    exception_record(
+        integration=integration,
+        kind="internal_error",
+        subject_type="sku",
+        subject_id=sku[:200],
+        message=(
+            f"The source sent SKU {sku[:100]} with a value the hub cannot store "
+            f"({'; '.join(problems)}). It was not changed in the hub; fix it in the source."
+        ),
+    )
+
+
 def products_read(integration: Integration, connector, run: RunRecorder) -> None:
     """Bring the changed catalogue in, then validate the SKU map before anything is published."""
     from integration_hub.flows.sku_validation import products_validate
@@ -55,7 +75,11 @@ def products_read(integration: Integration, connector, run: RunRecorder) -> None
     while True:
         page = connector.products_read(cursor)
         for item in page.items:
-            run.add(product_upsert(integration, item))
+            outcome = product_upsert(integration, item)
+            if outcome == "unstorable":
+                run.item_failed(outcome)
+            else:
+                run.add(outcome)
         cursor = page.next_cursor
         cursor_set(integration, CURSOR, cursor)
         if not page.has_more:
@@ -72,6 +96,10 @@ def stock_levels_read(integration: Integration, connector, run: RunRecorder) -> 
     for level in connector.stock_read():
         if level.sku not in known:
             run.add("stock_unknown_sku")
+            continue
+        if problems := columns_problems(Product, {"last_source_qty": level.available}):
+            _unstorable_record(integration, level.sku, problems)
+            run.item_failed("stock_unstorable")
             continue
         if known[level.sku] != level.available:
             Product.objects.filter(integration=integration, sku=level.sku).update(
