@@ -23,13 +23,11 @@ import datetime as dt
 import functools
 import json
 import re
-from pathlib import Path
 
 import jsonschema
 
-SPEC_PATH = (
-    Path(__file__).resolve().parents[4] / "connectors/mirakl/openapi/mirakl-mmp-seller-openapi.json"
-)
+from tests.support.mirakl_spec import spec
+
 _DROPPED = ("example", "examples", "discriminator", "allOf", "$ref")
 _ENUM = re.compile(r'^Enum: (`"[^"`]*"`(?:, `"[^"`]*"`)*)[ \t]*$', re.MULTILINE)
 _DEPRECATED = re.compile(r'^\s*Deprecated values: (`"[^"`]*"`(?:, `"[^"`]*"`)*)[ \t]*$', re.M)
@@ -37,11 +35,6 @@ _QUOTED = re.compile(r'`"([^"`]*)"`')
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _INT_RANGES = {"int32": 2**31, "int64": 2**63}
-
-
-@functools.cache
-def spec() -> dict:
-    return json.loads(SPEC_PATH.read_text())
 
 
 @functools.cache
