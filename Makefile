@@ -34,7 +34,7 @@ run: install .env
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py hub demo
 	$(PY) manage.py hub schedules
-	BIND=$(BIND) bash scripts/run.sh
+	BIND=$(BIND) exec bash scripts/run.sh  # exec: a signal to make reaches run.sh, which stops both
 
 ## test: install the test dependencies and run the whole suite
 test: install-test
