@@ -9,11 +9,13 @@ row number) and each pull (with the record's id) asks here first, and refuses wh
 
 from __future__ import annotations
 
+import decimal
 import json
 from decimal import Decimal
 
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.utils.functional import cached_property
 
 # Django's portable ranges (PostgreSQL's): SQLite would take 64 bits in any integer column, and
 # the same input must be the same error on both.
@@ -70,3 +72,23 @@ def columns_check(model: type[models.Model], values: dict, where: str) -> None:
     problems = columns_problems(model, values)
     if problems:
         raise DoesNotFit(f"{where}: {problems[0]}")
+
+
+class DecimalField(models.DecimalField):
+    """Django's DecimalField, able to read back a value already stored wider than the column.
+
+    SQLite stores whatever it is given, and Django reads a decimal through a context of
+    ``max_digits`` digits: one amount of 99999999999999999.99, stored before the checks above
+    existed, raised InvalidOperation on every screen, export and pass that read its table. The
+    wider reading context shows it as it is, so a person can see it and fix it. Writing is
+    unchanged (every input is checked before it is stored), and migrations see a plain
+    ``models.DecimalField``: nothing in the database changes.
+    """
+
+    @cached_property
+    def context(self) -> decimal.Context:
+        return decimal.Context(prec=max(self.max_digits or 0, 40))
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from integration_hub import columns
 from integration_hub.models import Integration, Order, OrderLine
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -50,7 +51,7 @@ class ReconciliationOptions(models.Model):
     integration = models.OneToOneField(
         Integration, on_delete=models.CASCADE, related_name="reconciliation_options"
     )
-    tolerance = models.DecimalField(
+    tolerance = columns.DecimalField(
         **MONEY,
         default=Decimal("0.01"),
         help_text="A difference up to this amount (per order, per payout) counts as matched.",
@@ -73,16 +74,16 @@ class Payout(models.Model):
     cycle_id = models.CharField("billing cycle", max_length=64)
     date_created = models.DateTimeField(null=True, blank=True, db_index=True)
     currency = models.CharField(max_length=3, default="GBP")
-    amount_to_seller = models.DecimalField(**MONEY, null=True, blank=True)
-    amount_to_operator = models.DecimalField(**MONEY, null=True, blank=True)
+    amount_to_seller = columns.DecimalField(**MONEY, null=True, blank=True)
+    amount_to_operator = columns.DecimalField(**MONEY, null=True, blank=True)
     pay_out_state = models.CharField(max_length=20, blank=True)
     pay_out_reference = models.CharField(max_length=100, blank=True)
     pay_out_date = models.DateTimeField(null=True, blank=True)
     payment_voucher_number = models.CharField(max_length=100, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.API)
-    lines_total = models.DecimalField(**MONEY, null=True, blank=True)
-    variance = models.DecimalField(**MONEY, null=True, blank=True)
+    lines_total = columns.DecimalField(**MONEY, null=True, blank=True)
+    variance = columns.DecimalField(**MONEY, null=True, blank=True)
     status = models.CharField(
         max_length=12, choices=PayoutStatus.choices, default=PayoutStatus.OPEN, db_index=True
     )
@@ -110,9 +111,9 @@ class AccountingDocument(models.Model):
     currency = models.CharField(max_length=3, blank=True)
     issue_date = models.DateTimeField(null=True, blank=True)
     due_date = models.DateTimeField(null=True, blank=True)
-    total_excl_taxes = models.DecimalField(**MONEY, null=True, blank=True)
-    total_incl_taxes = models.DecimalField(**MONEY, null=True, blank=True)
-    total_taxes = models.DecimalField(**MONEY, null=True, blank=True)
+    total_excl_taxes = columns.DecimalField(**MONEY, null=True, blank=True)
+    total_incl_taxes = columns.DecimalField(**MONEY, null=True, blank=True)
+    total_taxes = columns.DecimalField(**MONEY, null=True, blank=True)
     payment_state = models.CharField(max_length=30, blank=True)
     payment_reference = models.CharField(max_length=100, blank=True)
     payment_date = models.DateTimeField(null=True, blank=True)
@@ -139,10 +140,10 @@ class TransactionLine(models.Model):
     type = models.CharField(max_length=60)
     category = models.CharField(max_length=30)
     known = models.BooleanField(default=True)
-    amount = models.DecimalField(**MONEY)
-    amount_credited = models.DecimalField(**MONEY, null=True, blank=True)
-    amount_debited = models.DecimalField(**MONEY, null=True, blank=True)
-    balance = models.DecimalField(**MONEY, null=True, blank=True)
+    amount = columns.DecimalField(**MONEY)
+    amount_credited = columns.DecimalField(**MONEY, null=True, blank=True)
+    amount_debited = columns.DecimalField(**MONEY, null=True, blank=True)
+    balance = columns.DecimalField(**MONEY, null=True, blank=True)
     currency = models.CharField(max_length=3, default="GBP")
     payment_state = models.CharField(max_length=20, blank=True)
     date_created = models.DateTimeField(null=True, blank=True)
@@ -195,11 +196,11 @@ class ExpectedRefund(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+")
     order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="+")
     refund_id = models.CharField(max_length=64)
-    amount = models.DecimalField(**MONEY, default=0)
-    shipping_amount = models.DecimalField(**MONEY, default=0)
-    commission = models.DecimalField(**MONEY, default=0)
-    commission_vat = models.DecimalField(**MONEY, default=0)
-    fees = models.DecimalField(
+    amount = columns.DecimalField(**MONEY, default=0)
+    shipping_amount = columns.DecimalField(**MONEY, default=0)
+    commission = columns.DecimalField(**MONEY, default=0)
+    commission_vat = columns.DecimalField(**MONEY, default=0)
+    fees = columns.DecimalField(
         **MONEY, default=0, help_text="Order fees refunded with it (refunds[].fees[])."
     )
     state = models.CharField(max_length=30, blank=True)
@@ -222,7 +223,7 @@ class ExpectedFee(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+")
     order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="+")
     code = models.CharField(max_length=100)
-    amount = models.DecimalField(**MONEY, default=0)
+    amount = columns.DecimalField(**MONEY, default=0)
 
     class Meta:
         constraints = [
@@ -239,29 +240,29 @@ class OrderReconciliation(models.Model):
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="reconciliation")
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="+")
     currency = models.CharField(max_length=3, default="GBP")
-    expected_sales = models.DecimalField(**MONEY, default=0)
-    expected_shipping = models.DecimalField(**MONEY, default=0)
-    expected_commission = models.DecimalField(**MONEY, default=0)
-    expected_commission_vat = models.DecimalField(**MONEY, default=0)
-    expected_refunds = models.DecimalField(**MONEY, default=0)
-    expected_order_fees = models.DecimalField(**MONEY, default=0)
-    expected_net = models.DecimalField(**MONEY, default=0)
-    settled_sales = models.DecimalField(**MONEY, default=0)
-    settled_shipping = models.DecimalField(**MONEY, default=0)
-    settled_commission = models.DecimalField(**MONEY, default=0)
-    settled_commission_vat = models.DecimalField(**MONEY, default=0)
-    settled_refunds = models.DecimalField(**MONEY, default=0)
-    settled_order_fees = models.DecimalField(**MONEY, default=0)
-    settled_other = models.DecimalField(
+    expected_sales = columns.DecimalField(**MONEY, default=0)
+    expected_shipping = columns.DecimalField(**MONEY, default=0)
+    expected_commission = columns.DecimalField(**MONEY, default=0)
+    expected_commission_vat = columns.DecimalField(**MONEY, default=0)
+    expected_refunds = columns.DecimalField(**MONEY, default=0)
+    expected_order_fees = columns.DecimalField(**MONEY, default=0)
+    expected_net = columns.DecimalField(**MONEY, default=0)
+    settled_sales = columns.DecimalField(**MONEY, default=0)
+    settled_shipping = columns.DecimalField(**MONEY, default=0)
+    settled_commission = columns.DecimalField(**MONEY, default=0)
+    settled_commission_vat = columns.DecimalField(**MONEY, default=0)
+    settled_refunds = columns.DecimalField(**MONEY, default=0)
+    settled_order_fees = columns.DecimalField(**MONEY, default=0)
+    settled_other = columns.DecimalField(
         **MONEY, default=0, help_text="Lines bound to the order that the order does not predict."
     )
     settled_other_kinds = models.JSONField(
         default=dict, blank=True, help_text="settled_other per transaction type, e.g. penalties."
     )
-    settled_net = models.DecimalField(
+    settled_net = columns.DecimalField(
         **MONEY, default=0, help_text="Every line bound to the order: credited minus debited."
     )
-    variance = models.DecimalField(**MONEY, default=0)
+    variance = columns.DecimalField(**MONEY, default=0)
     status = models.CharField(max_length=12, choices=OrderStatus.choices, db_index=True)
     write_off_reason = models.CharField(max_length=500, blank=True)
     queued = models.BooleanField(default=False, help_text="A payout_variance item is open.")

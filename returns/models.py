@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from integration_hub import columns
 from integration_hub.models import Integration, Order, OrderLine
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -110,8 +111,8 @@ class Refund(models.Model):
     key = models.CharField(max_length=200)
     origin = models.CharField(max_length=20, choices=Origin.choices)
     reason_code = models.CharField(max_length=40, blank=True)
-    amount = models.DecimalField(**MONEY, help_text="Goods, tax included.")
-    shipping_amount = models.DecimalField(**MONEY, default=0)
+    amount = columns.DecimalField(**MONEY, help_text="Goods, tax included.")
+    shipping_amount = columns.DecimalField(**MONEY, default=0)
     currency = models.CharField(max_length=3, default="GBP")
     work = models.CharField(max_length=10, choices=Work.choices, default=Work.QUEUED)
     source_refund_id = models.CharField(max_length=100, blank=True, db_index=True)
@@ -147,10 +148,10 @@ class RefundLine(models.Model):
     refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
     order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField(default=0)
-    amount = models.DecimalField(**MONEY, default=0)
-    tax_amount = models.DecimalField(**MONEY, default=0)
-    shipping_amount = models.DecimalField(**MONEY, default=0)
-    shipping_tax_amount = models.DecimalField(**MONEY, default=0)
+    amount = columns.DecimalField(**MONEY, default=0)
+    tax_amount = columns.DecimalField(**MONEY, default=0)
+    shipping_amount = columns.DecimalField(**MONEY, default=0)
+    shipping_tax_amount = columns.DecimalField(**MONEY, default=0)
     marketplace_refund_id = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from integration_hub import columns
 from integration_hub.models.integration import Integration
 
 
@@ -36,7 +37,7 @@ class Product(models.Model):
     )
     ean = models.CharField("EAN / GTIN", max_length=14, blank=True)
     title = models.CharField(max_length=255, blank=True)
-    price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    price = columns.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, default="GBP")
     source_ids = models.JSONField(default=dict, blank=True)
     buffer_override = models.PositiveIntegerField(
@@ -48,7 +49,7 @@ class Product(models.Model):
     last_source_qty_at = models.DateTimeField(null=True, blank=True)
     last_pushed_qty = models.IntegerField(null=True, blank=True)
     last_pushed_at = models.DateTimeField(null=True, blank=True)
-    last_pushed_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    last_pushed_price = columns.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     last_pushed_price_at = models.DateTimeField(null=True, blank=True)
     validation_status = models.CharField(
         max_length=10, choices=Validation.choices, default=Validation.VALID, db_index=True
@@ -59,7 +60,7 @@ class Product(models.Model):
     marketplace_qty = models.IntegerField(
         null=True, blank=True, help_text="Quantity the marketplace showed at the last audit."
     )
-    marketplace_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    marketplace_price = columns.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     marketplace_checked_at = models.DateTimeField(null=True, blank=True)
     drift_found_at = models.DateTimeField(
         null=True,

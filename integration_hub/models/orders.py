@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from integration_hub import columns
 from integration_hub.models.integration import Integration
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -36,10 +37,10 @@ class Order(models.Model):
     source_order_id = models.CharField(max_length=64, blank=True, db_index=True)
     source_order_number = models.CharField(max_length=64, blank=True, db_index=True)
     currency = models.CharField(max_length=3, default="GBP")
-    price = models.DecimalField(**MONEY, default=0)
-    shipping_price = models.DecimalField(**MONEY, default=0)
-    total_price = models.DecimalField(**MONEY, default=0)
-    total_commission = models.DecimalField(**MONEY, default=0)
+    price = columns.DecimalField(**MONEY, default=0)
+    shipping_price = columns.DecimalField(**MONEY, default=0)
+    total_price = columns.DecimalField(**MONEY, default=0)
+    total_commission = columns.DecimalField(**MONEY, default=0)
     shipping_type_code = models.CharField(max_length=64, blank=True)
     acceptance_deadline = models.DateTimeField(null=True, blank=True, db_index=True)
     shipping_deadline = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -84,13 +85,13 @@ class OrderLine(models.Model):
     offer_sku = models.CharField(max_length=100, db_index=True)
     product_title = models.CharField(max_length=255, blank=True)
     quantity = models.PositiveIntegerField()
-    unit_price = models.DecimalField(**MONEY, default=0)
-    price = models.DecimalField(**MONEY, default=0)
-    shipping_price = models.DecimalField(**MONEY, default=0)
-    tax_amount = models.DecimalField(**MONEY, default=0)
-    shipping_tax_amount = models.DecimalField(**MONEY, default=0)
-    commission_fee = models.DecimalField(**MONEY, default=0)
-    commission_vat = models.DecimalField(**MONEY, default=0)
+    unit_price = columns.DecimalField(**MONEY, default=0)
+    price = columns.DecimalField(**MONEY, default=0)
+    shipping_price = columns.DecimalField(**MONEY, default=0)
+    tax_amount = columns.DecimalField(**MONEY, default=0)
+    shipping_tax_amount = columns.DecimalField(**MONEY, default=0)
+    commission_fee = columns.DecimalField(**MONEY, default=0)
+    commission_vat = columns.DecimalField(**MONEY, default=0)
     state = models.CharField(max_length=40)
     # What the marketplace last said (OR11): the line's ``can_refund``, and the order's
     # ``can_cancel`` (OR11 gives it per order). The returns flows offer and send nothing else.

@@ -1,5 +1,6 @@
 from django.db import models
 
+from integration_hub import columns
 from integration_hub.models.catalog import Product
 from integration_hub.models.integration import Integration
 
@@ -85,7 +86,7 @@ class PriceLedgerEntry(models.Model):
     marketplace_import = models.ForeignKey(
         MarketplaceImport, on_delete=models.CASCADE, related_name="price_entries"
     )
-    price = models.DecimalField(max_digits=12, decimal_places=2)
+    price = columns.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="GBP")
     outcome = models.CharField(
         max_length=10, choices=StockLedgerEntry.Outcome.choices, default="pending"
