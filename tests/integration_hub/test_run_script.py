@@ -92,3 +92,26 @@ def test_a_stopped_process_is_restarted_and_a_stop_leaves_no_orphans(tmp_path):
             for pid in lines(tmp_path / f"{name}.pids") + lines(tmp_path / f"{name}.children"):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
+
+
+def make_env(*args: str) -> str:
+    """What the run target's environment holds for the demo's addresses (make evaluates the
+    Makefile's BIND rule; no recipe runs)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("HUB_BASE_URL", "HUB_ALLOWED_HOSTS")}
+    rule = "hub-env: ; @echo $$HUB_BASE_URL $$HUB_ALLOWED_HOSTS"
+    result = subprocess.run(  # noqa: S603
+        ["make", "-s", "--no-print-directory", f"--eval={rule}", "hub-env", *args],  # noqa: S607
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_bind_moves_the_demo_base_url_and_allowed_host():
+    """Issue 18/22: BIND=host:port make run kept HUB_BASE_URL at port 8000."""
+    assert make_env("BIND=10.0.0.5:9000") == ("http://10.0.0.5:9000 127.0.0.1,localhost,10.0.0.5")
+    assert make_env() == ""  # the default BIND leaves .env's values alone

@@ -65,3 +65,12 @@ def test_every_production_dependency_is_in_the_lock():
         for requirement in project["dependencies"]
     }
     assert wanted <= locked, f"run `make lock`: {sorted(wanted - locked)} missing"
+
+
+def test_every_dependency_has_an_upper_bound():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = project["dependencies"] + project["optional-dependencies"]["test"]
+    unbounded = [r for r in requirements if "<" not in r.split(";")[0]]
+    assert not unbounded, f"add an upper bound: {unbounded}"
