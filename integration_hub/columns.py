@@ -74,6 +74,36 @@ def columns_check(model: type[models.Model], values: dict, where: str) -> None:
         raise DoesNotFit(f"{where}: {problems[0]}")
 
 
+def unstorable_record(
+    integration,
+    *,
+    kind: str,
+    subject_type: str,
+    subject_id: str,
+    problem: str,
+    what: str = "",
+    sender: str = "marketplace",
+    then: str = "It is not in the hub; it will be read again when it changes.",
+    detail: str = "",
+):
+    """The exception for a record refused because a value does not fit (one per record; the
+    rest of the page or read goes on)."""
+    # here, not at the top: the models import this module for DecimalField
+    from exceptions_queue.services import exception_record
+
+    return exception_record(
+        integration=integration,
+        kind=kind,
+        subject_type=subject_type,
+        subject_id=str(subject_id)[:200],
+        message=(
+            f"The {sender} sent {what or subject_type.replace('_', ' ')} {str(subject_id)[:100]} "
+            f"with a value the hub cannot store ({problem}). {then}"
+        ),
+        detail=detail,
+    )
+
+
 class DecimalField(models.DecimalField):
     """Django's DecimalField, able to read back a value already stored wider than the column.
 

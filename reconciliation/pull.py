@@ -24,7 +24,7 @@ from connectors.mirakl.dtos import TransactionLine as LineDTO
 from connectors.mirakl.limiter import CallDeferred
 from connectors.mirakl.parse import ParseErrors
 from exceptions_queue.services import exception_record
-from integration_hub.columns import columns_problems
+from integration_hub.columns import columns_problems, unstorable_record
 from integration_hub.flows.orders_pull import cursor_get, cursor_set
 from integration_hub.models import Integration
 from integration_hub.services.runs import RunRecorder
@@ -161,24 +161,16 @@ def transaction_lines_upsert(integration: Integration, dtos: list[LineDTO]) -> d
     return {**counts, "unstorable": unstorable} if unstorable else counts
 
 
-def _unstorable_record(
-    integration: Integration, subject_type: str, subject_id: str, problems, *, label: str = ""
-):
-    """A record with a value wider than its column is queued for finance and not stored.
-
-    Stored, it would break every finance screen, export and pass that reads it (issue 18).
-    """
-    exception_record(
-        integration=integration,
+def _unstorable_record(integration, subject_type: str, subject_id: str, problems, *, what=""):
+    """Queued for finance and not stored: stored, it would break every finance screen, export
+    and pass that reads it (issue 18)."""
+    unstorable_record(
+        integration,
         kind="payout_unmatched",
         subject_type=subject_type,
-        subject_id=str(subject_id),
-        message=(
-            f"The marketplace sent {label or subject_type.replace('_', ' ')} {subject_id} with a "
-            "value "
-            f"the hub cannot store ({'; '.join(problems)}). It is not in the hub; it is read "
-            "again when it changes."
-        ),
+        subject_id=subject_id,
+        problem="; ".join(problems),
+        what=what,
     )
 
 
@@ -278,7 +270,7 @@ def document_upsert(integration: Integration, invoice: Invoice) -> str:
         "payment_date": invoice.payment_transaction_date,
     }
     if problems := columns_problems(AccountingDocument, {**values, "document_id": invoice.id}):
-        _unstorable_record(integration, "payout", invoice.id, problems, label="accounting document")
+        _unstorable_record(integration, "payout", invoice.id, problems, what="accounting document")
         return "unstorable"
     _doc, created = AccountingDocument.objects.update_or_create(
         integration=integration, document_id=invoice.id, defaults=values

@@ -10,8 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from connectors.base import SourceProduct
-from exceptions_queue.services import exception_record
-from integration_hub.columns import columns_problems
+from integration_hub.columns import columns_problems, unstorable_record
 from integration_hub.flows.orders_pull import cursor_get, cursor_set
 from integration_hub.models import Integration, Product
 from integration_hub.services.runs import RunRecorder
@@ -55,15 +54,15 @@ def product_upsert(integration: Integration, item: SourceProduct) -> str:
 def _unstorable_record(integration: Integration, sku: str, problems: list[str]) -> None:
     """A source value wider than its column is refused, never cut; the rest of the read goes on
     (left to the database, PostgreSQL would stop the pass and SQLite store a time bomb)."""
-    exception_record(
-        integration=integration,
+    unstorable_record(
+        integration,
         kind="internal_error",
         subject_type="sku",
-        subject_id=sku[:200],
-        message=(
-            f"The source sent SKU {sku[:100]} with a value the hub cannot store "
-            f"({'; '.join(problems)}). It was not changed in the hub; fix it in the source."
-        ),
+        subject_id=sku,
+        what="SKU",
+        sender="source",
+        problem="; ".join(problems),
+        then="It was not changed in the hub; fix it in the source.",
     )
 
 

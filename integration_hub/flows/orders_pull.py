@@ -16,7 +16,7 @@ from django.utils import timezone
 from connectors.mirakl.dtos import OrderDTO, OrderLineDTO
 from connectors.mirakl.parse import ParseErrors
 from exceptions_queue.services import exception_clear, exception_record
-from integration_hub.columns import DoesNotFit, columns_check
+from integration_hub.columns import DoesNotFit, columns_check, unstorable_record
 from integration_hub.flows.events import MARKETPLACE, order_event_add
 from integration_hub.models import HubStatus, Integration, Order, OrderLine, SyncCursor
 from integration_hub.services.outbox import outbound_job_enqueue
@@ -104,15 +104,12 @@ def _unstorable_order_record(integration: Integration, order_id: str, error, run
     the pass and left the rest of the page waiting; like an unreadable order, it becomes an
     exception bound to it and the pull goes on.
     """
-    exception_record(
-        integration=integration,
+    unstorable_record(
+        integration,
         kind="internal_error",
         subject_type="order",
         subject_id=order_id,
-        message=(
-            f"The marketplace sent order {order_id} with a value the hub cannot store "
-            f"({error}). It is not in the hub; it will be read again when it changes."
-        ),
+        problem=str(error),
         detail=f"{type(error).__name__}: {error}",
     )
     run.item_failed("unstorable")
