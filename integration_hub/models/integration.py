@@ -128,11 +128,14 @@ class Integration(models.Model):
     def save(self, *args, **kwargs) -> None:
         """A changed URL drops its system's stored secrets unless new ones come with it."""
         stored = getattr(self, "_stored", {})
+        update_fields = kwargs.get("update_fields")
         for url, secrets in CREDENTIALS_OF_URL.items():
             url_changed = url in stored and stored[url] != getattr(self, url)
             # "is", not "==": secrets assigned with the new URL stay, even if equal to the old
             if url_changed and stored.get(secrets) is getattr(self, secrets):
                 setattr(self, secrets, {})
+                if update_fields is not None:  # save(update_fields=[url]) drops them too
+                    kwargs["update_fields"] = update_fields = {*update_fields, secrets}
         super().save(*args, **kwargs)
         self._stored = {
             name: getattr(self, name) for pair in CREDENTIALS_OF_URL.items() for name in pair

@@ -143,6 +143,11 @@ def test_saving_a_new_url_anywhere_drops_the_stored_secrets():
     loaded.refresh_from_db()
     assert loaded.marketplace_credentials == {}
     assert loaded.source_credentials == {"access_token": SOURCE_SECRET}
+    only_url = Integration.objects.get(pk=integration.pk)
+    only_url.source_url = "https://listener.example"
+    only_url.save(update_fields=["source_url"])  # the secrets go even when not named
+    assert Integration.objects.get(pk=integration.pk).source_credentials == {}
+    loaded = Integration.objects.get(pk=integration.pk)
     loaded.source_url = "https://other.example"
     loaded.source_credentials = {"access_token": "typed-with-it"}
     loaded.save()
