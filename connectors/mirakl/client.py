@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from connectors.base import PermanentError
 from connectors.mirakl import dtos, parse
+from connectors.mirakl.catalogue import CatalogueMixin
 from connectors.mirakl.http import MiraklHttp
 from connectors.mirakl.offers import OffersMixin
 from connectors.mirakl.paging import PagingMixin
@@ -30,7 +31,7 @@ OR11_MAX_IDS = 100
 RETURNS_BATCH = 100
 
 
-class MiraklClient(PagingMixin, OffersMixin):
+class MiraklClient(PagingMixin, OffersMixin, CatalogueMixin):
     """Seller-side client for one Mirakl shop.
 
     ``base_url`` is the instance root (``https://<instance>.mirakl.net``); ``api_key`` the

@@ -15,6 +15,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from connectors.mirakl.dtos_catalogue import (  # noqa: F401 (re-exported)
+    OFFER_IMPORT_FINAL,
+    PRODUCT_IMPORT_FINAL,
+    Hierarchy,
+    OfferImportStatus,
+    OfferRow,
+    ProductAttribute,
+    ProductImportStatus,
+    ProductReportLine,
+    ValueList,
+    ValueListItem,
+)
+
 ZERO = Decimal("0")
 
 

@@ -74,6 +74,15 @@ DEFAULT_RULES: dict[str, tuple[Rule, ...]] = {
     "IV01": (Rule(1, DAY),),
     "SBC11": (Rule(1, DAY),),
     "RT11": (Rule(1, 5 * MINUTE),),
+    # catalogue: OF01 is offers only here (with products the spec allows once every 15 min)
+    "H11": (Rule(1, HOUR),),
+    "PM11": (Rule(1, HOUR),),
+    "VL11": (Rule(1, HOUR),),
+    "P41": (Rule(1, 15 * MINUTE),),
+    "P42": (Rule(1, MINUTE),),
+    "OF01": (Rule(1, MINUTE),),
+    "OF02": (Rule(1, MINUTE),),
+    "OF03": (Rule(1, MINUTE),),
 }
 
 # The spec's "External Partner" persona (partner API keys): only OR11 differs, its poll may
@@ -85,6 +94,7 @@ PARTNER_RULES: dict[str, tuple[Rule, ...]] = {"OR11": (Rule(1, 15 * MINUTE),)}
 UNLIMITED_OPERATIONS = frozenset(
     {"PC01", "RE01", "OR21", "OR23", "OR24", "OR28", "OR29", "OR30", "OF21", "OF54"}
     | {"RT21", "RT25", "RT27", "ST01", "ST11", "ST23", "ST24"}
+    | {"P44", "P45", "P47"}  # "each time a report is needed"
 )
 KNOWN_OPERATIONS = frozenset(DEFAULT_RULES) | UNLIMITED_OPERATIONS
 

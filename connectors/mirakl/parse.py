@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from connectors.base import PermanentError
-from connectors.mirakl import dtos
+from connectors.mirakl import contract, dtos
 
 T = TypeVar("T")
 
@@ -460,3 +460,84 @@ def returns_result(value: dict) -> dtos.ReturnsResult:
         success_ids=tuple(text(s, "id") for s in objects(value, "return_success")),
         errors=tuple((text(e, "id"), text(e, "message")) for e in objects(value, "return_errors")),
     )
+
+
+# --- catalogue --------------------------------------------------------------------------
+
+
+def label(value: dict) -> str:
+    """``label``, else the English (then the first) of ``label_translations``."""
+    if text(value, "label"):
+        return text(value, "label")
+    translations = objects(value, "label_translations")
+    english = [t for t in translations if text(t, "locale").lower().startswith("en")]
+    return next((text(t, "value") for t in english + translations if text(t, "value")), "")
+
+
+def hierarchy(value: dict) -> dtos.Hierarchy:
+    return _read(dtos.Hierarchy, value, required=("code",), label=label(value))
+
+
+def product_attribute(value: dict) -> dtos.ProductAttribute:
+    """A PM11 attribute. The value list code of a LIST attribute is read from
+    ``type_parameter`` (the spec's pointer), then the ``LIST_CODE`` entry of
+    ``type_parameters``, then the deprecated ``values_list``."""
+    parameters = {
+        text(p, "name"): text(p, "value")
+        for p in objects(value, "type_parameters")
+        if p.get("name")
+    }
+    return _read(
+        dtos.ProductAttribute,
+        value,
+        required=("code",),
+        label=label(value),
+        requirement_level=_requirement_level(value),
+        values_list=_values_list(value, parameters),
+        roles=tuple(text(r, "type") for r in objects(value, "roles") if text(r, "type")),
+        type_parameters=parameters,
+        validations=validations(text(value, "validations")),
+    )
+
+
+def _requirement_level(value: dict) -> str:
+    level = text(value, "requirement_level")
+    if level:
+        return level
+    return "REQUIRED" if value.get("required") is True else "OPTIONAL"
+
+
+def _values_list(value: dict, parameters: dict[str, str]) -> str:
+    if text(value, "type") in contract.VALUE_LIST_TYPES:
+        found = text(value, "type_parameter") or parameters.get(contract.TYPE_PARAMETER_LIST_CODE)
+        if found:
+            return found
+    return text(value, "values_list")
+
+
+def validations(value: str) -> dict[str, str]:
+    """``"MIN_LENGTH|10,MAX_LENGTH|150"`` -> ``{"MIN_LENGTH": "10", "MAX_LENGTH": "150"}``; a
+    validation without a value maps to ""."""
+    found: dict[str, str] = {}
+    for item in value.split(contract.VALIDATIONS_SEPARATOR):
+        name, _, setting = item.partition(contract.VALIDATION_VALUE_SEPARATOR)
+        if name.strip():
+            found[name.strip()] = setting.strip()
+    return found
+
+
+def value_list(value: dict) -> dtos.ValueList:
+    items = tuple(
+        dtos.ValueListItem(code=required_text(item, "code"), label=label(item))
+        for item in objects(value, "values")
+    )
+    return dtos.ValueList(code=required_text(value, "code"), label=label(value), values=items)
+
+
+def product_import_status(value: dict) -> dtos.ProductImportStatus:
+    status = text(value, "import_status") or required_text(value, "status")
+    return _read(dtos.ProductImportStatus, value, required=("import_id",), status=status)
+
+
+def offer_import_status(value: dict) -> dtos.OfferImportStatus:
+    return _read(dtos.OfferImportStatus, value, required=("import_id", "status"))

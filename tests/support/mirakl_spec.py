@@ -48,6 +48,9 @@ DYNAMIC_PREFIX = "/dynamic-url/"
 OFFSET_MAX = 100
 SEEK_LIMIT_MAX = 100
 CSV_IMPORTS = ("STO01", "PRI01", "OF01")
+# Imports whose columns are the operator's attributes (no list in the spec): only the shape of
+# the CSV is judged (see product_csv_check).
+PRODUCT_CSV_IMPORTS = ("P41",)
 
 
 class SpecViolation(PermanentError):
@@ -483,6 +486,8 @@ def multipart_check(operation: Operation, files: Mapping[str, Any]) -> None:
             raise SpecViolation(f"{operation.where}: multipart part {name!r} {problem}")
     if operation.code in CSV_IMPORTS and "file" in values and _columns_checkable(values):
         csv_header_check(operation, values["file"])
+    if operation.code in PRODUCT_CSV_IMPORTS and "file" in values:
+        product_csv_check(operation, values["file"])
 
 
 def _multipart_schema(code: str) -> dict:
@@ -535,6 +540,32 @@ def csv_header_check(operation: Operation, content: bytes | str) -> None:
         )
     if len(set(header)) != len(header):
         raise SpecViolation(f"{operation.where}: the CSV header repeats a column: {header}")
+
+
+def product_csv_check(operation: Operation, content: bytes | str) -> None:
+    """A P41 file: UTF-8, a ``;`` header of distinct, non-blank names (no ``,`` or tab in
+    one: that is another separator), and every line as many cells as the header."""
+    try:
+        text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    except UnicodeDecodeError:
+        raise SpecViolation(f"{operation.where}: the CSV file is not UTF-8") from None
+    try:
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
+    except csv.Error as error:
+        raise SpecViolation(f"{operation.where}: the CSV file is not readable: {error}") from None
+    header = rows[0] if rows else []
+    if not header or any(not name.strip() for name in header):
+        raise SpecViolation(f"{operation.where}: the CSV header is missing or has a blank name")
+    if any("," in name or "\t" in name for name in header):
+        raise SpecViolation(f"{operation.where}: the CSV header is not ';'-separated: {header}")
+    if len(set(header)) != len(header):
+        raise SpecViolation(f"{operation.where}: the CSV header repeats a column: {header}")
+    for number, cells in enumerate(rows[1:], start=2):
+        if cells and len(cells) != len(header):
+            raise SpecViolation(
+                f"{operation.where}: CSV line {number} has {len(cells)} cells, the header "
+                f"{len(header)}"
+            )
 
 
 _QUOTED_COLUMN = re.compile(r'"([a-z][a-z0-9-]*(?:\[[^\]"]+\])?)"')
