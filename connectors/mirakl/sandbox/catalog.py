@@ -115,6 +115,16 @@ CALL_LIMITS: dict[str, list[tuple[int, int]]] = {
     "IV01": [(1, 86400)],
     "SBC11": [(1, 86400)],
     "RT11": [(1, 300)],
+    # catalogue: P44, P45 and P47 are "each time a report is needed" (no limit)
+    "H11": [(1, 3600)],
+    "PM11": [(1, 3600)],
+    "VL11": [(1, 3600)],
+    "P41": [(1, 900)],
+    "P42": [(1, 60)],
+    "OF01": [(1, 60)],
+    "OF01:products": [(1, 900)],
+    "OF02": [(1, 60)],
+    "OF03": [(1, 60)],
 }
 
 VAT_RATE = Decimal("20")

@@ -298,3 +298,73 @@ class SandboxCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} at {self.at:%H:%M:%S}"
+
+
+class SandboxCatalogImport(models.Model):
+    """A P41 product import or an OF01 offer import, processed as it is polled or ages.
+
+    Both kinds share one sequence of integer ids (the spec's int64 ``import_id``), so a product
+    import id never names an offer import.
+    """
+
+    class Kind(models.TextChoices):
+        PRODUCT = "PRODUCT"
+        OFFER = "OFFER"
+
+    shop = models.ForeignKey(SandboxShop, on_delete=models.CASCADE, related_name="catalog_imports")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=30, default="WAITING")
+    reason_status = models.CharField(max_length=300, blank=True)
+    polls = models.PositiveIntegerField(default=0)
+    file_text = models.TextField()
+    mode = models.CharField(max_length=20, blank=True, help_text="OF01 import_mode")
+    with_products = models.BooleanField(default=False)
+    operator_format = models.BooleanField(default=False)
+    conversion_type = models.CharField(max_length=20, blank=True, help_text="P41 only")
+    lines_read = models.PositiveIntegerField(default=0)
+    lines_in_success = models.PositiveIntegerField(default=0)
+    lines_in_error = models.PositiveIntegerField(default=0)
+    lines_with_warning = models.PositiveIntegerField(default=0)
+    products_rejected = models.PositiveIntegerField(default=0)
+    products_integrated = models.PositiveIntegerField(default=0)
+    offer_inserted = models.PositiveIntegerField(default=0)
+    offer_updated = models.PositiveIntegerField(default=0)
+    offer_deleted = models.PositiveIntegerField(default=0)
+    transformation_report = models.TextField(blank=True, help_text="P47")
+    error_report = models.TextField(blank=True, help_text="P44 or OF03")
+    new_product_report = models.TextField(blank=True, help_text="P45")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import {self.pk} {self.status}"
+
+    @property
+    def import_id(self) -> int:
+        return self.pk
+
+
+class SandboxProduct(models.Model):
+    """A marketplace product created (or updated) by an integrated P41 line."""
+
+    shop = models.ForeignKey(SandboxShop, on_delete=models.CASCADE, related_name="products")
+    shop_sku = models.CharField(max_length=100)
+    product_sku = models.CharField(max_length=40, unique=True)
+    category_code = models.CharField(max_length=50)
+    ean = models.CharField(max_length=20, blank=True)
+    title = models.CharField(max_length=200)
+    attributes = models.JSONField(default=dict, help_text="Attribute code -> value, as imported")
+    import_id = models.BigIntegerField(help_text="The last import that wrote this product")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "shop_sku"], name="mirakl_sbx_product_sku")
+        ]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.shop_sku} ({self.product_sku})"

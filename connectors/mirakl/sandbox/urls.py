@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from connectors.mirakl.sandbox.views import account, finance, offers, orders
+from connectors.mirakl.sandbox.views import account, catalogue, finance, offers, orders
 from connectors.mirakl.sandbox.views.base import endpoint, not_found
 
 app_name = "mirakl-sandbox"
@@ -11,6 +11,8 @@ ORDER = "api/orders/<str:order_id>"
 STOCK_IMPORT = "api/offers/stock/imports/<str:import_id>"
 PRICE_IMPORTS = "api/offers/pricing/imports"
 EXPORT = "api/offers/export/async"
+PRODUCT_IMPORT = "api/products/imports/<int:import>"
+OFFER_IMPORT = "api/offers/imports/<int:import>"
 
 urlpatterns = [
     path("api/account", endpoint(GET=account.account_get)),
@@ -45,6 +47,23 @@ urlpatterns = [
     path("api/returns/accept", endpoint(PUT=finance.returns_accept)),
     path("api/returns/receive", endpoint(PUT=finance.returns_receive)),
     path("api/returns/close", endpoint(PUT=finance.returns_close)),
+    path("api/hierarchies", endpoint(GET=catalogue.hierarchies_list)),
+    path("api/products/attributes", endpoint(GET=catalogue.attributes_list)),
+    path("api/values_lists", endpoint(GET=catalogue.values_lists_list)),
+    path("api/products/imports", endpoint(POST=catalogue.product_import_post)),
+    path(PRODUCT_IMPORT, endpoint(GET=catalogue.product_import_status)),
+    path(f"{PRODUCT_IMPORT}/error_report", endpoint(GET=catalogue.product_import_errors)),
+    path(
+        f"{PRODUCT_IMPORT}/new_product_report",
+        endpoint(GET=catalogue.product_import_new_products),
+    ),
+    path(
+        f"{PRODUCT_IMPORT}/transformation_error_report",
+        endpoint(GET=catalogue.product_import_transformation_errors),
+    ),
+    path("api/offers/imports", endpoint(POST=catalogue.offer_import_post)),
+    path(OFFER_IMPORT, endpoint(GET=catalogue.offer_import_status)),
+    path(f"{OFFER_IMPORT}/error_report", endpoint(GET=catalogue.offer_import_errors)),
     # Last: every other path under /sandbox/mirakl/ is Mirakl's JSON 404.
     re_path(r"^.*$", not_found),
 ]

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 
 from connectors.mirakl.sandbox import catalog
-from connectors.mirakl.sandbox.models import SandboxOffer, SandboxShop
+from connectors.mirakl.sandbox.models import SandboxOffer, SandboxProduct, SandboxShop
 from connectors.mirakl.sandbox.services.common import now_for
 from connectors.sandbox.faults import clock_reset
 
@@ -70,9 +70,28 @@ def offers_seed(
     return offers
 
 
+def products_seed(
+    *, shop: SandboxShop, rows: list[dict[str, str]], now: dt.datetime | None = None
+) -> list[SandboxProduct]:
+    """Marketplace products straight from P41-style rows (attribute code -> value), as if
+    imported and integrated: the same checks apply, and a failing row is a MiraklError(400).
+    An existing shop SKU is updated."""
+    from connectors.mirakl.sandbox.services.catalogue import product_rows_integrate
+    from connectors.mirakl.sandbox.services.catalogue_files import FileLine
+
+    header = sorted({column for row in rows for column in row})
+    lines = [
+        FileLine(number, [row.get(column, "") for column in header])
+        for number, row in enumerate(rows, start=2)
+    ]
+    with transaction.atomic():
+        return product_rows_integrate(shop, header, lines, now=now_for(now))
+
+
 @transaction.atomic
 def sandbox_reset(*, keep_shops: bool = True) -> None:
-    """Delete every order, offer, import, transaction, return and call; reset the clock."""
+    """Delete every order, offer, product, import, transaction, return and call; reset the
+    clock."""
     from connectors.mirakl.sandbox import models
 
     for model in (
@@ -84,6 +103,8 @@ def sandbox_reset(*, keep_shops: bool = True) -> None:
         models.SandboxImport,
         models.SandboxOfferExport,
         models.SandboxOffer,
+        models.SandboxCatalogImport,
+        models.SandboxProduct,
     ):
         model.objects.all().delete()
     clock_reset("mirakl")

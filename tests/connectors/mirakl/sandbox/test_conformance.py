@@ -213,7 +213,60 @@ CONFORMANCE_COVERED = {
     "RT21",
     "RT25",
     "RT27",
+    "H11",
+    "PM11",
+    "VL11",
+    "P41",
+    "P42",
+    "P44",
+    "P45",
+    "P47",
+    "OF01",
+    "OF02",
+    "OF03",
 }
+
+
+def test_catalogue_operations_conform(api, shop):
+    from .catalogue_helpers import SHIRT, csv_text, ean, upload
+
+    for code, path in (
+        ("H11", "/api/hierarchies"),
+        ("PM11", "/api/products/attributes"),
+        ("VL11", "/api/values_lists"),
+    ):
+        assert_conforms(code, api.get(path, {"all_operator_attributes": "true"}))
+    rows = [
+        SHIRT,
+        {**SHIRT, "shop_sku": "SB-BAD-STRUCTURE", "colour": "", "ean": ean("501234500099")},
+        {**SHIRT, "shop_sku": "SB-BAD-BRAND", "brand": "FakeBrand", "ean": ean("501234500098")},
+    ]
+    created = upload(api, "/api/products/imports", csv_text(*rows))
+    assert_conforms("P41", created)
+    products = f"/api/products/imports/{created.json()['import_id']}"
+    for _ in range(4):
+        assert_conforms("P42", api.get(products))
+    for code, report in (
+        ("P44", "error_report"),
+        ("P45", "new_product_report"),
+        ("P47", "transformation_error_report"),
+    ):
+        response = api.get(f"{products}/{report}")
+        assert response.status_code == 200
+        assert_conforms(code, response)
+    offer = {"product-id-type": "SHOP_SKU", "price": "45.00", "quantity": "1", "state": "11"}
+    lines = [
+        {"sku": SHIRT["shop_sku"], "product-id": SHIRT["shop_sku"], **offer},
+        {"sku": "NO-PRODUCT", "product-id": "NO-PRODUCT", **offer},
+    ]
+    created = upload(api, "/api/offers/imports", csv_text(*lines), import_mode="NORMAL")
+    assert_conforms("OF01", created)
+    offers = f"/api/offers/imports/{created.json()['import_id']}"
+    for _ in range(3):
+        assert_conforms("OF02", api.get(offers))
+    report = api.get(f"{offers}/error_report")
+    assert report.status_code == 200
+    assert_conforms("OF03", report)
 
 
 def _routes() -> list[tuple[str, str, str]]:

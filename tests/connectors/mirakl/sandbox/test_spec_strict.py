@@ -188,6 +188,8 @@ SPEC_EXAMPLE_DEFECTS = {
     ("OR30", "application/json-0"): "'1' is not valid under any of the given schemas",
     ("OF54", "application/json-0"): "('no_commission' was unexpected)",
     ("OF54", "application/json-1"): "('no_commission' was unexpected)",
+    ("OF02", "application/json-0"): "'reason_status' is a required property",
+    ("PM11", "application/json-0"): "'required' is a required property",
 }
 
 

@@ -66,6 +66,7 @@ class Command(BaseCommand):
         amount.add_argument("--hours", type=int)
         amount.add_argument("--days", type=int)
         sub.add_parser("calls")
+        sub.add_parser("products", help="the shop's marketplace products (from P41 imports)")
         sub.add_parser("reset").add_argument("--all", action="store_true")
 
     def handle(self, *args, group: str, shop_id=None, **options) -> None:
@@ -160,6 +161,13 @@ class Command(BaseCommand):
         now = clock_advance("mirakl", seconds)
         services.orders_evaluate(shop, now)
         self.stdout.write(f"mirakl sandbox clock is now {now.isoformat()}")
+
+    def _cmd_products(self, shop, **options) -> None:
+        for product in shop.products.all():
+            self.stdout.write(
+                f"{product.shop_sku} {product.product_sku} {product.category_code} "
+                f"{product.ean} {product.title}"
+            )
 
     def _cmd_calls(self, shop, **options) -> None:
         for operation, stats in sorted(services.call_stats(shop).items()):
