@@ -94,16 +94,31 @@ def malformed_as_permanent(vendor: str, what: str) -> Iterator[None]:
 # ever talk to this interface, with these plain dataclasses.
 
 
+#: A source field's value: text, or a tuple of texts for a multi-valued field (a
+#: multiselect, a list metafield, every image).
+FieldValue = str | tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class SourceProduct:
+    """One sellable SKU as the source holds it.
+
+    ``attributes`` is the full product content under the source's own field names (each
+    connector's docs list them), so a merchandiser recognises them in the attribute mapping:
+    a select value is given by its label (never an option id), a media field as an absolute
+    http(s) URL. ``categories`` are the names of the categories the product is linked to
+    (a source with a tree may add each full path joined with `` / ``).
+    """
+
     sku: str
     title: str
     price: Decimal | None
     barcode: str = ""
     currency: str = "GBP"
     source_ids: Mapping[str, str] = field(default_factory=dict)
-    attributes: Mapping[str, str] = field(default_factory=dict)
+    attributes: Mapping[str, FieldValue] = field(default_factory=dict)
     updated_at: dt.datetime | None = None
+    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from connectors.base import (
     TransientError,
     malformed_as_permanent,
 )
-from connectors.magento import mapping
+from connectors.magento import content, mapping
 from connectors.magento.http import MagentoHttp
 from connectors.magento.returns import MagentoReturnsMixin
 from connectors.magento.search import (
@@ -85,6 +85,9 @@ class MagentoConnector(MagentoReturnsMixin, SourceConnector):
             read_attempts=int(self._setting("read_attempts", "3")),
             sleep=sleep,
         )
+        self.lookups = content.CatalogueLookups(
+            self.http.read, store_code=self.store_code, page_size=self.page_size
+        )
 
     # --- connection and catalogue ----------------------------------------------------------
 
@@ -98,10 +101,13 @@ class MagentoConnector(MagentoReturnsMixin, SourceConnector):
             )
 
     def products_read(self, cursor: str = "") -> Page:
-        """Products updated after the cursor, oldest first (keyset on updated_at, entity_id)."""
+        """Products updated after the cursor, oldest first (keyset on updated_at, entity_id),
+        with their full content (:mod:`connectors.magento.content`)."""
         items, keyset, has_more = self._keyset_page("products", cursor)
         products = [
-            mapping.product_from(item, ean_attribute=self.ean_attribute, currency=self.currency)
+            content.product_from(
+                item, self.lookups, ean_attribute=self.ean_attribute, currency=self.currency
+            )
             for item in items
         ]
         # Products answer ``id``; the filter and sort field is ``entity_id``.

@@ -12,7 +12,6 @@ from connectors.base import (
     Shipment,
     ShipmentLine,
     SourceOrderRequest,
-    SourceProduct,
     SourceRefund,
     StockLevel,
 )
@@ -30,35 +29,6 @@ def decimal_or_none(value: Any) -> Decimal | None:
         return Decimal(str(value))
     except InvalidOperation:
         return None
-
-
-def custom_attribute(item: Mapping, code: str) -> str:
-    for attribute in item.get("custom_attributes") or []:
-        if attribute.get("attribute_code") == code:
-            value = attribute.get("value")
-            return "" if value is None else str(value)
-    return ""
-
-
-def product_from(item: Mapping, *, ean_attribute: str, currency: str) -> SourceProduct:
-    attributes = {
-        str(a.get("attribute_code")): str(a.get("value"))
-        for a in item.get("custom_attributes") or []
-        if isinstance(a.get("value"), str | int | float)
-    }
-    attributes.update(
-        {"status": str(item.get("status", "")), "type_id": str(item.get("type_id", ""))}
-    )
-    return SourceProduct(
-        sku=str(item["sku"]),
-        title=str(item.get("name") or ""),
-        price=decimal_or_none(item.get("price")),
-        barcode=custom_attribute(item, ean_attribute),
-        currency=currency,
-        source_ids={"entity_id": str(item.get("id", ""))},
-        attributes=attributes,
-        updated_at=magento_time_parse(item.get("updated_at")),
-    )
 
 
 def source_item_quantity(item: Mapping) -> int:

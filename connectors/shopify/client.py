@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 SKU_BATCH = 25
 ITEM_BATCH = 10
+PRODUCTS_PER_PAGE = 4  # with their content, a page's requested cost stays near 800 points
 
 
 @source_register("shopify")
@@ -50,8 +51,8 @@ class ShopifyConnector(ShopifyReturnsMixin, SourceConnector):
     Location ids whose ``available`` quantities are summed per SKU; default every active
     location; the credential of the same name wins), ``timeout`` (30 s), ``max_retries`` (3,
     for 429/THROTTLED), ``max_wait_seconds`` (10: longer waits are raised as TransientError
-    instead of slept), ``page_size`` (20 products), ``order_page_size`` (5 orders),
-    ``cursor_overlap_seconds`` (60),
+    instead of slept), ``page_size`` (4 products with their content, also the most; see
+    ``graphql.PRODUCTS_PAGE``), ``order_page_size`` (5 orders), ``cursor_overlap_seconds`` (60),
     ``webhook_replay_window_seconds`` (3600), ``currency`` ("GBP"), ``source_name``
     ("jl-marketplace"), ``order_tag`` ("JL Marketplace"), ``inventory_behaviour``
     ("DECREMENT_OBEYING_POLICY") and ``session`` (a requests.Session, for tests).
@@ -66,7 +67,8 @@ class ShopifyConnector(ShopifyReturnsMixin, SourceConnector):
             raise ConfigError("the Shopify shop URL is missing")
         self.api_version = str(options.get("api_version") or API_VERSION)
         self.endpoint = f"{shop_url(self.base_url)}/admin/api/{self.api_version}/graphql.json"
-        self.page_size = int(options.get("page_size", 20))
+        # more products would take a page past Shopify's 1,000-point single-query maximum
+        self.page_size = max(1, min(int(options.get("page_size", 4)), PRODUCTS_PER_PAGE))
         self.order_page_size = int(options.get("order_page_size", 5))
         self.overlap = int(options.get("cursor_overlap_seconds", 60))
         self.currency = str(options.get("currency", "GBP"))
@@ -258,7 +260,7 @@ class ShopifyConnector(ShopifyReturnsMixin, SourceConnector):
         variants = mapping.nodes_of(connection)
         has_next, after = mapping.page_info(connection)
         while has_next:
-            variables = {"id": product["id"], "first": 100, "after": after}
+            variables = {"id": product["id"], "first": gql.VARIANTS_PAGE, "after": after}
             data = self.transport.execute(gql.PRODUCT_VARIANTS_PAGE, variables)
             connection = self._field(self._field(data, "product"), "variants")
             variants.extend(mapping.nodes_of(connection))

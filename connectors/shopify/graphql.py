@@ -10,13 +10,46 @@ PAGE_INFO = "pageInfo { hasNextPage endCursor }"
 
 SHOP_PING = "query ShopPing { shop { name } }"
 
+# Product content (issue 21): nested page sizes, so a page of products stays affordable. A
+# product with more images or metafields than these is read up to them (logged).
+PRODUCT_MEDIA = 10
+PRODUCT_METAFIELDS = 10
+PRODUCT_VARIANTS = 10
+VARIANT_METAFIELDS = 5
+VARIANTS_PAGE = 50  # the rest of a product's variants, per call
+
+MEDIA_IMAGE_URL = "... on MediaImage { image { url } }"
+METAFIELD = "namespace key type value"
+
+VARIANT_FIELDS = f"""
+        id sku barcode price title updatedAt
+        selectedOptions {{ name value }}
+        media(first: 1) {{ edges {{ node {{ {MEDIA_IMAGE_URL} }} }} }}
+        inventoryItem {{ id measurement {{ weight {{ unit value }} }} }}
+        metafields(first: {VARIANT_METAFIELDS}) {{
+          edges {{ node {{ {METAFIELD} }} }}
+          pageInfo {{ hasNextPage }}
+        }}
+"""
+
 PRODUCTS_PAGE = f"""
 query ProductsPage($first: Int!, $after: String, $query: String) {{
   products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{
     edges {{ node {{
       id title vendor updatedAt
-      variants(first: 20) {{
-        edges {{ node {{ id sku barcode price title updatedAt inventoryItem {{ id }} }} }}
+      descriptionHtml description productType tags
+      category {{ name fullName }}
+      featuredMedia {{ preview {{ image {{ url }} }} }}
+      media(first: {PRODUCT_MEDIA}) {{
+        edges {{ node {{ {MEDIA_IMAGE_URL} }} }}
+        pageInfo {{ hasNextPage }}
+      }}
+      metafields(first: {PRODUCT_METAFIELDS}) {{
+        edges {{ node {{ {METAFIELD} }} }}
+        pageInfo {{ hasNextPage }}
+      }}
+      variants(first: {PRODUCT_VARIANTS}) {{
+        edges {{ node {{ {VARIANT_FIELDS} }} }}
         {PAGE_INFO}
       }}
     }} }}
@@ -29,7 +62,7 @@ PRODUCT_VARIANTS_PAGE = f"""
 query ProductVariantsPage($id: ID!, $first: Int!, $after: String) {{
   product(id: $id) {{
     variants(first: $first, after: $after) {{
-      edges {{ node {{ id sku barcode price title updatedAt inventoryItem {{ id }} }} }}
+      edges {{ node {{ {VARIANT_FIELDS} }} }}
       {PAGE_INFO}
     }}
   }}

@@ -16,6 +16,7 @@ from connectors.base import (
     SourceProduct,
     SourceRefund,
 )
+from connectors.shopify import content
 from connectors.watermark import format_time, parse_time_or_none
 
 REFERENCE_TAG_PREFIX = "JL:"
@@ -67,7 +68,8 @@ def location_gid(value: str) -> str:
 
 
 def products_of(product: Mapping, variants: list[dict], currency: str) -> Iterator[SourceProduct]:
-    """One SourceProduct per variant that has a SKU (variants without one cannot be mapped)."""
+    """One SourceProduct per variant that has a SKU (variants without one cannot be mapped),
+    with the product's and the variant's content (:mod:`connectors.shopify.content`)."""
     for variant in variants:
         sku = (variant.get("sku") or "").strip()
         if not sku:
@@ -87,8 +89,9 @@ def products_of(product: Mapping, variants: list[dict], currency: str) -> Iterat
                 "variant_id": variant.get("id") or "",
                 "inventory_item_id": (variant.get("inventoryItem") or {}).get("id") or "",
             },
-            attributes={"vendor": product["vendor"]} if product.get("vendor") else {},
+            attributes=content.product_attributes(product, variant),
             updated_at=max((u for u in updated if u), default=None),
+            categories=content.product_categories(product),
         )
 
 

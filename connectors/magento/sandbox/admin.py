@@ -27,4 +27,10 @@ admin_register(
     m.Shipment, ["increment_id", "order", "source_code", "created_at"], inlines=[m.ShipmentTrack]
 )
 admin_register(m.CreditMemo, ["increment_id", "order", "grand_total", "created_at"])
+admin_register(
+    m.ProductAttribute,
+    ["attribute_code", "frontend_input", "default_frontend_label"],
+    search_fields=["attribute_code"],
+)
+admin_register(m.Category, ["name", "level", "parent", "position", "is_active"])
 admin.site.register([m.Source, m.Stock, m.Cart])

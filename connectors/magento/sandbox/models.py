@@ -22,17 +22,65 @@ class Token(SandboxCredential):
 
 
 class Product(ListedRow):
+    """A catalogue product as Magento stores it: select values as option ids, images as paths
+    under ``pub/media/catalog/product``, categories as ids."""
+
     sku = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=255)
     price = models.DecimalField(max_digits=12, decimal_places=2)
     type_id = models.CharField(max_length=32, default="simple")
     status = models.PositiveSmallIntegerField(default=1)
-    custom_attributes = models.JSONField(default=dict, blank=True)
+    weight = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    custom_attributes = models.JSONField(
+        default=dict, blank=True, help_text='attribute code -> value, e.g. {"color": "50"}'
+    )
+    media_gallery = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='[{"file": "/l/i/linen-shirt-1.jpg", "label": "", "disabled": false, '
+        '"types": ["image", "small_image", "thumbnail"]}], in position order',
+    )
+    category_ids = models.JSONField(default=list, blank=True, help_text="Category ids, in order.")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return self.sku
+
+
+class ProductAttribute(models.Model):
+    """A product attribute's metadata (``GET /V1/products/attributes``)."""
+
+    attribute_code = models.CharField(max_length=64, unique=True)
+    frontend_input = models.CharField(max_length=32, default="text")
+    default_frontend_label = models.CharField(max_length=255)
+    backend_type = models.CharField(max_length=16, default="varchar")
+    is_user_defined = models.BooleanField(default=True)
+    options = models.JSONField(
+        default=list, blank=True, help_text='[{"value": "50", "label": "Navy"}] (select types)'
+    )
+
+    def __str__(self) -> str:
+        return self.attribute_code
+
+
+class Category(models.Model):
+    """A catalogue category; level 0 is the root catalogue, level 1 the store's root."""
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    name = models.CharField(max_length=255)
+    position = models.PositiveIntegerField(default=1)
+    level = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Source(models.Model):

@@ -22,6 +22,12 @@ PRODUCT_FIELDS = {
     "created_at": ("created_at", as_time),
     "updated_at": ("updated_at", as_time),
 }
+ATTRIBUTE_FIELDS = {
+    "attribute_id": ("id", int),
+    "attribute_code": ("attribute_code", str),
+    "frontend_input": ("frontend_input", str),
+    "is_user_defined": ("is_user_defined", int),
+}
 SOURCE_ITEM_FIELDS = {
     "sku": ("sku", str),
     "source_code": ("source_code", str),
@@ -53,7 +59,8 @@ def stamp(value: dt.datetime | None) -> str | None:
 
 
 def product_json(product: m.Product) -> dict:
-    return {
+    """A ``ProductInterface`` as ``GET /V1/products`` answers it (Adobe's REST tutorial)."""
+    body = {
         "id": product.pk,
         "sku": product.sku,
         "name": product.name,
@@ -64,11 +71,89 @@ def product_json(product: m.Product) -> dict:
         "type_id": product.type_id,
         "created_at": stamp(product.created_at),
         "updated_at": stamp(product.updated_at),
-        "extension_attributes": {"website_ids": [1]},
-        "custom_attributes": [
-            {"attribute_code": code, "value": value}
-            for code, value in product.custom_attributes.items()
-        ],
+    }
+    if product.weight is not None:
+        body["weight"] = float(product.weight)
+    links = [
+        {"position": position, "category_id": str(category_id)}
+        for position, category_id in enumerate(product.category_ids)
+    ]
+    body["extension_attributes"] = {"website_ids": [1], "category_links": links}
+    body["product_links"] = []
+    body["options"] = []
+    body["media_gallery_entries"] = [
+        _gallery_entry(product, position, entry)
+        for position, entry in enumerate(product.media_gallery, start=1)
+    ]
+    body["tier_prices"] = []
+    attributes = [
+        {"attribute_code": code, "value": value}
+        for code, value in product.custom_attributes.items()
+    ]
+    if product.category_ids:  # getList adds the ids as a custom attribute too
+        ids = [str(category_id) for category_id in product.category_ids]
+        attributes.append({"attribute_code": "category_ids", "value": ids})
+    body["custom_attributes"] = attributes
+    return body
+
+
+def _gallery_entry(product: m.Product, position: int, entry: dict) -> dict:
+    return {
+        "id": product.pk * 100 + position,
+        "media_type": "image",
+        "label": entry.get("label") or "",
+        "position": position,
+        "disabled": bool(entry.get("disabled")),
+        "types": list(entry.get("types") or []),
+        "file": entry["file"],
+    }
+
+
+SELECT_INPUTS = ("select", "multiselect")
+SOURCE_MODELS = {
+    "select": "Magento\\Eav\\Model\\Entity\\Attribute\\Source\\Table",
+    "multiselect": "Magento\\Eav\\Model\\Entity\\Attribute\\Source\\Table",
+    "boolean": "Magento\\Eav\\Model\\Entity\\Attribute\\Source\\Boolean",
+}
+
+
+def attribute_json(attribute: m.ProductAttribute) -> dict:
+    """A ``ProductAttributeInterface`` (Adobe's tutorial: a select's options start with the
+    blank ``{"label": " ", "value": ""}``)."""
+    options = [{"label": o["label"], "value": str(o["value"])} for o in attribute.options]
+    if attribute.frontend_input in SELECT_INPUTS:
+        options.insert(0, {"label": " ", "value": ""})
+    return {
+        "attribute_id": attribute.pk,
+        "attribute_code": attribute.attribute_code,
+        "frontend_input": attribute.frontend_input,
+        "entity_type_id": "4",
+        "is_required": False,
+        "options": options,
+        "is_user_defined": attribute.is_user_defined,
+        "default_frontend_label": attribute.default_frontend_label,
+        "frontend_labels": [],
+        "backend_type": attribute.backend_type,
+        "source_model": SOURCE_MODELS.get(attribute.frontend_input),
+        "default_value": "",
+        "is_unique": "0",
+        "validation_rules": [],
+    }
+
+
+def category_tree_json(category: m.Category, counts: dict[int, int], depth: int | None) -> dict:
+    """``CategoryTreeInterface``: the category and (to ``depth`` levels) its children."""
+    children = list(category.children.all()) if depth is None or depth > 0 else []
+    below = None if depth is None else depth - 1
+    return {
+        "id": category.pk,
+        "parent_id": category.parent_id or 0,
+        "name": category.name,
+        "is_active": category.is_active,
+        "position": category.position,
+        "level": category.level,
+        "product_count": counts.get(category.pk, 0),
+        "children_data": [category_tree_json(child, counts, below) for child in children],
     }
 
 

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.db.models import Sum
 
+from connectors.magento.sandbox import catalogue
 from connectors.magento.sandbox import models as m
 from connectors.magento.sandbox.errors import NO_SUCH_PRODUCT, MagentoError, no_such_entity
 from connectors.sandbox.faults import sandbox_now
@@ -56,7 +57,9 @@ def _next_increment(model: type) -> str:
 
 @transaction.atomic
 def catalogue_seed(*, products: int = 12, reset: bool = False) -> list[m.Product]:
-    """Two sources feeding stock 1, the default token and ``products`` simple products."""
+    """Two sources feeding stock 1, the default token, the attribute metadata and category
+    tree, and ``products`` simple products ``MG-0001``... with their content (option ids,
+    image paths, categories; see :mod:`connectors.magento.sandbox.catalogue`)."""
     if reset:
         sandbox_reset()
     stock, _ = m.Stock.objects.get_or_create(
@@ -67,16 +70,18 @@ def catalogue_seed(*, products: int = 12, reset: bool = False) -> list[m.Product
         stock.sources.add(source)
     if not m.Token.objects.filter(token=DEFAULT_TOKEN).exists():
         token_create(name="John Lewis hub", token=DEFAULT_TOKEN)
+    options, categories = catalogue.attributes_seed(), catalogue.categories_seed()
     stamp = now()
     created = []
     for number in range(1, products + 1):
         sku = f"MG-{number:04d}"
+        content = catalogue.product_content(number, options, categories)
+        content["custom_attributes"]["ean"] = ean13(number)
         product, _ = m.Product.objects.update_or_create(
             sku=sku,
             defaults={
-                "name": f"Sandbox product {number}",
+                **content,
                 "price": Decimal("10.00") + number,
-                "custom_attributes": {"ean": ean13(number), "color": "Blue"},
                 "created_at": stamp,
                 "updated_at": stamp,
             },
@@ -87,12 +92,19 @@ def catalogue_seed(*, products: int = 12, reset: bool = False) -> list[m.Product
     return created
 
 
+CONTENT_CODES = ("ean", "description")  # custom attributes product_update can set
+
+
 def product_update(*, sku: str, **changes: object) -> m.Product:
-    """Change a product's name/price/EAN and bump ``updated_at`` like an admin save does."""
+    """Change a product's name/price/weight or its EAN/description and bump ``updated_at``
+    like an admin save does (an empty description removes it, as clearing the field does)."""
     product = m.Product.objects.get(sku=sku)
-    ean = changes.pop("ean", None)
-    if ean is not None:
-        product.custom_attributes = {**product.custom_attributes, "ean": ean}
+    attributes = dict(product.custom_attributes)
+    for code in CONTENT_CODES:
+        value = changes.pop(code, None)
+        if value is not None:
+            attributes[code] = value
+    product.custom_attributes = {code: value for code, value in attributes.items() if value}
     for name, value in changes.items():
         setattr(product, name, value)
     product.updated_at = now()

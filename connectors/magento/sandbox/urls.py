@@ -1,5 +1,7 @@
 """Magento REST paths under /sandbox/magento/: ``rest/<store>/V1/...`` or ``rest/V1/...``."""
 
+from django.urls import re_path
+
 from connectors.magento.sandbox import views as v
 from connectors.sandbox.faults import sandbox_routes
 
@@ -8,6 +10,7 @@ CART = r"guest-carts/(?P<cart_id>[A-Za-z0-9]+)"
 ORDER_ID = r"(?P<order_id>[0-9]+)"
 
 SALES_VIEW = "Magento_Sales::actions_view"
+ATTRIBUTES = "Magento_Catalog::attributes_attributes"
 
 urlpatterns = sandbox_routes(
     REST,
@@ -15,6 +18,12 @@ urlpatterns = sandbox_routes(
     [
         (r"store/storeConfigs$", {"GET": (v.store_configs, "Magento_Backend::store")}),
         (r"products$", {"GET": (v.products_list, "Magento_Catalog::products")}),
+        (r"products/attributes$", {"GET": (v.attributes_list, ATTRIBUTES)}),
+        (
+            r"products/attributes/(?P<attribute_code>[A-Za-z0-9_]+)$",
+            {"GET": (v.attribute_detail, ATTRIBUTES)},
+        ),
+        (r"categories$", {"GET": (v.categories_tree, "Magento_Catalog::categories")}),
         (r"inventory/sources$", {"GET": (v.sources_list, "Magento_InventoryApi::source")}),
         (
             r"inventory/source-items$",
@@ -51,3 +60,5 @@ urlpatterns = sandbox_routes(
         (r".*$", {}),
     ],
 )
+# Product images (``base_media_url`` + ``catalog/product`` + file), public as in Magento
+urlpatterns.insert(0, re_path(r"^pub/media/(?P<path>[A-Za-z0-9_./-]+)$", v.media_file))

@@ -8,12 +8,14 @@ Magento. Only stock Magento 2.4 routes: no module's.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import escape
 
 from connectors.magento.sandbox import models as m
 from connectors.magento.sandbox import serializers as s
@@ -120,6 +122,7 @@ def _quantities_by_sku(order: m.Order, rows: list | None) -> dict[str, int] | No
 
 
 def store_configs(request: HttpRequest, body: Any) -> list:
+    """Every key Magento's ``StoreConfigManagerTest`` expects, in its order."""
     base = request.build_absolute_uri("/sandbox/magento/")
     return [
         {
@@ -132,13 +135,61 @@ def store_configs(request: HttpRequest, body: Any) -> list:
             "timezone": "Europe/London",
             "weight_unit": "kgs",
             "base_url": base,
+            "base_link_url": base,
+            "base_static_url": f"{base}pub/static/",
+            "base_media_url": f"{base}pub/media/",
             "secure_base_url": base,
+            "secure_base_link_url": base,
+            "secure_base_static_url": f"{base}pub/static/",
+            "secure_base_media_url": f"{base}pub/media/",
         }
     ]
 
 
 def products_list(request: HttpRequest, body: Any) -> dict:
     return _list(request, m.Product.objects.all(), s.PRODUCT_FIELDS, s.product_json)
+
+
+def attributes_list(request: HttpRequest, body: Any) -> dict:
+    attributes = m.ProductAttribute.objects.all()
+    return _list(request, attributes, s.ATTRIBUTE_FIELDS, s.attribute_json)
+
+
+def attribute_detail(request: HttpRequest, body: Any, attribute_code: str) -> dict:
+    attribute = m.ProductAttribute.objects.filter(attribute_code=attribute_code).first()
+    if attribute is None:
+        raise MagentoError(
+            404,
+            'The attribute with a "%1" attributeCode doesn\'t exist. '
+            "Verify the attribute and try again.",
+            [attribute_code],
+        )
+    return s.attribute_json(attribute)
+
+
+def categories_tree(request: HttpRequest, body: Any) -> dict:
+    """``GET /V1/categories``: the tree from the store's root (or ``rootCategoryId``)."""
+    root_id = _query_integer(request, "rootCategoryId")
+    depth = _query_integer(request, "depth")
+    categories = m.Category.objects.all()
+    root = (categories.filter(pk=root_id) if root_id else categories.filter(level=1)).first()
+    if root is None:
+        raise no_such_entity("id", root_id or "")
+    counts: dict[int, int] = {}
+    for ids in m.Product.objects.values_list("category_ids", flat=True):
+        for category_id in ids:
+            counts[category_id] = counts.get(category_id, 0) + 1
+    return s.category_tree_json(root, counts, depth)
+
+
+def _query_integer(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise MagentoError(400, 'The "%1" value is invalid.', [name]) from None
 
 
 def sources_list(request: HttpRequest, body: Any) -> dict:
@@ -315,3 +366,25 @@ def order_refund(request: HttpRequest, body: Any, order_id: int) -> int:
 
 def order_cancel(request: HttpRequest, body: Any, order_id: int) -> bool:
     return services.order_cancel(order=_order(order_id))
+
+
+# --- media ----------------------------------------------------------------------------------
+
+
+@sandbox_view("magento", _error_body)
+def media_file(request: HttpRequest, path: str) -> HttpResponse:
+    """``pub/media/<path>``: the sandbox keeps no files, so any image path is answered with a
+    generated picture (a colour from the path, the file name written on it)."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405)
+    name = escape(path.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("-", " "))
+    hue = int(hashlib.sha256(path.encode()).hexdigest()[:4], 16) % 360
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="750" viewBox="0 0 600 750">'
+        f'<rect width="600" height="750" fill="hsl({hue}, 35%, 82%)"/>'
+        '<text x="300" y="375" text-anchor="middle" font-family="sans-serif" font-size="28" '
+        f'fill="hsl({hue}, 40%, 25%)">{name}</text></svg>'
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -13,7 +13,7 @@ from graphql import GraphQLError, execute, parse, validate
 from connectors.sandbox.faults import sandbox_now
 from connectors.shopify.sandbox import services
 from connectors.shopify.sandbox.admin_schema import admin_schema
-from connectors.shopify.sandbox.cost import MAX_SINGLE_QUERY_COST, query_cost
+from connectors.shopify.sandbox.cost import MAX_SINGLE_QUERY_COST, actual_cost, query_cost
 from connectors.shopify.sandbox.models import Shop
 from connectors.shopify.sandbox.schema import Root, SandboxContext
 
@@ -49,8 +49,8 @@ def _error(message: str, code: str, **extra) -> dict:
     return {"message": message, "extensions": {"code": code, **extra}}
 
 
-def graphql_run(shop: Shop, payload: dict) -> dict:
-    """The JSON answer to one GraphQL POST body."""
+def graphql_run(shop: Shop, payload: dict, site: str = "") -> dict:
+    """The JSON answer to one GraphQL POST body (``site``: where image URLs point)."""
     query, variables = payload.get("query"), payload.get("variables") or {}
     if not isinstance(query, str) or not isinstance(variables, dict):
         return {"errors": [_error("Parameter Missing or Invalid", "BAD_REQUEST")]}
@@ -70,9 +70,9 @@ def graphql_run(shop: Shop, payload: dict) -> dict:
         error = _error(message, "MAX_COST_EXCEEDED", cost=cost, maxCost=MAX_SINGLE_QUERY_COST)
         return {"errors": [error]}
     fits, shop = _charge(shop.pk, cost)
-    extensions = {"cost": {"requestedQueryCost": cost, "actualQueryCost": cost if fits else None}}
-    extensions["cost"]["throttleStatus"] = _throttle_status(shop)
     if not fits:
+        extensions = {"cost": {"requestedQueryCost": cost, "actualQueryCost": None}}
+        extensions["cost"]["throttleStatus"] = _throttle_status(shop)
         return {
             "errors": [_error("Throttled", "THROTTLED", documentation=DOCS)],
             "extensions": extensions,
@@ -81,12 +81,25 @@ def graphql_run(shop: Shop, payload: dict) -> dict:
         admin_schema(),
         document,
         root_value=Root(),
-        context_value=SandboxContext(shop=shop),
+        context_value=SandboxContext(shop=shop, site=site),
         variable_values=variables,
         operation_name=payload.get("operationName"),
     )
     body: dict = {"data": result.data}
     if result.errors:
         body["errors"] = [error.formatted for error in result.errors]
-    body["extensions"] = extensions
+    actual = min(cost, actual_cost(document, result.data, payload.get("operationName")))
+    shop = _refund(shop.pk, cost - actual)
+    cost_body = {"requestedQueryCost": cost, "actualQueryCost": actual}
+    body["extensions"] = {"cost": cost_body | {"throttleStatus": _throttle_status(shop)}}
     return body
+
+
+def _refund(shop_pk: int, points: int) -> Shop:
+    """Give back what the query was charged beyond its actual cost, as Shopify does."""
+    with transaction.atomic():
+        shop = Shop.objects.select_for_update().get(pk=shop_pk)
+        if points > 0:
+            shop.bucket_available = min(shop.bucket_max, shop.bucket_available + points)
+            shop.save(update_fields=["bucket_available"])
+        return shop

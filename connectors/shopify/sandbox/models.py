@@ -41,6 +41,24 @@ class Product(ListedRow):
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="products")
     title = models.CharField(max_length=200)
     vendor = models.CharField(max_length=100, blank=True)
+    description_html = models.TextField(blank=True)
+    product_type = models.CharField(max_length=255, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    category_name = models.CharField(
+        max_length=255, blank=True, help_text="Standard product taxonomy category, e.g. Dresses"
+    )
+    category_full_name = models.CharField(
+        max_length=500, blank=True, help_text="e.g. Apparel & Accessories > Clothing > Dresses"
+    )
+    media = models.JSONField(
+        default=list, blank=True, help_text='Images in order: [{"file": "shirt-1.jpg", "alt": ""}]'
+    )
+    metafields = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='[{"namespace": "custom", "key": "fabric", "type": "single_line_text_field", '
+        '"value": "Linen"}] (values stored as strings, like Shopify)',
+    )
     updated_at = models.DateTimeField()
 
     def __str__(self) -> str:
@@ -56,6 +74,13 @@ class Variant(ListedRow):
     barcode = models.CharField(max_length=50, blank=True)
     price = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
     inventory_policy = models.CharField(max_length=10, default="DENY")
+    selected_options = models.JSONField(
+        default=list, blank=True, help_text='[{"name": "Size", "value": "M"}]'
+    )
+    weight = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    weight_unit = models.CharField(max_length=10, default="KILOGRAMS")
+    image = models.CharField(max_length=200, blank=True, help_text="A file of the product media.")
+    metafields = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField()
 
     def __str__(self) -> str:

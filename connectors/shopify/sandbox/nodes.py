@@ -7,85 +7,11 @@ take arguments. Connections page with opaque cursors like Shopify's.
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-from collections.abc import Callable, Sequence
-from decimal import Decimal, InvalidOperation
-
 from graphql import GraphQLError
 
-from connectors.shopify.sandbox import models
+from connectors.shopify.sandbox import content, models
+from connectors.shopify.sandbox.connections import connection, gid, money_bag, pk_of, stamp
 from connectors.shopify.sandbox.search import search_filter
-
-MAX_PAGE = 250
-
-
-def gid(kind: str, pk: object) -> str:
-    return f"gid://shopify/{kind}/{pk}"
-
-
-def pk_of(value: str | None, kind: str) -> int | None:
-    prefix = f"gid://shopify/{kind}/"
-    if not value or not value.startswith(prefix):
-        return None
-    tail = value[len(prefix) :].split("?", 1)[0]
-    return int(tail) if tail.isdigit() else None
-
-
-def stamp(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def money_bag(amount: Decimal, currency: str) -> dict:
-    money = {"amount": str(amount), "currencyCode": currency}
-    return {"shopMoney": money, "presentmentMoney": money}
-
-
-def money_in(value: object) -> Decimal | None:
-    """An amount sent in a mutation's input; None when absent or not a number."""
-    try:
-        return Decimal(str(value)) if value not in (None, "") else None
-    except InvalidOperation:
-        return None
-
-
-def _cursor(pk: object) -> str:
-    return base64.b64encode(f"cursor:{pk}".encode()).decode()
-
-
-def _cursor_pk(cursor: str) -> str:
-    try:
-        return base64.b64decode(cursor.encode()).decode().split(":", 1)[1]
-    except (ValueError, IndexError, UnicodeDecodeError):
-        raise GraphQLError(f"Invalid cursor for current pagination sort. ({cursor})") from None
-
-
-def connection(items: Sequence, wrap: Callable, first: int | None, after: str | None) -> dict:
-    """A Shopify connection over ``items`` (already filtered and sorted)."""
-    if first is None:
-        raise GraphQLError("you must provide one of first or last")
-    if not 0 <= first <= MAX_PAGE:
-        raise GraphQLError(f"The first argument must be between 0 and {MAX_PAGE}.")
-    start = 0
-    if after:
-        wanted = _cursor_pk(after)
-        keys = [str(item.pk) for item in items]
-        start = keys.index(wanted) + 1 if wanted in keys else len(items)
-    window = list(items[start : start + first])
-    edges = [{"cursor": _cursor(item.pk), "node": wrap(item)} for item in window]
-    return {
-        "edges": edges,
-        "nodes": [edge["node"] for edge in edges],
-        "pageInfo": {
-            "hasNextPage": start + first < len(items),
-            "hasPreviousPage": start > 0,
-            "startCursor": _cursor(window[0].pk) if window else None,
-            "endCursor": _cursor(window[-1].pk) if window else None,
-        },
-    }
-
 
 LEVEL_FIELDS = {
     "updated_at": lambda level: level.updated_at,
@@ -120,10 +46,38 @@ class ProductNode:
         self.id = gid("Product", product.pk)
         self.title = product.title
         self.vendor = product.vendor
+        self.descriptionHtml = product.description_html
+        self.productType = product.product_type
+        self.tags = list(product.tags)
         self.updatedAt = stamp(product.updated_at)
 
     def variants(self, info, first=None, after=None, **_) -> dict:
         return connection(list(self.obj.variants.order_by("id")), VariantNode, first, after)
+
+    def description(self, info, truncateAt=None, **_) -> str:
+        return content.plain_text(self.obj.description_html, truncateAt)
+
+    @property
+    def category(self) -> dict | None:
+        return content.taxonomy_category(self.obj)
+
+    @property
+    def featuredMedia(self) -> content.MediaImageNode | None:
+        return content.featured_media(self.obj)
+
+    def media(self, info, first=None, after=None, **_) -> dict:
+        return content.media_connection(self.obj, content.media_nodes(self.obj), first, after)
+
+    def options(self, info, first=None, **_) -> list[dict]:
+        return content.product_options(self.obj, first)
+
+    def metafields(self, info, first=None, after=None, namespace=None, keys=None, **_) -> dict:
+        return content.metafields_connection(
+            "PRODUCT", self.obj.pk, self.obj.metafields, first, after, namespace, keys
+        )
+
+    def metafield(self, info, key, namespace=None, **_) -> dict | None:
+        return content.metafield_one("PRODUCT", self.obj.pk, self.obj.metafields, namespace, key)
 
 
 class VariantNode:
@@ -147,6 +101,24 @@ class VariantNode:
     def inventoryItem(self) -> InventoryItemNode:
         return InventoryItemNode(self.obj)
 
+    @property
+    def selectedOptions(self) -> list[dict]:
+        return content.selected_options(self.obj)
+
+    def media(self, info, first=None, after=None, **_) -> dict:
+        product = self.obj.product
+        rows = content.media_nodes(product, [self.obj.image]) if self.obj.image else []
+        return content.media_connection(product, rows, first, after)
+
+    def metafields(self, info, first=None, after=None, namespace=None, keys=None, **_) -> dict:
+        return content.metafields_connection(
+            "PRODUCTVARIANT", self.obj.pk, self.obj.metafields, first, after, namespace, keys
+        )
+
+    def metafield(self, info, key, namespace=None, **_) -> dict | None:
+        entries = self.obj.metafields
+        return content.metafield_one("PRODUCTVARIANT", self.obj.pk, entries, namespace, key)
+
 
 class InventoryItemNode:
     """Shopify's 1:1 InventoryItem of a variant; it shares the variant's primary key."""
@@ -162,6 +134,10 @@ class InventoryItemNode:
     @property
     def variant(self) -> VariantNode:
         return VariantNode(self.obj)
+
+    @property
+    def measurement(self) -> dict:
+        return content.measurement(self.obj)
 
     def inventoryLevels(self, info, first=None, after=None, query=None, **_) -> dict:
         return levels_connection(self.obj.levels, first, after, query)

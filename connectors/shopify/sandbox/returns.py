@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import Sum
 
 from connectors.shopify.sandbox import models, services
-from connectors.shopify.sandbox.nodes import OrderNode, RefundNode, ReturnNode, gid, money_in, pk_of
+from connectors.shopify.sandbox.connections import gid, money_in, pk_of
+from connectors.shopify.sandbox.nodes import OrderNode, RefundNode, ReturnNode
 
 RESTOCKING = ("RETURN", "CANCEL", "LEGACY_RESTOCK")
 

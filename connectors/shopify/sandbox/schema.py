@@ -10,16 +10,13 @@ from django.db import transaction
 from graphql import GraphQLError
 
 from connectors.shopify.sandbox import models, returns, services
+from connectors.shopify.sandbox.connections import connection, gid, money_in, pk_of
 from connectors.shopify.sandbox.nodes import (
     InventoryItemNode,
     LocationNode,
     OrderNode,
     ProductNode,
     VariantNode,
-    connection,
-    gid,
-    money_in,
-    pk_of,
 )
 from connectors.shopify.sandbox.search import search_filter
 
@@ -60,6 +57,7 @@ NODE_RESOLVERS = {
 @dataclass
 class SandboxContext:
     shop: models.Shop
+    site: str = ""  # scheme://host the request came to: where the sandbox's CDN answers
 
 
 def _sorted(items: list, sort_key: str, reverse: bool) -> list:

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from connectors.sandbox.faults import sandbox_now
 from connectors.sandbox.formats import ean13
 from connectors.sandbox.webhooks import hmac_sha256
+from connectors.shopify.sandbox import catalogue
 from connectors.shopify.sandbox.admin_schema import API_VERSION
 from connectors.shopify.sandbox.models import (
     Fulfillment,
@@ -119,8 +120,10 @@ def catalogue_seed(
     price: Decimal = Decimal("25.00"),
     sku_prefix: str = "SB",
 ) -> list[Variant]:
-    """``count`` single-variant products with valid EAN-13 barcodes and ``stock`` at the
-    first location; SKUs are ``<prefix>-0001``...; existing SKUs are left alone."""
+    """``count`` single-variant products with valid EAN-13 barcodes, ``stock`` at the first
+    location and the demo content (:mod:`connectors.shopify.sandbox.catalogue`: options,
+    description, images, metafields, category, weight); SKUs are ``<prefix>-0001``...;
+    existing SKUs are left alone."""
     first_location = shop.locations.order_by("id").first()
     created = []
     for index in range(1, count + 1):
@@ -128,15 +131,15 @@ def catalogue_seed(
         if Variant.objects.filter(product__shop=shop, sku=sku).exists():
             continue
         stamp = now()
-        product = Product.objects.create(
-            shop=shop, title=f"Sandbox product {index}", vendor="Sandbox", updated_at=stamp
-        )
+        product_fields, variant_fields = catalogue.product_content(index)
+        product = Product.objects.create(shop=shop, updated_at=stamp, **product_fields)
         variant = Variant.objects.create(
             product=product,
             sku=sku,
             barcode=ean13(index, prefix=f"50{shop.pk % 100:02d}"),
             price=price + index,
             updated_at=stamp,
+            **variant_fields,
         )
         for location in shop.locations.all():
             available = stock if location == first_location else 0

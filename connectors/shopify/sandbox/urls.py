@@ -12,4 +12,9 @@ urlpatterns = [
         views.graphql_endpoint,
         name="graphql",
     ),
+    re_path(
+        r"^cdn/s/files/1/(?P<shop>\d+)/files/(?P<name>[A-Za-z0-9_.-]+)$",
+        views.cdn_file,
+        name="cdn",
+    ),
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import escape
 
 from connectors.sandbox.faults import sandbox_view
 from connectors.shopify.sandbox.api import graphql_run
@@ -34,6 +36,26 @@ def graphql_endpoint(request: HttpRequest, version: str) -> HttpResponse:
         return JsonResponse(
             {"errors": {"query": "Required parameter missing or invalid"}}, status=400
         )
-    response = JsonResponse(graphql_run(shop, payload))
+    site = f"{request.scheme}://{request.get_host()}"
+    response = JsonResponse(graphql_run(shop, payload, site=site))
     response["X-Shopify-API-Version"] = version
+    return response
+
+
+@sandbox_view("shopify", shopify_error_body)
+def cdn_file(request: HttpRequest, shop: str, name: str) -> HttpResponse:
+    """A product image on the "CDN": the sandbox keeps no files, so it answers with a
+    generated picture (a colour from the name, the name written on it)."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405)
+    label = escape(name.rsplit(".", 1)[0].replace("-", " "))
+    hue = int(hashlib.sha256(name.encode()).hexdigest()[:4], 16) % 360
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="750" viewBox="0 0 600 750">'
+        f'<rect width="600" height="750" fill="hsl({hue}, 35%, 82%)"/>'
+        '<text x="300" y="375" text-anchor="middle" font-family="sans-serif" font-size="28" '
+        f'fill="hsl({hue}, 40%, 25%)">{label}</text></svg>'
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -78,11 +78,21 @@ PRODUCT = {
 }
 
 
+def content_answers() -> None:
+    """No attribute needs a label; categories 3 and 4 are Women and Women / Dresses."""
+    responses.get(f"{API}/products/attributes", json={"items": [], "total_count": 0})
+    dresses = {"id": 4, "name": "Dresses", "level": 3, "children_data": []}
+    women = {"id": 3, "name": "Women", "level": 2, "children_data": [dresses]}
+    tree = {"id": 2, "name": "Default Category", "level": 1, "children_data": [women]}
+    responses.get(f"{API}/categories", json=tree)
+
+
 @responses.activate
 def test_products_first_read_asks_page_one_in_keyset_order(connector):
     responses.get(f"{API}/products", json={"items": [PRODUCT], "total_count": 3})
+    content_answers()
     page = connector.products_read("")
-    [call] = responses.calls
+    call = responses.calls[0]
     assert query(call) == {
         f"{SC}[sortOrders][0][field]": "updated_at",
         f"{SC}[sortOrders][0][direction]": "ASC",
@@ -100,12 +110,14 @@ def test_products_first_read_asks_page_one_in_keyset_order(connector):
             currency="GBP",
             source_ids={"entity_id": "42"},
             attributes={
+                "name": "Linen shirt",
                 "ean": "5010000000011",
                 "gtin": "0000000000000",
                 "status": "1",
                 "type_id": "simple",
             },
             updated_at=dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC),
+            categories=("Women", "Dresses", "Women / Dresses"),
         )
     ]
     assert (page.next_cursor, page.has_more) == ("2026-11-20 10:00:00|42", True)
@@ -115,6 +127,7 @@ def test_products_first_read_asks_page_one_in_keyset_order(connector):
 def test_products_resume_after_cursor_with_configured_ean_attribute(sleeps):
     connector = make(sleeps, ean_attribute="gtin")
     responses.get(f"{API}/products", json={"items": [PRODUCT], "total_count": 1})
+    content_answers()
     page = connector.products_read("2026-11-20 09:59:59|41")
     assert query(responses.calls[0]) == {
         f"{FG}[0][filters][0][field]": "updated_at",

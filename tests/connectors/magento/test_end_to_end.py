@@ -60,7 +60,7 @@ def test_ping_and_products_with_ean_and_incremental_cursor(adapter):
     page = connector.products_read("")
     assert [p.sku for p in page.items] == ["MG-0001", "MG-0002", "MG-0003", "MG-0004", "MG-0005"]
     first = page.items[0]
-    assert (first.title, first.price) == ("Sandbox product 1", Decimal("11.0"))
+    assert (first.title, first.price) == ("Linen Shirt", Decimal("11.0"))
     assert first.barcode == "5010000000011"  # 5+1+3*1 = 9 -> check digit 1
     assert page.has_more is False
     assert connector.products_read(page.next_cursor).items == []
@@ -277,9 +277,9 @@ def test_custom_carrier_takes_service_from_order_shipping_description(connector)
 
 def test_token_without_sales_resource_is_a_config_error(adapter):
     services.catalogue_seed(products=1)
-    services.token_create(
-        name="catalogue only", token="t-cat", resources=["Magento_Catalog::products"]
-    )
+    catalogue = ["Magento_Catalog::products", "Magento_Catalog::attributes_attributes"]
+    catalogue += ["Magento_Catalog::categories", "Magento_Backend::store"]
+    services.token_create(name="catalogue only", token="t-cat", resources=catalogue)
     session = requests.Session()
     session.mount("http://sandbox.test", adapter)
     connector = MagentoConnector(

@@ -83,7 +83,7 @@ def test_condition_types_on_price(client, seeded, condition, value, expected):
 
 
 def test_like_and_sort_orders(client, seeded):
-    params = criteria((0, 0, "name", "%product 1%", "like"))
+    params = criteria((0, 0, "name", "%linen%", "like"))
     assert skus(client.get(f"{REST}/products", params, headers=AUTH)) == ["MG-0001"]
     params = criteria(**{"sortOrders][0][field": "price", "sortOrders][0][direction": "DESC"})
     assert skus(client.get(f"{REST}/products", params, headers=AUTH))[0] == "MG-0005"

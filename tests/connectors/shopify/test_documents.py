@@ -11,8 +11,8 @@ from connectors.shopify.sandbox.cost import MAX_SINGLE_QUERY_COST, query_cost
 
 DOCUMENTS = {
     "SHOP_PING": (gql.SHOP_PING, {}),
-    "PRODUCTS_PAGE": (gql.PRODUCTS_PAGE, {"first": 20}),
-    "PRODUCT_VARIANTS_PAGE": (gql.PRODUCT_VARIANTS_PAGE, {"id": "x", "first": 100}),
+    "PRODUCTS_PAGE": (gql.PRODUCTS_PAGE, {"first": 4}),
+    "PRODUCT_VARIANTS_PAGE": (gql.PRODUCT_VARIANTS_PAGE, {"id": "x", "first": gql.VARIANTS_PAGE}),
     "LOCATIONS": (gql.LOCATIONS, {"first": 50}),
     "LOCATION_LEVELS_PAGE": (gql.LOCATION_LEVELS_PAGE, {"id": "x", "first": 100}),
     "INVENTORY_ITEMS_LEVELS": (gql.INVENTORY_ITEMS_LEVELS, {"first": 10}),
@@ -34,4 +34,13 @@ def test_document_is_valid_and_under_the_single_query_cost_limit(name):
 
 
 def test_products_page_cost_is_what_the_docs_say():
-    assert query_cost(parse(gql.PRODUCTS_PAGE), {"first": 20}) == 862
+    assert query_cost(parse(gql.PRODUCTS_PAGE), {"first": 4}) == 806
+    assert query_cost(parse(gql.PRODUCT_VARIANTS_PAGE), {"first": gql.VARIANTS_PAGE}) == 803
+
+
+def test_the_default_page_is_the_largest_affordable_one():
+    from connectors.shopify.client import PRODUCTS_PER_PAGE
+
+    affordable = query_cost(parse(gql.PRODUCTS_PAGE), {"first": PRODUCTS_PER_PAGE})
+    assert affordable < MAX_SINGLE_QUERY_COST
+    assert query_cost(parse(gql.PRODUCTS_PAGE), {"first": PRODUCTS_PER_PAGE + 1}) > 1000

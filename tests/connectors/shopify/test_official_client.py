@@ -58,7 +58,7 @@ def test_the_official_client_reaches_the_sandbox_with_its_own_headers(client_for
 def test_products_and_stock_reads(client_for):
     _, client = client_for
 
-    products = run(client, gql.PRODUCTS_PAGE, {"first": 5, "after": None, "query": None})
+    products = run(client, gql.PRODUCTS_PAGE, {"first": 4, "after": None, "query": None})
     items = run(client, gql.INVENTORY_ITEMS_LEVELS, {"first": 5, "query": "sku:'SB-0001'"})
 
     assert len(products["products"]["edges"]) == 2

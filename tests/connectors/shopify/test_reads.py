@@ -63,8 +63,8 @@ def test_products_page_to_the_end_with_watermark_cursor():
     second = connector.products_read(first.next_cursor)
 
     assert [sent(c)["variables"] for c in responses.calls] == [
-        {"first": 20, "after": None, "query": None},
-        {"first": 20, "after": "c2", "query": None},
+        {"first": 4, "after": None, "query": None},
+        {"first": 4, "after": "c2", "query": None},
     ]
     assert sent(responses.calls[0])["query"] == gql.PRODUCTS_PAGE
     assert first.has_more is True and second.has_more is False
@@ -79,7 +79,7 @@ def test_products_page_to_the_end_with_watermark_cursor():
             "variant_id": "gid://shopify/ProductVariant/11",
             "inventory_item_id": "gid://shopify/InventoryItem/11",
         },
-        attributes={"vendor": "Acme"},
+        attributes={"title": "Shirt", "vendor": "Acme"},
         updated_at=dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC),
     )
     assert [p.sku for p in first.items + second.items] == ["S-1", "S-2", "S-3"]  # no-SKU skipped
@@ -116,7 +116,7 @@ def test_products_fetch_the_rest_of_a_products_variants():
     assert [p.sku for p in page.items] == ["S-1", "S-2"]
     assert sent(responses.calls[1]) == {
         "query": gql.PRODUCT_VARIANTS_PAGE,
-        "variables": {"id": "gid://shopify/Product/1", "first": 100, "after": "v1"},
+        "variables": {"id": "gid://shopify/Product/1", "first": 50, "after": "v1"},
     }
 
 

@@ -96,7 +96,8 @@ def test_ping_and_products_page_to_the_end(shop, adapter):
     assert len(first.barcode) == 13 and first.barcode.startswith("50")
     assert first.source_ids["variant_id"].startswith("gid://shopify/ProductVariant/")
     graphql_calls = [c for c in adapter.calls if c[1].endswith("/admin/api/2026-10/graphql.json")]
-    assert len(graphql_calls) == 1 + 3  # ping + three pages of 10
+    # ping + seven pages: page_size 10 is capped at 4 (a page of content stays under 1,000)
+    assert len(graphql_calls) == 1 + 7
 
 
 def test_products_incremental_after_a_change(shop, adapter):

@@ -37,6 +37,7 @@ class Command(SandboxCommand):
         product.add_argument("--name")
         product.add_argument("--price", type=Decimal)
         product.add_argument("--ean")
+        product.add_argument("--description", help="HTML; the description custom attribute")
         sub.add_parser("orders")
         ship = sub.add_parser("ship")
         ship.add_argument("order")
@@ -75,8 +76,9 @@ class Command(SandboxCommand):
         salable = services.salable_quantity(sku=sku, stock_id=services.SALES_STOCK_ID)
         self.stdout.write(f"{item}; salable on stock 1: {salable}")
 
-    def _product(self, *, sku: str, name, price, ean, **options) -> None:
-        changes = {k: v for k, v in {"name": name, "price": price, "ean": ean}.items() if v}
+    def _product(self, *, sku: str, name, price, ean, description, **options) -> None:
+        given = {"name": name, "price": price, "ean": ean, "description": description}
+        changes = {k: v for k, v in given.items() if v}
         product = services.product_update(sku=sku, **changes)
         self.stdout.write(f"{product.sku} updated at {product.updated_at:{TIME_FORMAT}}")
 
