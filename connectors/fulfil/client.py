@@ -25,12 +25,14 @@ from connectors.base import (
     SourceConnector,
     SourceOrderRef,
     SourceOrderRequest,
+    SourceProduct,
     StockLevel,
     TransientError,
     WebhookEvent,
     malformed_as_permanent,
 )
 from connectors.fulfil import contract, mapping
+from connectors.fulfil.content import Content, ProductContent
 from connectors.fulfil.http import FulfilHttp
 from connectors.fulfil.mapping import Keyset, as_decimal, dotted_value, keyset_next
 from connectors.fulfil.webhooks import webhook_verify
@@ -95,6 +97,12 @@ class FulfilConnector(SourceConnector):
             sleep=sleep,
             context=self._user_context(),
         )
+        self.content = ProductContent(
+            search_read=self._search_read,
+            page_size=self.page_size,
+            base_url=self.base_url,
+            barcode_field=self.barcode_field,
+        )
 
     def _user_context(self) -> dict | None:
         raw = self._setting("user_context")
@@ -128,22 +136,30 @@ class FulfilConnector(SourceConnector):
             raise ConfigError(f"fulfil warehouse ids {missing} are not warehouses in Fulfil")
 
     def products_read(self, cursor: str = "") -> Page:
-        """Products changed after the cursor, oldest first (v3 find, (updated_at, id) keyset)."""
+        """Products changed after the cursor, oldest first (v3 find, (updated_at, id) keyset),
+        with their content (docs/connectors/fulfil.md, "Product content")."""
         start, stamp = Keyset.decode(cursor), self.v3_updated_field
         fields = ["id", "code", "variant_name", "list_price", stamp, self.barcode_field]
         result = self._find(start.where(stamp), fields, ordering={stamp: "ASC", "id": "ASC"})
         rows, has_more = result["data"], bool(result["pagination"].get("has_more"))
-        products = [
-            mapping.product_from(
-                row, barcode_field=self.barcode_field, currency=self.currency, stamp_field=stamp
-            )
-            for row in rows
-            if row.get("code")
-        ]
+        with malformed_as_permanent("Fulfil", "product content read"):
+            coded = [row for row in rows if row.get("code")]
+            contents = self.content.for_products([int(row["id"]) for row in coded])
+            products = [self._product(row, contents.get(int(row["id"]))) for row in coded]
         next_cursor = keyset_next(
             start, rows, has_more=has_more, overlap=self.overlap_seconds, stamp_field=stamp
         )
         return Page(items=products, next_cursor=next_cursor, has_more=has_more)
+
+    def _product(self, row: Mapping, found: Content | None) -> SourceProduct:
+        return mapping.product_from(
+            row,
+            barcode_field=self.barcode_field,
+            currency=self.currency,
+            stamp_field=self.v3_updated_field,
+            attributes=found.attributes if found else None,
+            categories=found.categories if found else (),
+        )
 
     # --- stock -----------------------------------------------------------------------------
 

@@ -78,3 +78,49 @@ STOCK_MOVE_PRODUCT_CODE = "product.code"
 # official client does (fulfil_client Client.refresh_context); option ``user_context`` pins it.
 # Q17. Dates are sent as the official client 3.x sends them ({"__class__": "date",
 # "iso_string": ...}); answers are read in that form or the parts form (http.DECODERS).
+
+# --- Product content (docs/connectors/fulfil.md, "Product content") -----------------------
+#
+# Q18. Content fields of a variant, read with v2 search_read on product.product by id (one
+# call per page of products): output key -> field path. Tryton's product model names
+# (``template.name``, ``variant_name``, ``description``, product_measurements' ``weight`` /
+# ``weight_uom``); ``brand`` and ``image`` are the fields Fulfil's 3PL catalogue API lists
+# for a product ("Brand of the product", "URL of the product image"); their model-API paths
+# are unconfirmed: go-live question. A field the account lacks makes the read a
+# PermanentError naming it (the pass fails; change the path here).
+PRODUCT_CONTENT_FIELDS: dict[str, str] = {
+    "name": "template.name",
+    "variant_name": "variant_name",
+    "description": "description",
+    "brand": "brand.name",
+    "weight": "weight",
+    "weight_uom": "weight_uom.name",
+    "image": "image",
+}
+# Q19. Categories: the template's ``categories`` (Tryton: Many2Many to product.category,
+# whose ``parent`` makes the tree). Names and full paths come from one read of the whole
+# category table per connector instance. Unconfirmed: go-live question (or ``category``?).
+PRODUCT_CATEGORIES_FIELD = "template.categories"
+CATEGORY_MODEL = "product.category"
+# Q20. Images: the product's ``media`` (to-many, read as ids like every to-many link) and
+# the media records' ``url`` in ``sequence`` order; a relative URL is resolved against the
+# instance URL. Unconfirmed: go-live question (model and field names).
+PRODUCT_MEDIA_FIELD = "media"
+MEDIA_MODEL = "product.media"
+MEDIA_URL_FIELD = "url"
+MEDIA_ORDER_FIELD = "sequence"
+# Q21. Product attributes: records of ``product.product.attribute`` as Fulfil's 3PL catalogue
+# API shows them (``product_id``, ``attribute_name``, ``value``, ``value_selection``, ...;
+# tests/contracts/fulfil/product_attribute_record.json), read here by their model-API paths.
+# ``value`` is the text Fulfil shows; a selection attribute's option is resolved by its id to
+# the option's ``name`` from one read of the whole option table per connector instance (the
+# option model's name is unconfirmed: go-live question). Emitted as ``attribute:<name>``.
+PRODUCT_ATTRIBUTE_MODEL = "product.product.attribute"
+ATTRIBUTE_FIELDS = {
+    "product": "product",
+    "name": "attribute.name",
+    "value": "value",
+    "selection": "value_selection",
+}
+SELECTION_OPTION_MODEL = "product.attribute.selection_option"
+ATTRIBUTE_KEY_PREFIX = "attribute:"

@@ -10,6 +10,7 @@ from typing import Any
 
 from connectors.base import (
     Address,
+    FieldValue,
     PermanentError,
     Shipment,
     ShipmentLine,
@@ -138,8 +139,15 @@ def keyset_next(
 
 
 def product_from(
-    record: Mapping, *, barcode_field: str, currency: str, stamp_field: str
+    record: Mapping,
+    *,
+    barcode_field: str,
+    currency: str,
+    stamp_field: str,
+    attributes: Mapping[str, FieldValue] | None = None,
+    categories: tuple[str, ...] = (),
 ) -> SourceProduct:
+    """One variant; ``attributes``/``categories``: its content (``content.ProductContent``)."""
     return SourceProduct(
         sku=text(record.get("code")),
         title=text(record.get("variant_name")) or text(record.get("rec_name")),
@@ -147,7 +155,9 @@ def product_from(
         barcode=text(dotted_value(record, barcode_field)),
         currency=currency,
         source_ids={"product_id": str(record["id"])},
+        attributes=dict(attributes or {}),
         updated_at=as_datetime(record.get(stamp_field)),
+        categories=categories,
     )
 
 

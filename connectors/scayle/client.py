@@ -31,7 +31,7 @@ from connectors.base import (
     WebhookEvent,
 )
 from connectors.registry import source_register
-from connectors.scayle import contract, mapping
+from connectors.scayle import content, contract, mapping
 from connectors.scayle.cursors import ReadCursor, StockCursor
 from connectors.scayle.http import ScayleHttp
 from connectors.scayle.webhooks import webhook_verify
@@ -68,6 +68,8 @@ class ScayleConnector(SourceConnector):
         self.ean_attribute = self._setting("ean_attribute", "ean")
         self.currency = self._setting("currency", "GBP")
         self.page_size = int(self._setting("page_size", "100"))
+        self.locale = self._setting("locale", contract.DEFAULT_LOCALE)
+        self.media_base = self._setting("media_base_url") or content.media_base_for(base_url)
         self.http = ScayleHttp(
             base_url=self.base_url,
             token=self.require_credential("access_token"),
@@ -101,7 +103,8 @@ class ScayleConnector(SourceConnector):
             ) from None
 
     def products_read(self, cursor: str = "") -> Page:
-        """Variants of products updated since the cursor, one SourceProduct per variant."""
+        """Variants of products updated since the cursor, one SourceProduct per variant, with
+        the product's full content (docs/connectors/scayle.md, "Product content")."""
         state = ReadCursor.decode(cursor)
         params = self._page_params(state, contract.PRODUCTS_WITH)
         body = self.http.read(contract.PRODUCTS_PATH, params, scope=contract.SCOPE_PRODUCT_READ)
@@ -113,6 +116,8 @@ class ScayleConnector(SourceConnector):
                 ean_attribute=self.ean_attribute,
                 country_code=self.country_code,
                 currency=self.currency,
+                locale=self.locale,
+                media_base=self.media_base,
             )
             state = state.seen(product.get("updatedAt"))
         return Page(

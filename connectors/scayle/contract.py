@@ -38,10 +38,29 @@ REFERENCE_KEY_PREFIX = "key="  # identifiers by reference key: ``key=<referenceK
 ORDER_BY_REFERENCE = ORDER_PATH
 
 # Q2/Q3: the name of the "updated since" filter on GET /products and GET .../orders, and
-# that the products list embeds variants (with attributes and prices) through ``with``.
+# that the products list embeds variants (with attributes and prices), the product's images
+# and its master (master attributes, master category paths) through ``with``. The shape of
+# each embedded part is the official SDK's (tests/contracts/scayle/product_list_response.json);
+# which ``with`` values switch them on is not published. The single place for the expansion.
 UPDATED_SINCE_PARAM = "filters[minUpdatedAt]"
-PRODUCTS_WITH = "variants,variants.attributes,variants.prices,attributes"
+PRODUCTS_WITH = "variants,variants.attributes,variants.prices,attributes,images,master"
 ORDERS_WITH = "items,packages"
+
+# --- Product content ------------------------------------------------------------------------
+
+# Localized attribute values are read for this locale (option ``locale``); a value missing in
+# it is taken from another locale of the same language (en_US for en_GB), never from another
+# language (the marketplace is English).
+DEFAULT_LOCALE = "en_GB"
+
+# Q13: an image's ``assetUrl`` is an absolute URL when the image is self-hosted, else a path
+# on the tenant's SCAYLE CDN, ``https://{tenant-space}.cdn.scayle.cloud`` (scayle.dev "Manage
+# Media / Assets"); the Admin API lives on ``https://{tenant-space}.admin.api.scayle.cloud``.
+# The CDN root is derived from the source URL by swapping these host suffixes (option
+# ``media_base_url`` overrides it). Unconfirmed: go-live question (does ``images/<hash>``
+# resolve on the CDN root as the SDK fixture shows it, without a file extension?).
+ADMIN_HOST_SUFFIX = ".admin.api.scayle.cloud"
+CDN_HOST_SUFFIX = ".cdn.scayle.cloud"
 
 # --- Order creation -------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from connectors.base import (
     SourceProduct,
     SourceRefund,
 )
-from connectors.scayle import contract
+from connectors.scayle import content, contract
 from connectors.watermark import parse_time_or_none
 
 CENT = Decimal("0.01")
@@ -72,35 +72,59 @@ def variant_price(variant: Mapping, country_code: str, currency: str) -> Decimal
     return None
 
 
+def product_title(product: Mapping, locale: str = contract.DEFAULT_LOCALE) -> str:
+    """The product ``name`` (top level, localized; older payloads: the ``name`` attribute) in
+    the locale, else in any locale, else the product's referenceKey."""
+    name = product.get("name")
+    if isinstance(name, Mapping) and name:
+        text = content.localized(name, locale) or next(
+            (str(v) for v in name.values() if v not in (None, "")), ""
+        )
+        if text:
+            return text
+    found = attribute_value(product.get("attributes"), "name", locale)
+    return found or str(product.get("referenceKey") or "")
+
+
 def products_from(
-    product: Mapping, *, ean_attribute: str, country_code: str, currency: str
+    product: Mapping,
+    *,
+    ean_attribute: str,
+    country_code: str,
+    currency: str,
+    locale: str = contract.DEFAULT_LOCALE,
+    media_base: str = "",
 ) -> list[SourceProduct]:
-    """One SourceProduct per variant: the variant's referenceKey is the SKU."""
-    title = attribute_value(product.get("attributes"), "name") or str(
-        product.get("referenceKey") or ""
-    )
+    """One SourceProduct per variant: the variant's referenceKey is the SKU, ``attributes``
+    its full content (``content.product_content``), ``categories`` the master categories."""
+    title = product_title(product, locale)
     updated_at = parse_time_or_none(product.get("updatedAt"))
+    categories = content.categories(product)
     products = []
     for variant in product.get("variants") or []:
         sku = str(variant.get("referenceKey") or "")
         if not sku:
             continue
         attributes = variant.get("attributes")
-        size = attribute_value(attributes, "size")
+        size = attribute_value(attributes, "size", locale)
         products.append(
             SourceProduct(
                 sku=sku,
                 title=f"{title} ({size})" if size else title,
                 price=variant_price(variant, country_code, currency),
-                barcode=attribute_value(attributes, ean_attribute),
+                barcode=attribute_value(attributes, ean_attribute, locale)
+                or str(variant.get("ean") or ""),
                 currency=currency,
                 source_ids={
                     "product_id": str(product.get("id", "")),
                     "variant_id": str(variant.get("id", "")),
                     "product_reference_key": str(product.get("referenceKey") or ""),
                 },
-                attributes={"size": size} if size else {},
+                attributes=content.product_content(
+                    product, variant, locale=locale, media_base=media_base
+                ),
                 updated_at=parse_time_or_none(variant.get("updatedAt")) or updated_at,
+                categories=categories,
             )
         )
     return products

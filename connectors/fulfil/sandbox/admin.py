@@ -12,9 +12,11 @@ admin_register(
 )
 admin_register(
     m.Product,
-    ["code", "variant_name", "list_price", "ean", "active", "write_date"],
+    ["code", "variant_name", "template", "list_price", "ean", "active", "write_date"],
     search_fields=["code", "variant_name", "ean"],
+    inlines=[m.Media, m.ProductAttribute],
 )
+admin_register(m.Attribute, ["name", "display_name", "kind"], inlines=[m.AttributeOption])
 admin_register(
     m.StockQuant,
     ["product", "warehouse", "quantity_on_hand", "quantity_available"],
@@ -34,3 +36,4 @@ admin_register(
     list_filter=["topic"],
 )
 admin.site.register([m.Warehouse, m.Party, m.PartyAddress, m.Channel, m.Carrier, m.StockMove])
+admin.site.register([m.Template, m.Category, m.Brand, m.Uom])

@@ -41,18 +41,135 @@ class Warehouse(models.Model):
         return self.name
 
 
-class Product(models.Model):
-    """product.product: ``code`` is the SKU, ``ean`` the barcode."""
+class Uom(models.Model):
+    """product.uom: units of measure (Kilogram, Gram...)."""
 
+    name = models.CharField(max_length=50, unique=True)
+    symbol = models.CharField(max_length=10)
+
+    def __str__(self) -> str:
+        return self.symbol
+
+
+class Brand(models.Model):
+    """product.brand."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    """product.category: a tree through ``parent``."""
+
+    name = models.CharField(max_length=100)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="childs"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Template(models.Model):
+    """product.template: what the variants of one product share."""
+
+    name = models.CharField(max_length=200)
+    categories = models.ManyToManyField(Category, blank=True, related_name="templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    """product.product (a variant): ``code`` is the SKU, ``ean`` the barcode."""
+
+    template = models.ForeignKey(
+        Template, null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
+    )
     code = models.CharField(max_length=100, unique=True)
     variant_name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    brand = models.ForeignKey(Brand, null=True, blank=True, on_delete=models.SET_NULL)
     list_price = models.DecimalField(max_digits=12, decimal_places=4)
     ean = models.CharField(max_length=20, blank=True)
+    weight = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+    weight_uom = models.ForeignKey(
+        Uom, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     active = models.BooleanField(default=True)
     write_date = models.DateTimeField()
 
     def __str__(self) -> str:
         return self.code
+
+
+class Media(models.Model):
+    """product.media: an image of a variant (``url`` absolute or relative to the instance)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="media")
+    url = models.CharField(max_length=500)
+    sequence = models.PositiveIntegerField(default=10)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class AttributeType(models.TextChoices):
+    CHAR = "char"
+    SELECTION = "selection"
+    NUMERIC = "numeric"
+    BOOLEAN = "boolean"
+
+
+class Attribute(models.Model):
+    """product.attribute: a named property of products; selections have options."""
+
+    name = models.CharField(max_length=100, unique=True)
+    display_name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=AttributeType.choices)  # Tryton: type_
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttributeOption(models.Model):
+    """product.attribute.selection_option: one choice of a selection attribute."""
+
+    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="options")
+    name = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductAttribute(models.Model):
+    """product.product.attribute: one attribute's value on one variant (typed columns)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="attributes")
+    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE)
+    value_char = models.CharField(max_length=500, blank=True)
+    value_numeric = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    value_boolean = models.BooleanField(default=False)
+    value_selection = models.ForeignKey(
+        AttributeOption, null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.attribute}: {self.value}"
+
+    @property
+    def value(self) -> str:
+        """The value as Fulfil shows it."""
+        kind = self.attribute.kind
+        if kind == AttributeType.SELECTION:
+            return self.value_selection.name if self.value_selection else ""
+        if kind == AttributeType.NUMERIC:
+            return "" if self.value_numeric is None else format(self.value_numeric.normalize(), "f")
+        if kind == AttributeType.BOOLEAN:
+            return "True" if self.value_boolean else "False"
+        return self.value_char
 
 
 class StockQuant(models.Model):

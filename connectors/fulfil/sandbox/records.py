@@ -42,18 +42,79 @@ def _f(orm: str, kind: str = "str", target: str = "") -> Field:
 
 
 ID = _f("id", "int")
+EMPTY_VALUE_KINDS = ("integer", "float", "date", "datetime")
+
+
+def _default_image(product: m.Product) -> str:
+    """The variant's first image, as the product's ``image`` URL."""
+    first = product.media.order_by("sequence", "pk").first()
+    return first.url if first else ""
+
+
 # Tryton model name -> (sandbox table, its fields other than ``id``).
 SPECS: dict[str, tuple[type[Model], dict[str, Field]]] = {
     "product.product": (
         m.Product,
         {
+            "template": _f("template", "m2o", "product.template"),
             "code": _f("code"),
             "variant_name": _f("variant_name"),
             "rec_name": Field(get=lambda o: f"[{o.code}] {o.variant_name}"),
+            "description": _f("description"),
+            "brand": _f("brand", "m2o", "product.brand"),
             "list_price": _f("list_price", "decimal"),
             "ean": _f("ean"),
+            "weight": _f("weight", "decimal"),
+            "weight_uom": _f("weight_uom", "m2o", "product.uom"),
+            "media": _f("media", "x2m", "product.media"),
+            "image": Field(get=_default_image),
+            "attributes": _f("attributes", "x2m", "product.product.attribute"),
             "active": _f("active", "bool"),
             "write_date": _f("write_date", "datetime"),
+        },
+    ),
+    "product.template": (
+        m.Template,
+        {
+            "name": _f("name"),
+            "categories": _f("categories", "x2m", "product.category"),
+            "products": _f("products", "x2m", "product.product"),
+        },
+    ),
+    "product.category": (
+        m.Category,
+        {"name": _f("name"), "parent": _f("parent", "m2o", "product.category")},
+    ),
+    "product.brand": (m.Brand, {"name": _f("name")}),
+    "product.uom": (m.Uom, {"name": _f("name"), "symbol": _f("symbol")}),
+    "product.media": (
+        m.Media,
+        {
+            "product": _f("product", "m2o", "product.product"),
+            "url": _f("url"),
+            "sequence": _f("sequence", "int"),
+        },
+    ),
+    "product.attribute": (
+        m.Attribute,
+        {"name": _f("name"), "display_name": _f("display_name"), "type_": _f("kind")},
+    ),
+    "product.attribute.selection_option": (
+        m.AttributeOption,
+        {"name": _f("name"), "attribute": _f("attribute", "m2o", "product.attribute")},
+    ),
+    "product.product.attribute": (
+        m.ProductAttribute,
+        {
+            "product": _f("product", "m2o", "product.product"),
+            "attribute": _f("attribute", "m2o", "product.attribute"),
+            "value": Field(get=lambda o: o.value),
+            "value_char": _f("value_char"),
+            "value_numeric": _f("value_numeric", "decimal"),
+            "value_boolean": _f("value_boolean", "bool"),
+            "value_selection": _f("value_selection", "m2o", "product.attribute.selection_option"),
+            # typed columns the sandbox's attribute types never fill
+            **{f"value_{kind}": Field(kind="const") for kind in EMPTY_VALUE_KINDS},
         },
     ),
     "stock.location": (

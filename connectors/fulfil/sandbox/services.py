@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 
+from connectors.fulfil.sandbox import catalogue
 from connectors.fulfil.sandbox import models as m
 from connectors.fulfil.sandbox.records import UserError
 from connectors.sandbox.faults import sandbox_now, window_spend
@@ -90,23 +91,24 @@ def _basics() -> tuple[m.Warehouse, m.Party, m.Channel]:
 
 @transaction.atomic
 def catalogue_seed(*, products: int = 5, stock: int = 10, prefix: str = "FUL") -> SandboxSetup:
-    """Warehouses, the JL party and channel, and ``products`` SKUs with valid EAN-13s."""
+    """Warehouses, the JL party and channel, and ``products`` SKUs with valid EAN-13s: two
+    variants per template of the demo brand (``catalogue.SPECS``: categories, description,
+    weight, 0-4 media, colour/size/material attributes)."""
     account = account_get()
     warehouse, party, channel = _basics()
     now = sandbox_now(SYSTEM)
     skus = []
     for index in range(1, products + 1):
         sku = f"{prefix}-{index:04d}"
-        product, created = m.Product.objects.get_or_create(
-            code=sku,
-            defaults={
-                "variant_name": f"Sandbox product {index}",
-                "list_price": Decimal(10 + index),
-                "ean": ean13(index, "50"),
-                "write_date": now,
-            },
-        )
+        defaults = {
+            **catalogue.product_defaults(index),
+            "list_price": Decimal(10 + index),
+            "ean": ean13(index, "50"),
+            "write_date": now,
+        }
+        product, created = m.Product.objects.get_or_create(code=sku, defaults=defaults)
         if created:
+            catalogue.product_content_create(product, index)
             stock_set(sku, stock, warehouse=warehouse, notify=False)
         skus.append(sku)
     return SandboxSetup(
@@ -120,13 +122,33 @@ def catalogue_seed(*, products: int = 5, stock: int = 10, prefix: str = "FUL") -
 
 
 def product_update(sku: str, **changes) -> m.Product:
-    """Change a product's ``variant_name`` / ``list_price`` / ``ean``; bumps its write_date."""
+    """Change a product's ``variant_name`` / ``list_price`` / ``ean`` / ``description`` /
+    ``weight``; bumps its write_date."""
     product = _product(sku)
     for name, value in changes.items():
         setattr(product, name, value)
     product.write_date = sandbox_now(SYSTEM)
     product.save()
     return product
+
+
+def product_media_add(sku: str, url: str) -> m.Media:
+    """Add an image (an absolute URL or one relative to the instance) after the others."""
+    product = _product(sku)
+    last = product.media.order_by("-sequence").first()
+    media = m.Media.objects.create(
+        product=product, url=url, sequence=(last.sequence if last else 0) + 10
+    )
+    product_update(sku)
+    return media
+
+
+def product_attribute_set(sku: str, name: str, value: object) -> m.ProductAttribute:
+    """Set an attribute of a product (a selection by its option's name; new attributes are
+    text unless ``catalogue.ATTRIBUTES`` types them); bumps the product's write_date."""
+    row = catalogue.attribute_set(_product(sku), name, value)
+    product_update(sku)
+    return row
 
 
 def _product(sku: str) -> m.Product:

@@ -10,6 +10,7 @@ admin_register(
     m.Product,
     ["reference_key", "name", "state", "updated_at"],
     search_fields=["reference_key", "name"],
+    inlines=[m.ProductImage],
 )
 admin_register(
     m.Variant,

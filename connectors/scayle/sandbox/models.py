@@ -50,14 +50,39 @@ class Channel(models.Model):
 
 
 class Product(ListedRow):
+    """A product (one colour of a master); attribute lists are stored as the API answers them:
+    ``[{"name", "type", "value"}]`` with SCAYLE's attribute types."""
+
     reference_key = models.CharField(max_length=100, unique=True)
     name = models.CharField(max_length=255)
+    name_translations = models.JSONField(
+        default=dict, blank=True, help_text='other locales of the name, e.g. {"de_DE": "..."}'
+    )
     state = models.CharField(max_length=20, default="live")
+    attributes = models.JSONField(default=list, blank=True)
+    master_reference_key = models.CharField(max_length=100, blank=True)
+    master_attributes = models.JSONField(default=list, blank=True)
+    category_paths = models.JSONField(
+        default=list, blank=True, help_text='master category paths, e.g. [["Women", "Shirts"]]'
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return self.reference_key
+
+
+class ProductImage(ListedRow):
+    """An image of a product: ``asset_url`` is a CDN path (``images/<hash>``) or a URL."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    asset_url = models.CharField(max_length=500)
+    mime_type = models.CharField(max_length=50, default="image/jpeg")
+    position = models.PositiveIntegerField(default=0)
+    view = models.CharField(max_length=50, blank=True, help_text="the image's view attribute")
+
+    def __str__(self) -> str:
+        return f"{self.product} #{self.position}: {self.asset_url}"
 
 
 class Variant(ListedRow):

@@ -23,7 +23,12 @@ def parse_time(value: object) -> dt.datetime | None:
 
 
 def _attribute(name: str, value: object, kind: str = "simple") -> dict:
-    return {"name": name, "type": kind, "value": value}
+    return {"name": name, "type": kind, "value": value, "isLocked": False}
+
+
+def _attributes(stored: list) -> list[dict]:
+    """Stored ``{name, type, value}`` rows as the API answers them."""
+    return [_attribute(a["name"], a["value"], a.get("type", "simple")) for a in stored]
 
 
 def variant_json(variant: m.Variant, country_code: str = "GB") -> dict:
@@ -33,30 +38,58 @@ def variant_json(variant: m.Variant, country_code: str = "GB") -> dict:
     return {
         "id": variant.pk,
         "referenceKey": variant.reference_key,
-        "updatedAt": stamp(variant.updated_at),
+        "ean": variant.attributes.get("ean") or None,
         "attributes": attributes,
         "prices": [
             {
                 "price": variant.price,
                 "currencyCode": "GBP",
                 "countryCode": country_code,
-                "tax": {"vat": {"rate": float(variant.tax_rate)}},
+                "tax": float(variant.tax_rate * 100),  # a rate in percent (the SDK's Double)
             }
         ],
     }
 
 
+def image_json(image: m.ProductImage) -> dict:
+    attributes = [_attribute("view", image.view)] if image.view else []
+    return {
+        "id": image.pk,
+        "name": image.asset_url,
+        "assetUrl": image.asset_url,
+        "mimeType": image.mime_type,
+        "position": image.position,
+        "attributes": attributes,
+    }
+
+
+def master_json(product: m.Product) -> dict:
+    return {
+        "referenceKey": product.master_reference_key or product.reference_key,
+        "categories": {"isLocked": False, "paths": product.category_paths},
+        "attributes": _attributes(product.master_attributes),
+    }
+
+
 def product_json(product: m.Product, with_: set[str]) -> dict:
+    """A product as GET /products answers it; ``with`` switches the embedded parts on."""
     body = {
         "id": product.pk,
         "referenceKey": product.reference_key,
         "state": product.state,
         "createdAt": stamp(product.created_at),
         "updatedAt": stamp(product.updated_at),
-        "attributes": [_attribute("name", {"en_GB": product.name}, "localizedString")],
+        "name": {**product.name_translations, "en_GB": product.name},
     }
+    if "master" in with_:
+        body["master"] = master_json(product)
+    if "attributes" in with_:
+        body["attributes"] = _attributes(product.attributes)
     if "variants" in with_:
         body["variants"] = [variant_json(v) for v in product.variants.all()]
+    if "images" in with_:
+        images = sorted(product.images.all(), key=lambda i: (i.position, i.pk))
+        body["images"] = [image_json(i) for i in images]
     return body
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from connectors.sandbox.faults import sandbox_now
 from connectors.sandbox.formats import ean13
 from connectors.sandbox.models import app_models_delete
+from connectors.scayle.sandbox import catalogue
 from connectors.scayle.sandbox import models as m
 from connectors.scayle.sandbox import serializers as s
 from connectors.scayle.sandbox.errors import ScayleError, not_found
@@ -27,7 +28,7 @@ DEFAULT_CHANNEL = "marketplace_john_lewis"
 DEFAULT_WEBHOOK_USER = "scayle"
 DEFAULT_WEBHOOK_SECRET = "sandbox-scayle-webhook-secret"  # the Basic-auth password
 WAREHOUSES = ("main", "store")
-SIZES = ("S", "M")
+PRODUCT_CONTENT = frozenset({"name", "attributes", "master_attributes", "category_paths"})
 REFERENCE_PREFIX = "key="
 
 
@@ -48,7 +49,9 @@ def token_create(*, name: str, token: str = "", scopes: list[str] | None = None)
 
 @transaction.atomic
 def catalogue_seed(*, products: int = 6, reset: bool = False) -> list[m.Variant]:
-    """Products ``SC-0001``.. with variants ``SC-0001-S``/``-M``; idempotent for existing keys.
+    """Products ``SC-0001``.. of the demo brand (``catalogue.SPECS``: names, colours,
+    materials, descriptions, master categories, 0-4 images) with two variants each
+    (``SC-0001-S``/``-M``; home goods by their size codes); idempotent for existing keys.
 
     Variant *n* (1-based over the catalogue) has EAN ``ean13(n)``, price ``10 + n`` pounds,
     ``10 * n`` in warehouse ``main`` and 1 in ``store``.
@@ -64,23 +67,38 @@ def catalogue_seed(*, products: int = 6, reset: bool = False) -> list[m.Variant]
         webhook_configure(url="", username=DEFAULT_WEBHOOK_USER, password=DEFAULT_WEBHOOK_SECRET)
     stamp, variants, number = now(), [], 0
     for index in range(1, products + 1):
-        product, _ = m.Product.objects.get_or_create(
-            reference_key=f"SC-{index:04d}",
-            defaults={"name": f"Sandbox shirt {index}", "created_at": stamp, "updated_at": stamp},
-        )
-        for size in SIZES:
+        product = _product_seed(index, stamp)
+        for position, (suffix, label) in enumerate(catalogue.spec_for(index).sizes):
             number += 1
-            variants.append(_variant_seed(product, size, number, stamp))
+            extra = catalogue.variant_extra(index, position)
+            variants.append(_variant_seed(product, (suffix, label), number, stamp, extra))
     return variants
 
 
-def _variant_seed(product: m.Product, size: str, number: int, stamp: dt.datetime) -> m.Variant:
+def _product_seed(index: int, stamp: dt.datetime) -> m.Product:
+    key = f"SC-{index:04d}"
+    product, created = m.Product.objects.get_or_create(
+        reference_key=key,
+        defaults={**catalogue.product_values(index, key), "created_at": stamp, "updated_at": stamp},
+    )
+    if created:
+        for position, (url, view) in enumerate(catalogue.image_urls(index, key)):
+            m.ProductImage.objects.create(
+                product=product, asset_url=url, position=position, view=view
+            )
+    return product
+
+
+def _variant_seed(
+    product: m.Product, size: tuple[str, str], number: int, stamp: dt.datetime, extra: dict
+) -> m.Variant:
+    suffix, label = size
     variant, created = m.Variant.objects.get_or_create(
-        reference_key=f"{product.reference_key}-{size}",
+        reference_key=f"{product.reference_key}-{suffix}",
         defaults={
             "product": product,
-            "size": size,
-            "attributes": {"ean": ean13(number)},
+            "size": label,
+            "attributes": {"ean": ean13(number), **extra},
             "price": (10 + number) * 100,
             "updated_at": stamp,
         },
@@ -94,6 +112,39 @@ def _variant_seed(product: m.Product, size: str, number: int, stamp: dt.datetime
                 changed_at=stamp,
             )
     return variant
+
+
+def product_content_update(*, reference_key: str, **changes: object) -> m.Product:
+    """Change a product's ``name``, ``attributes``, ``master_attributes`` or
+    ``category_paths`` (stored as the API answers them); bumps its updatedAt."""
+    product = _product_get(reference_key)
+    for name, value in changes.items():
+        if name not in PRODUCT_CONTENT:
+            raise ScayleError(422, "INVALID_FIELD", f"'{name}' is not product content.")
+        setattr(product, name, value)
+    product.updated_at = now()
+    product.save()
+    return product
+
+
+def product_image_add(
+    *, reference_key: str, asset_url: str, view: str = "", mime_type: str = "image/jpeg"
+) -> m.ProductImage:
+    """Add an image: ``asset_url`` a CDN path (``images/<hash>``) or an absolute URL."""
+    product = _product_get(reference_key)
+    position = product.images.count()
+    image = m.ProductImage.objects.create(
+        product=product, asset_url=asset_url, position=position, view=view, mime_type=mime_type
+    )
+    m.Product.objects.filter(pk=product.pk).update(updated_at=now())
+    return image
+
+
+def _product_get(reference_key: str) -> m.Product:
+    product = m.Product.objects.filter(reference_key=reference_key).first()
+    if product is None:
+        raise not_found("product", reference_key)
+    return product
 
 
 def variant_lookup(identifier: str) -> m.Variant:

@@ -138,7 +138,7 @@ def shop_detail(request: HttpRequest, shop_key: str) -> tuple:
 
 def products_list(request: HttpRequest) -> tuple:
     with_ = {part.strip() for part in request.GET.get("with", "").split(",") if part.strip()}
-    queryset = m.Product.objects.prefetch_related("variants")
+    queryset = m.Product.objects.prefetch_related("variants", "images")
     return _collection(request, queryset, lambda p: s.product_json(p, with_))
 
 

@@ -91,3 +91,9 @@ def order_request(reference: str = "JL-1001", shipping: Decimal = Decimal("0")):
 def mocked():
     with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
         yield rsps
+
+
+def content_none(mocked) -> None:
+    """Answer the content reads of products_read with no content (product, attributes)."""
+    mocked.put(f"{V2}/product.product/search_read", json=[])
+    mocked.put(f"{V2}/product.product.attribute/search_read", json=[])

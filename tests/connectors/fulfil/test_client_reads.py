@@ -18,6 +18,7 @@ from tests.connectors.fulfil.conftest import (
     RPC,
     V2,
     body_of,
+    content_none,
     iso_dt,
     make,
     rpc_result,
@@ -73,6 +74,7 @@ def test_products_read_sends_a_v3_find_and_walks_to_the_end(mocked):
             has_more=True,
         ),
     )
+    content_none(mocked)
     connector = make(page_size="2", overlap_seconds="0")
     page = connector.products_read("")
     assert body_of(first.calls[0]) == {
@@ -99,7 +101,8 @@ def test_products_read_sends_a_v3_find_and_walks_to_the_end(mocked):
         json=rpc_result([{"id": 3, "code": "SKU-3", "updated_at": T2.isoformat()}]),
     )
     last = connector.products_read(page.next_cursor)
-    where = body_of(mocked.calls[1])["params"]["where"]
+    finds = [call for call in mocked.calls if call.request.url == RPC]
+    where = body_of(finds[1])["params"]["where"]
     assert where == {
         "or": [
             {"updated_at": {"gt": T1.isoformat()}},

@@ -20,11 +20,24 @@ from connectors.fulfil import mapping
 from connectors.fulfil.http import json_dumps, json_loads
 from connectors.fulfil.sandbox import models as m
 from connectors.fulfil.sandbox import services
-from tests.connectors.fulfil.conftest import CONTEXT, RPC, V2, body_of, make, order_request
+from tests.connectors.fulfil.conftest import (
+    CONTEXT,
+    RPC,
+    V2,
+    body_of,
+    content_none,
+    make,
+    order_request,
+)
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts" / "fulfil"
 SANDBOX = "/sandbox/fulfil/api"
-SOURCES = ("fulfilio/fulfil-python-api@42eaaf2", "PyPI fulfil-client 3.2.0", "PyPI fulfil-cli")
+SOURCES = (
+    "fulfilio/fulfil-python-api@42eaaf2",
+    "PyPI fulfil-client 3.2.0",
+    "PyPI fulfil-cli",
+    "https://fulfil-3pl-integration-api.readme.io/",
+)
 
 
 def example(name: str, part: str = "value"):
@@ -167,6 +180,7 @@ def test_the_documented_user_error_is_a_permanent_error_with_its_message(mocked)
 def test_the_v3_find_matches_the_documented_call_and_answer(mocked):
     documented, answer = example("v3_find.json", "request"), example("v3_find.json")
     call = mocked.post(RPC, json=answer)
+    content_none(mocked)
     page = make().products_read("")
     sent = body_of(call.calls[0])
     assert set(sent) == set(documented) and sent["method"] == documented["method"]

@@ -11,10 +11,11 @@ import responses
 from responses import matchers
 
 from connectors.base import PermanentError
+from connectors.scayle import contract
 from tests.connectors.scayle.helpers import BASE, TOKEN, make_connector, scayle_errors
 
 PRODUCTS = f"{BASE}/products"
-WITH = "variants,variants.attributes,variants.prices,attributes"
+WITH = contract.PRODUCTS_WITH
 
 
 def product(pid: int, updated: str, *variants: tuple[int, str, str, int]) -> dict:

@@ -68,7 +68,7 @@ def test_ping_products_with_ean_price_and_pagination(adapter):
     ]  # fmt: skip
     first = seen[0]
     assert (first.title, first.price, first.barcode) == (
-        "Sandbox shirt 1 (S)", Decimal("11.00"), "5010000000011",
+        "Washed Linen Shirt (S)", Decimal("11.00"), "5010000000011",
     )  # fmt: skip
     assert seen[1].barcode == "5010000000028"
 

@@ -37,6 +37,13 @@ class Command(SandboxCommand):
         product.add_argument("--name")
         product.add_argument("--price", type=Decimal)
         product.add_argument("--ean")
+        media = sub.add_parser("media", help="add an image URL (absolute or relative)")
+        media.add_argument("sku")
+        media.add_argument("url")
+        attribute = sub.add_parser("attribute", help="set a product attribute (by option name)")
+        attribute.add_argument("sku")
+        attribute.add_argument("name")
+        attribute.add_argument("value")
         sub.add_parser("orders")
         ship = sub.add_parser("ship")
         ship.add_argument("reference")
@@ -82,6 +89,14 @@ class Command(SandboxCommand):
         changes = {"variant_name": name, "list_price": price, "ean": ean}
         product = services.product_update(sku, **{k: v for k, v in changes.items() if v})
         self.stdout.write(f"{product.code}: {product.variant_name} {product.list_price}")
+
+    def _media(self, *, sku, url, **options) -> None:
+        media = services.product_media_add(sku, url)
+        self.stdout.write(f"{sku}: media #{media.pk} {media.url}")
+
+    def _attribute(self, *, sku, name, value, **options) -> None:
+        row = services.product_attribute_set(sku, name, value)
+        self.stdout.write(f"{sku}: {row.attribute.name} = {row.value}")
 
     def _orders(self, **options) -> None:
         for sale in m.Sale.objects.order_by("pk"):

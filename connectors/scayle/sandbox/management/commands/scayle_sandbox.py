@@ -35,6 +35,10 @@ class Command(SandboxCommand):
         product.add_argument("sku")
         product.add_argument("--price", type=int, help="minor units, with tax")
         product.add_argument("--ean")
+        image = sub.add_parser("image", help="add an image (a CDN path or a URL) to a product")
+        image.add_argument("product", help="the product's referenceKey, e.g. SC-0001")
+        image.add_argument("asset_url")
+        image.add_argument("--view", default="")
         sub.add_parser("orders")
         ship = sub.add_parser("ship")
         ship.add_argument("order")
@@ -89,6 +93,10 @@ class Command(SandboxCommand):
     def _product(self, *, sku: str, price: int | None, ean: str | None, **_) -> None:
         variant = services.product_update(sku=sku, price=price, ean=ean)
         self.say(f"{variant} price {variant.price} ean {variant.attributes.get('ean')}")
+
+    def _image(self, *, product: str, asset_url: str, view: str, **_) -> None:
+        image = services.product_image_add(reference_key=product, asset_url=asset_url, view=view)
+        self.say(f"image #{image.pk} added: {image}")
 
     def _orders(self, **_) -> None:
         for order in m.Order.objects.order_by("id"):
