@@ -53,7 +53,27 @@ KINDS: dict[str, Kind] = {
         Kind("missing_attribute", "Mandatory field missing", MERCHANDISING, NORMAL,
              "A product lacks a field the marketplace requires (title, price, category or an "
              "attribute), so it is not published. Merchandising owns it. Fill the field in the "
-             "source system; the next product sync resolves this item."),
+             "source system; the next product sync resolves this item. For catalogue "
+             "publishing the item names every attribute the SKU's marketplace category requires "
+             "that is empty: fill it in the source or the catalogue spreadsheet, or map a source "
+             "field to it (Catalogue mappings); the next catalogue pass resolves it."),
+        Kind("invalid_attribute_value", "Attribute value refused", MERCHANDISING, NORMAL,
+             "A product attribute holds a value its marketplace category does not accept (not in "
+             "the value list, too long, not a number or date, not an absolute image URL, a bad "
+             "EAN check digit), so the product is not sent. Merchandising owns it. Fix the value "
+             "in the source or the catalogue spreadsheet, or map the source value to a list code "
+             "(Catalogue mappings › Values); the next catalogue pass resolves this item."),
+        Kind("product_import_error", "Product refused by the marketplace", MERCHANDISING, NORMAL,
+             "The marketplace refused the product in a product import (P41): its transformation "
+             "(P47) or integration (P44) report names the SKU, with the operator's message and "
+             "the attribute when the report gives one. Merchandising owns it. Fix the content; "
+             "the changed product is sent again in the next import window and the item resolves "
+             "once the marketplace accepts it. Retry sends the same product again (for a rule "
+             "the operator has changed)."),
+        Kind("offer_import_error", "Offer refused by the marketplace", MERCHANDISING, NORMAL,
+             "The marketplace refused to create the SKU's offer (OF01): the offer import error "
+             "report (OF03) names it with the reason. Merchandising owns it with ops. Fix the "
+             "cause (price, quantity, product identifier); retry sends the offer once more."),
         Kind("order_injection_failed", "Order not created in source", OPS, CRITICAL,
              "The hub could not create the marketplace order in the source system (the source "
              "refused it: address, stock, product). Nothing was duplicated. Ops owns it. Read the "

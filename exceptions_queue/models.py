@@ -20,6 +20,7 @@ DEDUPE_STATUSES = [Status.OPEN, Status.RETRYING, Status.IGNORED]
 class SubjectType(models.TextChoices):
     ORDER = "order", "Marketplace order"
     SKU = "sku", "SKU"
+    LISTING = "listing", "Listing of SKU"
     DISPATCH = "dispatch", "Dispatch"
     TRANSACTION_LINE = "transaction_line", "Transaction line"
     PAYOUT = "payout", "Payout"

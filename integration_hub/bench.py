@@ -366,6 +366,13 @@ def bench_excel_export(scale: dict) -> Result:
     return measure(scale)
 
 
+def bench_listings_build(scale: dict) -> Result:
+    """Build and validate every SKU's product record vs a plain loop over the same rows."""
+    from integration_hub.bench_catalogue import bench_listings_build as measure
+
+    return measure(scale)
+
+
 BENCHMARKS = [
     bench_stock_plan,
     bench_order_ingest,
@@ -375,6 +382,7 @@ BENCHMARKS = [
     bench_order_latency,
     bench_reconcile,
     bench_excel_export,
+    bench_listings_build,
 ]
 
 

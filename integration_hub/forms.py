@@ -93,6 +93,9 @@ INTEGRATION_FIELDS = [
     "dispatch_enabled",
     "settlements_enabled",
     "returns_enabled",
+    "catalogue_enabled",
+    "offer_state",
+    "offer_leadtime_to_ship",
     "paused",
     "auto_accept",
     "short_stock_policy",
@@ -171,9 +174,19 @@ class IntegrationForm(forms.ModelForm):
         "already sets OR11 = 1/15m.",
     )
 
+    offer_state = forms.CharField(
+        label="Offer condition",
+        max_length=20,
+        required=False,
+        help_text="The offer state code OF01 sends (11 = new). Empty: 11.",
+    )
+
     class Meta:
         model = Integration
         fields = INTEGRATION_FIELDS
+
+    def clean_offer_state(self) -> str:
+        return self.cleaned_data.get("offer_state") or "11"
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -42,6 +42,7 @@ HUB_SCHEDULES: list[ScheduleSpec] = [
     ScheduleSpec("dispatch pass", "integration_hub.tasks.flow_run", 5, "'dispatch'"),
     ScheduleSpec("settlements pass", "integration_hub.tasks.flow_run", 60, "'settlements'"),
     ScheduleSpec("returns pass", "integration_hub.tasks.flow_run", 5, "'returns'"),
+    ScheduleSpec("catalogue pass", "integration_hub.tasks.flow_run", 5, "'catalogue'"),
     ScheduleSpec(
         "orders completeness check", "integration_hub.tasks.flow_run", 1440, "'orders_audit'"
     ),

@@ -68,6 +68,11 @@ def register(subparsers) -> None:
         help="a stricter limit for one Mirakl operation, e.g. OR11=1/15m (repeatable; never "
         "looser than the spec's maximum)",
     )
+    add.add_argument(
+        "--catalogue",
+        action="store_true",
+        help="list products and create offers on the marketplace (the catalogue flow)",
+    )
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=integration_add)
 
@@ -119,6 +124,7 @@ def integration_add(command, options) -> None:
             default_buffer=options["buffer"],
             call_limit_mode=options["call_limits"],
             mirakl_call_limits=_call_limits_parse(options["call_limit"]),
+            catalogue_enabled=options["catalogue"],
         )
     except ValidationError as error:
         raise usage_error(validation_message(error, OPTION_NAMES)) from None

@@ -23,6 +23,8 @@ def product_upsert(integration: Integration, item: SourceProduct) -> str:
     fields = {
         "title": (item.title or "")[:255],
         "source_ids": dict(item.source_ids),
+        "source_content": content_json(item.attributes),
+        "source_categories": [str(name) for name in item.categories],
     }
     if item.barcode:  # an EAN ops set in the SKU map survives a source without one
         fields["ean"] = item.barcode[:14]
@@ -49,6 +51,19 @@ def product_upsert(integration: Integration, item: SourceProduct) -> str:
             setattr(product, name, value)
         product.save()
         return "updated"
+
+
+def content_json(attributes) -> dict:
+    """The source's content as stored: multi-valued fields become lists, empty ones go."""
+    content = {}
+    for name, value in (attributes or {}).items():
+        if isinstance(value, list | tuple):
+            values = [str(v) for v in value if str(v).strip()]
+            if values:
+                content[str(name)] = values
+        elif value is not None and str(value).strip():
+            content[str(name)] = str(value)
+    return content
 
 
 def _unstorable_record(integration: Integration, sku: str, problems: list[str]) -> None:

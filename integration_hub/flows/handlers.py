@@ -156,6 +156,43 @@ def retry_validation(item: ExceptionItem) -> bool:
     return product is None or product_revalidate(product)
 
 
+def retry_listing(item: ExceptionItem) -> bool:
+    """Read the catalogue again and rebuild the listings; True once the SKU's problem of this
+    kind is gone (the structure or a mapping may have been fixed too)."""
+    from integration_hub.flows.listings import listings_refresh
+    from integration_hub.flows.passes import FLOW_PASSES
+    from integration_hub.flows.runner import flow_pass_run
+
+    integration = Integration.objects.get(pk=item.integration_id)
+    if integration.flow_enabled("products"):
+        flow_pass_run(integration, "products", FLOW_PASSES["products"])
+    listings_refresh(integration)
+    product = Product.objects.filter(integration=integration, sku=item.subject_id).first()
+    kind = {"missing_attribute": "missing", "invalid_attribute_value": "invalid"}[item.kind]
+    return product is None or not any(p["kind"] == kind for p in product.listing_problems)
+
+
+def retry_catalogue_import(item: ExceptionItem) -> bool:
+    """Send the refused product or offer once more (the next catalogue pass, in its call
+    window); the marketplace's acceptance resolves the item."""
+    from integration_hub.flows.catalogue_publish import catalogue_line_retry
+    from integration_hub.flows.passes import FLOW_PASSES
+    from integration_hub.flows.runner import flow_pass_run
+
+    integration = Integration.objects.get(pk=item.integration_id)
+    kind = "products" if item.kind == "product_import_error" else "offers"
+    catalogue_line_retry(integration, kind=kind, sku=item.subject_id)
+    if integration.flow_enabled("catalogue"):
+        flow_pass_run(integration, "catalogue", FLOW_PASSES["catalogue"])
+    return False
+
+
+def retry_validation_or_listing(item: ExceptionItem) -> bool:
+    if item.subject_type == "listing":
+        return retry_listing(item)
+    return retry_validation(item)
+
+
 def retry_drift(item: ExceptionItem) -> bool:
     """Send the SKU's stock and price again now; the confirmations resolve the item."""
     retry_price_sku(item)
@@ -182,8 +219,11 @@ def handlers_register() -> None:
     retry_handler_register("stock_import_error", retry_stock_sku)
     retry_handler_register("price_import_error", retry_price_sku)
     retry_handler_register("stock_drift", retry_drift)
-    for kind in ("invalid_ean", "missing_attribute"):
-        retry_handler_register(kind, retry_validation)
+    retry_handler_register("invalid_ean", retry_validation)
+    for kind in ("missing_attribute", "invalid_attribute_value"):
+        retry_handler_register(kind, retry_validation_or_listing)
+    for kind in ("product_import_error", "offer_import_error"):
+        retry_handler_register(kind, retry_catalogue_import)
     for kind in (
         "unmapped_carrier",
         "missing_tracking",

@@ -84,6 +84,7 @@ def offers_audit_pass(integration: Integration, run: RunRecorder) -> None:
         offers = {offer.shop_sku: offer for offer in client.offers_export_read(status)}
         for name, count in offers_compare(integration, offers, requested, now).items():
             run.add(name, count)
+        run.add("offers_found_live", offers_live_mark(integration, list(offers), now))
     else:
         run.item_failed("audit_export_failed")  # the run shows partial; the next one asks again
     cursor_set(integration, TRACKING, "")
@@ -124,7 +125,7 @@ def offers_compare(
             product__integration=integration, outcome=StockLedgerEntry.Outcome.PENDING
         ).values_list("product_id", flat=True)
     )
-    targets = dict(stock_targets(integration).values_list("pk", "pushed"))
+    targets = dict(stock_targets(integration, live_only=False).values_list("pk", "pushed"))
     ordered = _ordered_since_push(integration)
     counts = {"offers_checked": 0, "offers_unknown": 0, "skus_drifted": 0, "offers_missing": 0}
     known = set()
@@ -160,6 +161,20 @@ def offers_compare(
     _store(seen)
     counts["offers_unknown"] = len(set(offers) - known)
     return counts
+
+
+def offers_live_mark(integration: Integration, offer_skus: list[str], now: dt.datetime) -> int:
+    """SKUs whose offer the export lists are live, whoever created the offer (a brand that
+    sold on John Lewis before the hub, an offer made in the back office); returns how many
+    the hub learnt of now."""
+    marked = 0
+    for start in range(0, len(offer_skus), UPDATE_BATCH):
+        marked += Product.objects.filter(
+            integration=integration,
+            offer_sku__in=offer_skus[start : start + UPDATE_BATCH],
+            listing_live_at__isnull=True,
+        ).update(listing_live_at=now)
+    return marked
 
 
 def _pushed_after(product: Product, requested: dt.datetime) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from integration_hub.flows.catalogue import products_pass
+from integration_hub.flows.catalogue_publish import catalogue_pass
 from integration_hub.flows.dispatch import dispatches_held_release, shipments_pull
 from integration_hub.flows.offers_audit import offers_audit_pass
 from integration_hub.flows.order_clocks import acceptance_clock, dispatch_clocks
@@ -67,6 +68,7 @@ FLOW_PASSES = {
     "orders_audit": orders_audit_pass,
     "settlements": settlements_pass,
     "returns": returns_pass,
+    "catalogue": catalogue_pass,
 }
 
 # A pass that is part of a bigger flow runs when that flow is switched on.

@@ -21,7 +21,7 @@ from connectors.mirakl.limiter import CallDeferred
 from exceptions_queue.models import ExceptionItem
 from exceptions_queue.models import Status as ExceptionStatus
 from exceptions_queue.services import exception_clear, exception_record
-from integration_hub.flows.stock import imports_confirm
+from integration_hub.flows.stock import imports_confirm, offer_known_q
 from integration_hub.models import (
     Integration,
     MarketplaceImport,
@@ -44,13 +44,13 @@ def price_plan(integration: Integration):
     rejected = ExceptionItem.objects.filter(
         integration=integration, kind="price_import_error", status=ExceptionStatus.OPEN
     ).values("subject_id")
+    products = Product.objects.filter(
+        integration=integration, validation_status=Validation.VALID, price__gt=0
+    )
+    if integration.catalogue_enabled:  # OF01 sets the first price of a new offer
+        products = products.filter(offer_known_q())
     return (
-        Product.objects.filter(
-            integration=integration,
-            validation_status=Validation.VALID,
-            price__gt=0,
-        )
-        .filter(Q(last_pushed_price__isnull=True) | ~Q(last_pushed_price=F("price")))
+        products.filter(Q(last_pushed_price__isnull=True) | ~Q(last_pushed_price=F("price")))
         .exclude(pk__in=in_flight)
         .exclude(offer_sku__in=rejected)
         .order_by("pk")

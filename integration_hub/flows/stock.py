@@ -37,9 +37,24 @@ from integration_hub.services.runs import RunRecorder
 Outcome = StockLedgerEntry.Outcome
 
 
-def stock_targets(integration: Integration):
+def offer_known_q() -> Q:
+    """SKUs whose offer exists on the marketplace: created by OF01, or confirmed by a stock or
+    price import or the offers audit before catalogue publishing was switched on (so switching
+    it on never stops the stock of an offer that already sells)."""
+    return (
+        Q(listing_live_at__isnull=False)
+        | Q(last_pushed_qty__isnull=False)
+        | Q(last_pushed_price__isnull=False)
+        | Q(marketplace_checked_at__isnull=False)
+    )
+
+
+def stock_targets(integration: Integration, *, live_only: bool = True):
     """Every publishable SKU annotated with ``held`` (buffer), ``taken`` (committed) and
-    ``pushed`` (what the marketplace should show now), computed in the database."""
+    ``pushed`` (what the marketplace should show now), computed in the database.
+
+    With catalogue publishing on, only SKUs whose offer exists are published (``live_only``);
+    OF01 asks for the others, to create their offer with the right quantity."""
     committed = (
         committed_lines(integration)
         .filter(offer_sku=OuterRef("offer_sku"))
@@ -47,18 +62,17 @@ def stock_targets(integration: Integration):
         .annotate(total=Sum("quantity"))
         .values("total")
     )
-    return (
-        Product.objects.filter(
-            integration=integration,
-            last_source_qty__isnull=False,
-            validation_status=Validation.VALID,  # an invalid SKU is not published
-        )
-        .annotate(
-            held=Coalesce("buffer_override", Value(integration.default_buffer)),
-            taken=Coalesce(Subquery(committed, output_field=IntegerField()), Value(0)),
-        )
-        .annotate(pushed=Greatest(F("last_source_qty") - F("held") - F("taken"), Value(0)))
+    products = Product.objects.filter(
+        integration=integration,
+        last_source_qty__isnull=False,
+        validation_status=Validation.VALID,  # an invalid SKU is not published
     )
+    if live_only and integration.catalogue_enabled:
+        products = products.filter(offer_known_q())
+    return products.annotate(
+        held=Coalesce("buffer_override", Value(integration.default_buffer)),
+        taken=Coalesce(Subquery(committed, output_field=IntegerField()), Value(0)),
+    ).annotate(pushed=Greatest(F("last_source_qty") - F("held") - F("taken"), Value(0)))
 
 
 def stock_plan(integration: Integration) -> list[tuple[Product, int, int]]:
@@ -232,6 +246,8 @@ def stock_stale_check(integration: Integration, run: RunRecorder, now: dt.dateti
         last_source_qty_at__lte=cutoff,
         validation_status=Validation.VALID,  # an invalid SKU is not published: not late either
     ).filter(Q(last_pushed_at__isnull=True) | Q(last_pushed_at__lt=F("last_source_qty_at")))
+    if integration.catalogue_enabled:  # a SKU with no offer yet is not late either
+        waiting = waiting.filter(offer_known_q())
     count = waiting.count()
     subject = f"{integration.name}:stock"
     if not count:

@@ -20,6 +20,18 @@ from integration_hub.models.integration import (
     Integration,
     ShortStockPolicy,
 )
+from integration_hub.models.listings import (
+    AttributeMapping,
+    CatalogueImport,
+    CatalogueImportLine,
+    CategoryMapping,
+    ListingStatus,
+    MarketplaceAttribute,
+    MarketplaceCategory,
+    MarketplaceValueList,
+    Requirement,
+    ValueMapping,
+)
 from integration_hub.models.orders import EventSource, HubStatus, Order, OrderEvent, OrderLine
 from integration_hub.models.outbox import JobStatus, OutboundJob
 from integration_hub.models.stock import MarketplaceImport, PriceLedgerEntry, StockLedgerEntry
@@ -32,8 +44,12 @@ from integration_hub.models.sync import (
 )
 
 __all__ = [
+    "AttributeMapping",
     "CallLimitMode",
     "CarrierMapping",
+    "CatalogueImport",
+    "CatalogueImportLine",
+    "CategoryMapping",
     "ConnectionCheck",
     "EventSource",
     "Flow",
@@ -41,9 +57,13 @@ __all__ = [
     "HubStatus",
     "Integration",
     "JobStatus",
+    "ListingStatus",
+    "MarketplaceAttribute",
     "MarketplaceCarrier",
+    "MarketplaceCategory",
     "MarketplaceImport",
     "MarketplaceShop",
+    "MarketplaceValueList",
     "Order",
     "OrderEvent",
     "OrderLine",
@@ -52,6 +72,7 @@ __all__ = [
     "PersonalDataAccess",
     "PriceLedgerEntry",
     "Product",
+    "Requirement",
     "RunOutcome",
     "ShippingType",
     "ShopModel",
@@ -60,6 +81,7 @@ __all__ = [
     "SyncCursor",
     "SyncRun",
     "Validation",
+    "ValueMapping",
     "WebhookReceipt",
     "WorkerHeartbeat",
     "normalize_carrier",

@@ -3,6 +3,7 @@ from simple_history.models import HistoricalRecords
 
 from integration_hub import columns
 from integration_hub.models.integration import Integration
+from integration_hub.models.listings import ListingStatus
 
 
 class Validation(models.TextChoices):
@@ -24,6 +25,17 @@ PRODUCT_HISTORY_EXCLUDED = [
     "marketplace_checked_at",
     "drift_found_at",
     "updated_at",
+    "source_content",
+    "source_categories",
+    "listing_status",
+    "listing_category",
+    "listing_problems",
+    "listing_record",
+    "listing_record_hash",
+    "listing_accepted_hash",
+    "listing_integrated_at",
+    "listing_live_at",
+    "listing_checked_at",
 ]
 
 
@@ -68,6 +80,35 @@ class Product(models.Model):
         db_index=True,
         help_text="Set while the marketplace differs from what the hub confirmed.",
     )
+    # Catalogue publishing (flows/listings.py, docs/flows/catalogue.md)
+    source_content = models.JSONField(
+        default=dict, blank=True, help_text="The source's product content, by its field names."
+    )
+    source_categories = models.JSONField(default=list, blank=True)
+    sheet_content = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Content from the catalogue spreadsheet, by marketplace attribute code; it "
+        "wins over the source.",
+    )
+    listing_status = models.CharField(
+        max_length=12,
+        choices=ListingStatus.choices,
+        default=ListingStatus.INCOMPLETE,
+        db_index=True,
+    )
+    listing_category = models.CharField("marketplace category", max_length=100, blank=True)
+    listing_problems = models.JSONField(
+        default=list, blank=True, help_text="[{attribute, kind, message}] of the last build."
+    )
+    listing_record = models.JSONField(default=dict, blank=True, help_text="The built product.")
+    listing_record_hash = models.CharField(max_length=64, blank=True)
+    listing_accepted_hash = models.CharField(
+        max_length=64, blank=True, help_text="The record the marketplace last accepted."
+    )
+    listing_integrated_at = models.DateTimeField(null=True, blank=True)
+    listing_live_at = models.DateTimeField(null=True, blank=True)
+    listing_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The map and catalogue fields only: quantities, pushes and audits change every minute and

@@ -40,6 +40,7 @@ class Flow(models.TextChoices):
     DISPATCH = "dispatch", "Dispatch"
     SETTLEMENTS = "settlements", "Settlements"
     RETURNS = "returns", "Returns"
+    CATALOGUE = "catalogue", "Catalogue publishing"
 
 
 NAME_VALIDATOR = RegexValidator(
@@ -90,6 +91,17 @@ class Integration(models.Model):
     dispatch_enabled = models.BooleanField(default=True)
     settlements_enabled = models.BooleanField(default=True)
     returns_enabled = models.BooleanField(default=False)
+    catalogue_enabled = models.BooleanField(
+        default=False,
+        help_text="List products and create offers on the marketplace (P41/OF01). While on, "
+        "stock and prices are sent only for SKUs that are live.",
+    )
+    offer_state = models.CharField(
+        max_length=20, default="11", help_text="The offer condition sent with OF01 (11 = new)."
+    )
+    offer_leadtime_to_ship = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Days to ship sent with OF01; empty: the shop's default."
+    )
     paused = models.BooleanField(default=False, help_text="A paused integration runs no flow.")
     auto_accept = models.BooleanField(
         default=True, help_text="Accept orders whose every line has a known SKU and enough stock."

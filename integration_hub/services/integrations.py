@@ -38,6 +38,7 @@ def integration_create(
     default_buffer: int = 0,
     call_limit_mode: str = CallLimitMode.SPEC,
     mirakl_call_limits: dict[str, str] | None = None,
+    catalogue_enabled: bool = False,
 ) -> Integration:
     """Validate and save a new integration; raises ``ValidationError`` with per-field messages."""
     if source_kind not in SOURCE_KINDS:
@@ -64,6 +65,7 @@ def integration_create(
         default_buffer=default_buffer,
         call_limit_mode=call_limit_mode,
         mirakl_call_limits=mirakl_call_limits or {},
+        catalogue_enabled=catalogue_enabled,
     )
     integration.full_clean()
     integration.save()

@@ -42,7 +42,7 @@ def handlers(monkeypatch):
 
 
 def test_every_kind_has_owner_severity_and_runbook():
-    assert len(KINDS) == 23
+    assert len(KINDS) == 26
     for kind in KINDS.values():
         assert kind.owner in {"ops", "finance", "merchandising", "cx", "tech"}
         assert len(kind.runbook) > 80

@@ -48,6 +48,7 @@ def test_bench_runs_every_code_path_and_leaves_nothing_behind(monkeypatch, tmp_p
         "marketplace order paid → created in source (sandbox loop)",
         "reconciliation (TL02 lines vs orders, payouts)",
         "Excel export (Orders sheet, write-only)",
+        "listings build + validate",
     ]
     assert [r["rows"] for r in report["results"]][:4] == [500, 30, 40, 10]
     latency = report["results"][4]
@@ -58,7 +59,9 @@ def test_bench_runs_every_code_path_and_leaves_nothing_behind(monkeypatch, tmp_p
     assert orders["rows"] >= 1  # paid orders that reached the source within the run
     assert orders["notes"]["orders placed"] == 6
     assert 0 < orders["notes"]["paid → in source p50 s"] < 2
-    assert [r["rows"] for r in report["results"][6:]] == [300, 50]
+    assert [r["rows"] for r in report["results"][6:]] == [300, 50, 500]
+    listings = report["results"][8]["notes"]
+    assert listings["incomplete"] == listings["baseline_incomplete"] == 50
     assert report["results"][0]["notes"] == {"changed": 5}
     assert all(r["seconds"] > 0 and r["baseline_seconds"] > 0 for r in report["results"])
     assert report["machine"]["cpus"] >= 1
