@@ -7,9 +7,11 @@ one line on stderr. Listings accept ``--json``.
 
 from integration_hub.cli import (
     bench,
+    catalogue,
     demo,
     exceptions,
     integration,
+    listings,
     mappings,
     reconcile,
     schedules,
@@ -25,6 +27,8 @@ SUBCOMMAND_MODULES = [
     exceptions,
     sync,
     mappings,
+    listings,
+    catalogue,
     bench,
     soak,
     reconcile,
