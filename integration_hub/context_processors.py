@@ -18,6 +18,8 @@ NAV_LINKS = [
     ("Returns", "/returns/", "view_orders"),
     ("SKU map", "/mappings/skus/", "view_dashboard"),
     ("Carrier mappings", "/mappings/carriers/", "edit_mappings"),
+    ("Listings", "/listings/", "view_product"),
+    ("Catalogue mappings", "/catalogue/mappings/", "view_categorymapping"),
     ("Integrations", "/integrations/", "configure_integrations"),
 ]
 

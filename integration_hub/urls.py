@@ -5,11 +5,37 @@ from django.urls import include, path
 
 from integration_hub import (
     views,
+    views_catalogue,
     views_integrations,
     views_orders,
     views_skus,
     webhooks,
 )
+
+
+def catalogue_mapping_paths(kind: str) -> list:
+    """The list, add, edit, delete and history screens of one catalogue mapping kind."""
+    base, extra = f"catalogue/mappings/{kind}/", {"kind": kind}
+    return [
+        path(base, views_catalogue.mapping_list, extra, name=f"catalogue-{kind}"),
+        path(f"{base}new/", views_catalogue.mapping_edit, extra, name=f"catalogue-{kind}-new"),
+        path(
+            f"{base}<int:pk>/", views_catalogue.mapping_edit, extra, name=f"catalogue-{kind}-edit"
+        ),
+        path(
+            f"{base}<int:pk>/delete/",
+            views_catalogue.mapping_delete,
+            extra,
+            name=f"catalogue-{kind}-delete",
+        ),
+        path(
+            f"{base}history/",
+            views_catalogue.mapping_history,
+            extra,
+            name=f"catalogue-{kind}-history",
+        ),
+    ]
+
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -71,6 +97,11 @@ urlpatterns = [
     path("mappings/skus/export/<str:name>.xlsx", views_skus.sku_export, name="sku-export"),
     path("mappings/skus/<int:pk>/", views_skus.sku_detail, name="sku-detail"),
     path("mappings/skus/<int:pk>/edit/", views_skus.sku_edit, name="sku-edit"),
+    path("listings/", views_catalogue.listings, name="listings"),
+    path("catalogue/mappings/", views_catalogue.catalogue_mappings, name="catalogue-mappings"),
+    *catalogue_mapping_paths("categories"),
+    *catalogue_mapping_paths("attributes"),
+    *catalogue_mapping_paths("values"),
     path("exceptions/", include("exceptions_queue.urls")),
     path("finance/", include("reconciliation.urls")),
     path("returns/", include("returns.urls")),

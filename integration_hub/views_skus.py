@@ -20,6 +20,7 @@ from integration_hub.services.sku_mappings import (
     sku_mappings_import,
 )
 from integration_hub.tables import ProductTable, table_export_requested, table_xlsx_response
+from integration_hub.views_catalogue import LISTINGS_PERMISSION, listing_panel
 from integration_hub.views_mappings_files import (
     import_report_text,
     mapping_file_download,
@@ -64,6 +65,7 @@ def _detail_context(request: HttpRequest, product: Product, form: ProductMapping
         "product": product,
         "form": form,
         "can_edit": request.user.has_perm("integration_hub.edit_mappings"),
+        "listing": (listing_panel(product) if request.user.has_perm(LISTINGS_PERMISSION) else None),
         "stock_ledger": product.ledger.select_related("marketplace_import")[:LEDGER_ROWS],
         "price_ledger": product.price_ledger.select_related("marketplace_import")[:LEDGER_ROWS],
         "history": history_entries(

@@ -38,10 +38,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from integration_hub.roles import ADMIN, CX, FINANCE, OPS, ROLE_PERMISSIONS
+from integration_hub.roles import ADMIN, CX, FINANCE, MERCHANDISING, OPS, ROLE_PERMISSIONS
 
 ANONYMOUS = "anonymous"
-ROLES = (ANONYMOUS, OPS, FINANCE, CX, ADMIN)
+ROLES = (ANONYMOUS, OPS, FINANCE, CX, MERCHANDISING, ADMIN)
 
 
 def roles_with(permission: str) -> tuple[str, ...]:
@@ -165,6 +165,33 @@ def _reconciliation_action(world: World):
     )
 
 
+def _category_mapping(world: World):
+    from integration_hub.models import CategoryMapping
+
+    return CategoryMapping.objects.create(
+        integration=world.get("integration"), source_category="Dresses", marketplace_category="D1"
+    )
+
+
+def _attribute_mapping(world: World):
+    from integration_hub.models import AttributeMapping
+
+    return AttributeMapping.objects.create(
+        integration=world.get("integration"), marketplace_attribute="title", source_field="name"
+    )
+
+
+def _value_mapping(world: World):
+    from integration_hub.models import ValueMapping
+
+    return ValueMapping.objects.create(
+        integration=world.get("integration"),
+        marketplace_attribute="colour",
+        source_value="Navy",
+        marketplace_value="blue",
+    )
+
+
 def _product(world: World):
     from integration_hub.models import Product
 
@@ -181,6 +208,9 @@ OBJECTS: dict[str, Callable[[World], Any]] = {
     "payout": _payout,
     "transaction_line": _transaction_line,
     "reconciliation_action": _reconciliation_action,
+    "category_mapping": _category_mapping,
+    "attribute_mapping": _attribute_mapping,
+    "value_mapping": _value_mapping,
 }
 
 # --- The matrix -----------------------------------------------------------------------------
@@ -193,13 +223,47 @@ CONFIGURE = roles_with("configure_integrations")
 FINANCE_READ = roles_with("view_finance")
 RECONCILE = roles_with("reconcile")
 FINANCE_EXPORT = roles_with("export_finance")
+LISTINGS = roles_with("view_product")
+
+
+def catalogue_mapping_entries(kind: str, model: str) -> dict[str, dict[str, Any]]:
+    """One catalogue mapping editor: list and history (view), add, edit (change), delete."""
+    row = {"kwargs": {"pk": f"{model.replace('mapping', '_mapping')}.pk"}}
+    return {
+        f"catalogue-{kind}": {
+            "kwargs": {},
+            "GET": only(*roles_with(f"view_{model}")),
+            "POST": None,
+        },
+        f"catalogue-{kind}-history": {
+            "kwargs": {},
+            "GET": only(*roles_with(f"view_{model}")),
+            "POST": None,
+        },
+        f"catalogue-{kind}-new": {
+            "kwargs": {},
+            "GET": only(*roles_with(f"add_{model}")),
+            "POST": only(*roles_with(f"add_{model}"), allowed=200),  # empty form: shown again
+        },
+        f"catalogue-{kind}-edit": {
+            **row,
+            "GET": only(*roles_with(f"change_{model}")),
+            "POST": only(*roles_with(f"change_{model}"), allowed=200),
+        },
+        f"catalogue-{kind}-delete": {
+            **row,
+            "GET": only(*roles_with(f"delete_{model}")),
+            "POST": only(*roles_with(f"delete_{model}"), allowed=302),
+        },
+    }
+
 
 MATRIX: dict[str, dict[str, Any]] = {
     # Public: the login page, health for monitoring, webhooks (signed, not logged in).
     "login": {"kwargs": {}, "GET": everyone(200), "POST": everyone(200)},  # POST: form errors
     "logout": {
         "kwargs": {},
-        "GET": only(OPS, FINANCE, CX, ADMIN, allowed=405),
+        "GET": only(OPS, FINANCE, CX, MERCHANDISING, ADMIN, allowed=405),
         "POST": everyone(302),
     },
     "healthz": {"kwargs": {}, "GET": everyone((200, 503)), "POST": everyone(405)},
@@ -361,4 +425,15 @@ MATRIX: dict[str, dict[str, Any]] = {
         "GET": only(*CONFIGURE),
         "POST": None,
     },
+    # Catalogue publishing (issue 21): Listings with view_product, the mapping editors with
+    # their models' view/add/change/delete permissions.
+    "listings": {"kwargs": {}, "GET": only(*LISTINGS), "POST": None},
+    "catalogue-mappings": {
+        "kwargs": {},
+        "GET": only(*roles_with("view_categorymapping")),
+        "POST": None,
+    },
+    **catalogue_mapping_entries("categories", "categorymapping"),
+    **catalogue_mapping_entries("attributes", "attributemapping"),
+    **catalogue_mapping_entries("values", "valuemapping"),
 }
