@@ -173,19 +173,33 @@ SOURCES = {
 
 
 def demo_offers_ensure(shop, skus: list[str]) -> int:
-    """The marketplace sandbox lists an offer for every SKU of the demo source."""
-    from connectors.mirakl.sandbox.models import SandboxOffer
+    """The marketplace sandbox lists an offer, on a product of its own, for every SKU given:
+    what a brand that sold on John Lewis before the hub would have."""
+    from connectors.mirakl.sandbox.models import SandboxOffer, SandboxProduct
     from connectors.mirakl.sandbox.services.common import now_for
 
     existing = set(SandboxOffer.objects.filter(shop=shop).values_list("shop_sku", flat=True))
     missing = [sku for sku in skus if sku not in existing]
+    now = now_for()
+    SandboxProduct.objects.bulk_create(
+        [
+            SandboxProduct(
+                shop=shop,
+                shop_sku=sku,
+                product_sku=f"P-{sku}",
+                category_code="",
+                title=sku,
+                import_id=0,
+                created_at=now,
+                updated_at=now,
+            )
+            for sku in missing
+        ],
+        ignore_conflicts=True,
+    )
     SandboxOffer.objects.bulk_create(
         SandboxOffer(
-            shop=shop,
-            shop_sku=sku,
-            product_sku=f"P-{sku}",
-            product_title=sku,
-            last_updated=now_for(),
+            shop=shop, shop_sku=sku, product_sku=f"P-{sku}", product_title=sku, last_updated=now
         )
         for sku in missing
     )
@@ -237,9 +251,10 @@ def demo_rejected_stock_retry(integration: Integration) -> int:
 
 def demo_tick(*, rng: random.Random | None = None) -> dict[str, int]:
     """One step of the demo world: a new order, debits, and dispatches from the warehouse."""
-    from connectors.mirakl.sandbox.models import SandboxOrder
+    from connectors.mirakl.sandbox.models import SandboxOffer, SandboxOrder
     from connectors.mirakl.sandbox.services import billing_cycle_close, shops
     from connectors.mirakl.sandbox.services import orders as mirakl_orders
+    from integration_hub.demo_catalogue import demo_catalogue_map
 
     rng = rng or random.Random()  # noqa: S311 (demo data, not security)
     integration = Integration.objects.filter(name="demo").first()
@@ -247,9 +262,20 @@ def demo_tick(*, rng: random.Random | None = None) -> dict[str, int]:
         return {}
     shop = shops.shop_get_or_create(api_key=MIRAKL_KEY)
     counts = {"mapped": demo_carriers_map(integration), "placed": 0, "debited": 0, "shipped": 0}
+    counts["catalogue_mapped"] = demo_catalogue_map(integration)
     skus = list(Product.objects.filter(integration=integration).values_list("offer_sku", flat=True))
+    if integration.catalogue_enabled:  # half sold before the hub; the rest it lists itself
+        skus = skus[: (len(skus) + 1) // 2]
     counts["offers"] = demo_offers_ensure(shop, skus)
     counts["offers_retried"] = demo_rejected_stock_retry(integration)
+    offered = set(SandboxOffer.objects.filter(shop=shop).values_list("shop_sku", flat=True))
+    skus = [
+        sku
+        for sku in Product.objects.filter(integration=integration).values_list(
+            "offer_sku", flat=True
+        )
+        if sku in offered
+    ]
     open_orders = Order.objects.filter(integration=integration).exclude(
         hub_status__in=[
             HubStatus.CONFIRMED,

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from connectors.registry import SOURCE_KINDS
 from integration_hub.cli.output import usage_error
-from integration_hub.services.demo import demo_integration_ensure, demo_users_ensure
+from integration_hub.services.demo import DEMO_USERS, demo_integration_ensure, demo_users_ensure
 
 
 def register(subparsers) -> None:
@@ -39,4 +39,4 @@ def demo_seed(command, options) -> None:
         for username, password in passwords.items():
             command.stdout.write(f"  {username:<8} {password}")
     else:
-        command.stdout.write("demo users already exist (ops, finance, cx, admin)")
+        command.stdout.write("demo users already exist (" + ", ".join(DEMO_USERS) + ")")

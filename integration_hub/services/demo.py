@@ -13,7 +13,13 @@ from django.db import transaction
 from integration_hub import roles
 from integration_hub.models import CallLimitMode, Integration
 
-DEMO_USERS = {"ops": roles.OPS, "finance": roles.FINANCE, "cx": roles.CX, "admin": roles.ADMIN}
+DEMO_USERS = {
+    "ops": roles.OPS,
+    "merch": roles.MERCHANDISING,
+    "finance": roles.FINANCE,
+    "cx": roles.CX,
+    "admin": roles.ADMIN,
+}
 DEMO_INTEGRATION = "demo"
 
 
@@ -57,6 +63,7 @@ def demo_integration_ensure(*, source_kind: str) -> Integration:
         "marketplace_credentials": {"api_key": marketplace_key},
         "call_limit_mode": CallLimitMode.SPEC,
         "default_buffer": 2,
+        "catalogue_enabled": True,
     }
     with transaction.atomic():
         integration, created = Integration.objects.get_or_create(

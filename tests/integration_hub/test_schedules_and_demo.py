@@ -69,7 +69,7 @@ def test_demo_creates_users_for_every_role_once(capsys):
     assert integration.source_kind == "magento"
     assert integration.marketplace_url.endswith("/sandbox/mirakl")
     passwords = dict(line.split() for line in out.splitlines() if line.startswith("  "))
-    assert set(passwords) == {"ops", "finance", "cx", "admin"}
+    assert set(passwords) == {"ops", "merch", "finance", "cx", "admin"}
     user = authenticate(username="cx", password=passwords["cx"])
     assert [g.name for g in user.groups.all()] == ["CX"]
     call_command("hub", "demo")

@@ -11,9 +11,9 @@ import random
 
 import pytest
 import requests
-from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db.models import Count
 
 from connectors.mirakl.http import MiraklHttp
 from connectors.mirakl.sandbox.models import SandboxOffer, SandboxOrder
@@ -32,7 +32,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def in_process(monkeypatch):
+def in_process(monkeypatch, settings):
+    # the in-process sandbox sees host "testserver": the URLs it builds (OF53's chunks) must
+    # name the host the demo integration points at, or the client keeps its key to itself
+    settings.HUB_BASE_URL = "http://testserver"
     adapter = DjangoAppAdapter()
 
     def session():
@@ -51,7 +54,7 @@ def run_world(integration, ticks: int, rng) -> None:
     for _ in range(ticks):
         demo_tick(rng=rng)
         clock_advance("mirakl", 61)  # a minute passes: imports finish, the next window opens
-        for flow in ("products", "stock", "orders", "dispatch"):
+        for flow in ("products", "catalogue", "stock", "offers_audit", "orders", "dispatch"):
             run = flow_pass_run(integration, flow, FLOW_PASSES[flow])
             assert run.outcome in ("success", "partial"), (flow, run.error)
             outbox_relay()
@@ -86,7 +89,17 @@ def test_demo_loop_runs_by_itself(in_process, source, capsys):
     assert len(set(injected.values_list("source_order_id", flat=True))) == injected.count()
 
     # a stock change in the source reaches the marketplace, less the buffer and open orders
-    products = Product.objects.filter(integration=integration, last_source_qty__isnull=False)
+    listed = dict(
+        Product.objects.filter(integration=integration)
+        .values_list("listing_status")
+        .annotate(n=Count("pk"))
+        .values_list("listing_status", "n")
+    )
+    if source != "seko":  # SEKO carries no content: its listings need the spreadsheet
+        assert listed.get("live", 0) >= 2, listed
+    products = Product.objects.filter(
+        integration=integration, last_source_qty__isnull=False, listing_live_at__isnull=False
+    )
     product = products.exclude(sku="SHIPPING").order_by("sku").last()  # Fulfil's service item
     before = product.last_source_qty
     SOURCES[source][2](product.sku, before + 7)
@@ -105,6 +118,7 @@ def test_stock_rejected_before_the_demo_listed_the_offer_is_retried(in_process):
     call_command("hub", "demo", "--source", "magento")
     integration = Integration.objects.get(name="demo")
     integration.call_limit_mode = "off"
+    integration.catalogue_enabled = False  # offers made outside the hub: stock goes to all
     integration.save()
     for flow in ("products", "stock"):  # before any tick: no marketplace offers yet
         flow_pass_run(integration, flow, FLOW_PASSES[flow])
@@ -118,3 +132,34 @@ def test_stock_rejected_before_the_demo_listed_the_offer_is_retried(in_process):
     assert not Product.objects.filter(
         integration=integration, last_pushed_qty__isnull=True
     ).exists()
+
+
+def test_the_demo_lists_products_and_a_value_mapping_makes_the_mustard_throw_live(in_process):
+    from connectors.shopify.sandbox import services
+    from integration_hub.flows.listings import listings_refresh
+    from integration_hub.models import ValueMapping
+
+    call_command("hub", "demo", "--source", "shopify")
+    integration = Integration.objects.get(name="demo")
+    integration.call_limit_mode = "off"
+    integration.save()
+    services.throttle_set(shop=services.shop_get(), bucket_max=100_000, restore_rate=10_000)
+    run_world(integration, ticks=8, rng=random.Random(5))
+    throw = Product.objects.get(integration=integration, source_content__title="Wool Throw")
+    assert throw.listing_status == "incomplete"
+    assert any("Mustard" in p["message"] for p in throw.listing_problems)
+    statuses = set(
+        Product.objects.filter(integration=integration).values_list("listing_status", flat=True)
+    )
+    assert {"live", "incomplete"} <= statuses
+    ValueMapping.objects.create(
+        integration=integration,
+        marketplace_attribute="colour",
+        source_value="Mustard",
+        marketplace_value="BROWN",
+    )
+    listings_refresh(integration)
+    run_world(integration, ticks=8, rng=random.Random(6))
+    throw.refresh_from_db()
+    assert throw.listing_status == "live", throw.listing_problems
+    assert throw.catalogue_lines.filter(outcome="accepted").count() == 2  # P41 then OF01
