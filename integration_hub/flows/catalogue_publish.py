@@ -164,6 +164,7 @@ def _report_lines(read, sent, sku_column: str) -> list:
 
 def _product_reports_settle(sent, client, structure, status) -> None:
     sku_column = structure.sku_column
+    known = structure.attribute_codes()  # a quoted value in a message is not an attribute
     rejected: dict[str, tuple[str, tuple]] = {}
     for flag, read in (
         (status.has_transformation_error_report, client.product_import_transformation_errors),
@@ -174,7 +175,8 @@ def _product_reports_settle(sent, client, structure, status) -> None:
                 if line.message:
                     message, attributes = rejected.get(line.sku, ("", ()))
                     joined = f"{message}; {line.message}" if message else line.message
-                    rejected[line.sku] = (joined, tuple(attributes) + tuple(line.attributes))
+                    named = tuple(a for a in line.attributes if a in known)
+                    rejected[line.sku] = (joined, tuple(attributes) + named)
     integrated: set[str] = set()
     if status.has_new_product_report:
         integrated = {

@@ -282,3 +282,18 @@ def test_switching_it_on_never_stops_the_stock_of_an_offer_that_already_sells(sh
     Product.objects.filter(sku="DR-1").update(last_pushed_qty=8, last_source_qty=3)
     planned = {product.sku: pushed for product, _taken, pushed in stock_plan(shop.integration)}
     assert planned == {"DR-1": 1}  # confirmed before: its offer exists; DR-2/3 wait for OF01
+
+
+def test_a_transformation_error_p47_names_the_sku_and_its_attribute(shop):
+    """The hub does not know John Lewis takes leaf categories only; the marketplace says so."""
+    CategoryMapping.objects.filter(integration=shop.integration).update(
+        marketplace_category="FASHION-WOMENS"
+    )
+    catalogue(shop)
+    settle(shop)
+    assert set(statuses().values()) == {"rejected"}
+    items = open_items("product_import_error")
+    assert len(items) == 3 and "category" in items[0].message
+    line = CatalogueImportLine.objects.filter(sku="DR-1").get()
+    assert line.outcome == "rejected" and "FASHION-WOMENS" in line.message
+    assert line.attributes == []  # the quoted category code is a value, not an attribute
