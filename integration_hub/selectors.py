@@ -56,15 +56,48 @@ def flow_rows(*, now: dt.datetime) -> list[dict]:
     unconfirmed = skus_unconfirmed_oldest(now=now)
     from integration_hub.flows.passes import FLOW_PASSES
 
+    first_runs = flow_first_runs()
     for row in rows:
         window = FLOW_STALE_AFTER.get(row["flow"], dt.timedelta(hours=1))
         row["window_minutes"] = int(window.total_seconds() // 60)
         if row["age_seconds"] is None and row["flow"] not in FLOW_PASSES:
             row["reason"], row["red"] = "not available in this version of the hub yet", False
             continue
+        if _first_run_pending(row, window, now):
+            row["reason"], row["red"] = _first_run_text(first_runs.get(row["flow"])), False
+            continue
         row["reason"] = _flow_late_reason(row, window, unconfirmed.get(row["integration"]))
         row["red"] = bool(row["reason"])
     return rows
+
+
+def flow_first_runs() -> dict[str, dt.datetime]:
+    """Each flow's next scheduled run (django-q2's schedules of ``tasks.flow_run``)."""
+    from django_q.models import Schedule
+
+    runs = {}
+    for args, next_run in Schedule.objects.filter(
+        func="integration_hub.tasks.flow_run"
+    ).values_list("args", "next_run"):
+        runs[str(args or "").strip("'\" ")] = next_run
+    return runs
+
+
+def _first_run_pending(row: dict, window: dt.timedelta, now: dt.datetime) -> bool:
+    """A flow that has never been tried, on an integration younger than the flow's window, is
+    not late: its first run is simply not due yet (a tried and failed one is late)."""
+    return (
+        row["age_seconds"] is None
+        and not row["ever_run"]
+        and row["created_at"] is not None
+        and now - row["created_at"] < window
+    )
+
+
+def _first_run_text(next_run: dt.datetime | None) -> str:
+    if next_run is None:
+        return "first run not due yet"
+    return "first run at " + timezone.localtime(next_run).strftime("%H:%M")
 
 
 def _flow_late_reason(row: dict, window: dt.timedelta, unconfirmed: dict | None) -> str:

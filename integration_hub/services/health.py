@@ -40,6 +40,7 @@ def flow_last_success(*, now: dt.datetime) -> list[dict]:
         .annotate(last=Max("finished_at"))
     )
     last = {(row["integration_id"], row["flow"]): row["last"] for row in successes}
+    tried = set(SyncRun.objects.values_list("integration_id", "flow").distinct())
     rows = []
     for integration in Integration.objects.all():
         for flow in integration.enabled_flows():
@@ -50,6 +51,8 @@ def flow_last_success(*, now: dt.datetime) -> list[dict]:
                     "flow": flow,
                     "last_success": at.isoformat() if at else None,
                     "age_seconds": round((now - at).total_seconds()) if at else None,
+                    "ever_run": (integration.id, flow) in tried,
+                    "created_at": integration.created_at,
                 }
             )
     return rows
@@ -68,7 +71,10 @@ def health_report(*, now: dt.datetime | None = None) -> tuple[bool, dict]:
         "status": "ok" if worker["ok"] else "degraded",
         "database": {"ok": True},
         "worker": worker,
-        "flows": flow_last_success(now=now),
+        "flows": [
+            {k: v for k, v in row.items() if k != "created_at"}
+            for row in flow_last_success(now=now)
+        ],
         "checked_at": now.isoformat(),
     }
     return worker["ok"], report

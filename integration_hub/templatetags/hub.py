@@ -47,6 +47,24 @@ def when(value) -> str:
 
 
 @register.filter
+def ago(seconds) -> str:
+    """A duration in seconds in words, to the minute: "just now", "12 min ago",
+    "3 h 5 min ago", "2 days ago"."""
+    if seconds is None or seconds == "":
+        return "never"
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return "just now"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min ago"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min ago" if minutes else f"{hours} h ago"
+    return f"{hours // 24} days ago"
+
+
+@register.filter
 def tracking_link(pattern: str, tracking_number: str) -> str:
     """A carrier's SH21 tracking URL with the tracking number put in (Mirakl's {trackingId})."""
     if not pattern or not tracking_number:

@@ -4,9 +4,11 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import timezone
+from django_q.models import Schedule
 
 from exceptions_queue.services import exception_record, exception_resolve
-from integration_hub.models import Product
+from integration_hub.models import Integration, Product, SyncRun
 from integration_hub.selectors import (
     FLOW_STALE_AFTER,
     dashboard_data,
@@ -65,9 +67,40 @@ def test_settlements_go_red_after_a_day_without_a_fetch():
 
 
 def test_a_flow_that_never_succeeded_is_red():
-    integration_make()
+    integration = integration_make()
+    Integration.objects.filter(pk=integration.pk).update(created_at=T0 - dt.timedelta(days=2))
     assert flows_at(T0)["orders"]["reason"] == "never succeeded"
     assert flows_at(T0)["orders"]["red"] is True
+
+
+def test_a_new_flow_says_when_it_first_runs_and_is_not_late():
+    integration = integration_make()
+    Integration.objects.filter(pk=integration.pk).update(created_at=T0)
+    Schedule.objects.create(
+        name="orders pass",
+        func="integration_hub.tasks.flow_run",
+        args="'orders'",
+        schedule_type=Schedule.MINUTES,
+        minutes=2,
+        next_run=T0 + dt.timedelta(minutes=1),
+    )
+    soon = flows_at(T0 + dt.timedelta(seconds=20))
+    assert soon["orders"]["red"] is False
+    assert soon["orders"]["reason"] == "first run at " + timezone.localtime(
+        T0 + dt.timedelta(minutes=1)
+    ).strftime("%H:%M")
+    assert soon["settlements"]["reason"] == "first run not due yet"  # no schedule known
+    sync_run_failed(integration, "orders", at=T0 + dt.timedelta(minutes=1))
+    tried = flows_at(T0 + dt.timedelta(minutes=2))["orders"]
+    assert tried["red"] is True and tried["reason"] == "never succeeded"
+    assert flows_at(T0 + dt.timedelta(days=2))["settlements"]["red"] is True  # window passed
+
+
+def sync_run_failed(integration, flow, *, at):
+    with time_machine.travel(at, tick=False):
+        SyncRun.objects.create(
+            integration=integration, flow=flow, started_at=at, finished_at=at, outcome="failed"
+        )
 
 
 def test_stock_goes_red_when_a_change_is_not_confirmed_within_its_window():
@@ -136,6 +169,7 @@ def test_open_exceptions_by_kind_and_owner_with_the_oldest_age():
 
 def test_ops_home_lists_exceptions_due_soonest_and_late_flows(client, role_user):
     integration = integration_make()
+    Integration.objects.filter(pk=integration.pk).update(created_at=T0 - dt.timedelta(days=2))
     later = record(integration, "dispatch_deadline", "A", due_by=T0 + dt.timedelta(hours=6))
     sooner = record(integration, "acceptance_deadline", "B", due_by=T0 + dt.timedelta(hours=1))
     undated = record(integration, "unmapped_carrier", "C")

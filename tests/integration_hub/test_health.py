@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from integration_hub.models import SyncRun
+from integration_hub.models import Integration, SyncRun
 from integration_hub.services.health import heartbeat_beat
 from integration_hub.services.runs import sync_run
 from integration_hub.tasks import worker_heartbeat
@@ -71,6 +71,7 @@ def test_sync_run_records_outcomes_and_counts():
 
 def test_dashboard_marks_flows_late_or_on_time(client, role_user):
     integration = integration_make()
+    Integration.objects.filter(pk=integration.pk).update(created_at=T0 - dt.timedelta(days=2))
     client.force_login(role_user("Ops"))
     with time_machine.travel(T0, tick=False), sync_run(integration, "orders"):
         pass

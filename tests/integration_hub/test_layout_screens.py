@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from integration_hub.templatetags.hub import money, tracking_link, when
+from integration_hub.templatetags.hub import ago, money, tracking_link, when
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 MY_TEMPLATES = [
@@ -122,3 +122,18 @@ def test_tables_sort_and_page(client, role_user):
     assert first.context["table"].page.paginator.num_pages == 2
     desc = client.get("/orders/", {"sort": "-commercial_id"})
     assert desc.context["table"].page.object_list[0].record.commercial_id == "1054"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (None, "never"),
+        (12, "just now"),
+        (2_755, "45 min ago"),
+        (3_600, "1 h ago"),
+        (3 * 3_600 + 300, "3 h 5 min ago"),
+        (5 * 86_400, "5 days ago"),
+    ],
+)
+def test_durations_are_said_in_words(seconds, words):
+    assert ago(seconds) == words
