@@ -236,13 +236,18 @@ def demo_carriers_map(integration: Integration) -> int:
 
 
 def demo_rejected_stock_retry(integration: Integration) -> int:
-    """Stock pushed before the demo listed the offer was rejected; now that the offer exists,
-    do what ops would do: press retry on those exceptions."""
+    """Stock pushed before the offer existed was rejected; once it exists, do what ops would
+    do: press retry on those exceptions."""
+    from connectors.mirakl.sandbox.models import SandboxOffer
     from exceptions_queue.models import ExceptionItem, Status
     from exceptions_queue.services import exception_retry
 
+    offered = SandboxOffer.objects.values_list("shop_sku", flat=True)
     items = ExceptionItem.objects.filter(
-        integration=integration, kind="stock_import_error", status=Status.OPEN
+        integration=integration,
+        kind="stock_import_error",
+        status=Status.OPEN,
+        subject_id__in=offered,  # a SKU the hub still lists has no offer to retry against
     ).values_list("pk", flat=True)
     for item_id in items:
         exception_retry(item_id)

@@ -335,7 +335,16 @@ def offer_imports_check(integration: Integration, client, run: RunRecorder) -> N
 
 def _offer_live(product: Product, record: dict, now) -> None:
     """The offer exists: from now on the stock and price flows own quantity and price, and
-    they start from what OF01 set."""
+    they start from what OF01 set (a stock or price line refused while there was no offer is
+    settled by it)."""
+    for kind in ("stock_import_error", "price_import_error"):
+        exception_clear(
+            integration=product.integration,
+            kind=kind,
+            subject_type="sku",
+            subject_id=product.offer_sku,
+            note="OF01 created the offer with its quantity and price",
+        )
     product.listing_live_at = now
     product.last_pushed_qty = int(record.get("quantity") or 0)
     product.last_pushed_at = now

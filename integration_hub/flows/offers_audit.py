@@ -43,6 +43,7 @@ from integration_hub.services.runs import RunRecorder
 TRACKING = "offers_audit.tracking_id"
 REQUESTED = "offers_audit.requested_at"
 FINISHED = "offers_audit.finished_at"
+SEEN = "offers_audit.offers_seen_at"  # the last export read to its end
 UPDATE_BATCH = 1000
 # order lines that never took stock off the marketplace offer
 NOT_TAKEN = ("REFUSED", "CANCELED")
@@ -85,6 +86,7 @@ def offers_audit_pass(integration: Integration, run: RunRecorder) -> None:
         for name, count in offers_compare(integration, offers, requested, now).items():
             run.add(name, count)
         run.add("offers_found_live", offers_live_mark(integration, list(offers), now))
+        cursor_set(integration, SEEN, now.isoformat())
     else:
         run.item_failed("audit_export_failed")  # the run shows partial; the next one asks again
     cursor_set(integration, TRACKING, "")

@@ -47,8 +47,7 @@ def price_plan(integration: Integration):
     products = Product.objects.filter(
         integration=integration, validation_status=Validation.VALID, price__gt=0
     )
-    if integration.catalogue_enabled:  # OF01 sets the first price of a new offer
-        products = products.filter(offer_known_q())
+    products = products.filter(offer_known_q(integration))  # OF01 sets a new offer's price
     return (
         products.filter(Q(last_pushed_price__isnull=True) | ~Q(last_pushed_price=F("price")))
         .exclude(pk__in=in_flight)

@@ -37,10 +37,19 @@ from integration_hub.services.runs import RunRecorder
 Outcome = StockLedgerEntry.Outcome
 
 
-def offer_known_q() -> Q:
-    """SKUs whose offer exists on the marketplace: created by OF01, or confirmed by a stock or
-    price import or the offers audit before catalogue publishing was switched on (so switching
-    it on never stops the stock of an offer that already sells)."""
+def offer_known_q(integration: Integration) -> Q:
+    """With catalogue publishing on, the SKUs that may have an offer to update.
+
+    Until the hub has read the marketplace's offer list once (the offers audit), it does not
+    know which SKUs sell already, so every SKU is sent, as without catalogue publishing:
+    never oversell an offer the hub has not seen yet. After that: the SKUs whose offer exists,
+    created by OF01, confirmed by a stock or price import, or in the offers audit's export.
+    """
+    from integration_hub.flows.offers_audit import SEEN
+    from integration_hub.flows.orders_pull import cursor_get
+
+    if not integration.catalogue_enabled or not cursor_get(integration, SEEN):
+        return Q()
     return (
         Q(listing_live_at__isnull=False)
         | Q(last_pushed_qty__isnull=False)
@@ -67,8 +76,8 @@ def stock_targets(integration: Integration, *, live_only: bool = True):
         last_source_qty__isnull=False,
         validation_status=Validation.VALID,  # an invalid SKU is not published
     )
-    if live_only and integration.catalogue_enabled:
-        products = products.filter(offer_known_q())
+    if live_only:
+        products = products.filter(offer_known_q(integration))
     return products.annotate(
         held=Coalesce("buffer_override", Value(integration.default_buffer)),
         taken=Coalesce(Subquery(committed, output_field=IntegerField()), Value(0)),
@@ -246,8 +255,7 @@ def stock_stale_check(integration: Integration, run: RunRecorder, now: dt.dateti
         last_source_qty_at__lte=cutoff,
         validation_status=Validation.VALID,  # an invalid SKU is not published: not late either
     ).filter(Q(last_pushed_at__isnull=True) | Q(last_pushed_at__lt=F("last_source_qty_at")))
-    if integration.catalogue_enabled:  # a SKU with no offer yet is not late either
-        waiting = waiting.filter(offer_known_q())
+    waiting = waiting.filter(offer_known_q(integration))  # no offer yet: not late either
     count = waiting.count()
     subject = f"{integration.name}:stock"
     if not count:

@@ -18,6 +18,7 @@ from exceptions_queue.services import exception_retry
 from integration_hub.flows.catalogue_publish import _lines_settle, catalogue_pass
 from integration_hub.flows.catalogue_structure import CURSOR as STRUCTURE_CURSOR
 from integration_hub.flows.listings import listings_refresh
+from integration_hub.flows.offers_audit import SEEN as OFFERS_SEEN
 from integration_hub.flows.orders_pull import cursor_set
 from integration_hub.flows.runner import flow_pass_run
 from integration_hub.flows.stock import stock_plan
@@ -99,6 +100,11 @@ def shop(hub):
     return hub
 
 
+def offers_seen(hub):
+    """As if the offers audit had read the marketplace's offer list (none of these SKUs)."""
+    cursor_set(hub.integration, OFFERS_SEEN, "2026-12-01T00:00:00+00:00")
+
+
 def catalogue(hub):
     run = flow_pass_run(hub.integration, "catalogue", catalogue_pass)
     assert run.outcome in ("success", "partial"), run.error
@@ -164,7 +170,15 @@ def test_a_sku_goes_from_ready_to_live_through_p41_p45_and_of01(shop):
     assert len(p41_calls(shop)) == 1 and len(of01_calls(shop)) == 1  # nothing changed: no call
 
 
+def test_before_the_hub_has_seen_the_offers_every_sku_gets_its_stock(shop):
+    """An offer the hub has not seen may sell: until the first offers audit, stock goes to
+    every SKU, as without catalogue publishing (a refused line is an ordinary exception)."""
+    planned = {product.sku for product, _taken, _pushed in stock_plan(shop.integration)}
+    assert planned == {"DR-1", "DR-2", "DR-3"}
+
+
 def test_nothing_is_sent_before_a_sku_is_live_and_stock_follows_after(shop):
+    offers_seen(shop)
     catalogue(shop)
     assert stock_plan(shop.integration) == []  # no offer yet: STO01 would be refused
     settle(shop)
@@ -279,6 +293,7 @@ def test_a_report_line_for_an_unknown_sku_is_recorded(shop):
 
 
 def test_switching_it_on_never_stops_the_stock_of_an_offer_that_already_sells(shop):
+    offers_seen(shop)
     Product.objects.filter(sku="DR-1").update(last_pushed_qty=8, last_source_qty=3)
     planned = {product.sku: pushed for product, _taken, pushed in stock_plan(shop.integration)}
     assert planned == {"DR-1": 1}  # confirmed before: its offer exists; DR-2/3 wait for OF01
