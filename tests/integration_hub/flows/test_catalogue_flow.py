@@ -312,3 +312,19 @@ def test_a_transformation_error_p47_names_the_sku_and_its_attribute(shop):
     line = CatalogueImportLine.objects.filter(sku="DR-1").get()
     assert line.outcome == "rejected" and "FASHION-WOMENS" in line.message
     assert line.attributes == []  # the quoted category code is a value, not an attribute
+
+
+def test_a_stock_line_refused_before_the_offer_existed_is_settled_by_of01(shop):
+    from exceptions_queue.services import exception_record
+
+    item = exception_record(
+        integration=shop.integration,
+        kind="stock_import_error",
+        subject_type="sku",
+        subject_id="DR-1",
+        message="The offer with sku 'DR-1' does not exist",
+    )
+    catalogue(shop)
+    settle(shop)
+    assert statuses()["DR-1"] == "live"
+    assert ExceptionItem.objects.get(pk=item.pk).status == Status.RESOLVED
