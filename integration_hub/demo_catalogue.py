@@ -17,7 +17,6 @@ from integration_hub.models import (
     AttributeMapping,
     CategoryMapping,
     Integration,
-    MarketplaceCategory,
     ValueMapping,
 )
 
@@ -105,10 +104,8 @@ VALUES = [
 
 @transaction.atomic
 def demo_catalogue_map(integration: Integration) -> int:
-    """Seed the demo's mappings once the structure is there and none exist yet; returns how
-    many rows were created (0 when there was nothing to do)."""
-    if not MarketplaceCategory.objects.filter(integration=integration).exists():
-        return 0
+    """Seed the demo's mappings once (before the first catalogue pass, so the first build
+    already uses them); returns how many rows were created (0 when there were some)."""
     if CategoryMapping.objects.filter(integration=integration).exists():
         return 0
     rows: list = [

@@ -78,4 +78,9 @@ def demo_integration_ensure(*, source_kind: str) -> Integration:
             if switched:  # the old source's SKU map and read positions mean nothing to it
                 integration.products.all().delete()
                 integration.cursors.all().delete()
+                for mappings in ("category", "attribute", "value"):  # its field names differ
+                    getattr(integration, f"{mappings}_mappings").all().delete()
+    from integration_hub.demo_catalogue import demo_catalogue_map
+
+    demo_catalogue_map(integration)
     return integration

@@ -92,6 +92,23 @@ def test_a_demo_served_on_another_address_is_repointed_with_its_keys(settings):
     assert integration.source_credentials
 
 
+def test_the_demo_maps_its_catalogue_at_once_and_again_for_another_source():
+    call_command("hub", "demo", "--source", "shopify")
+    integration = Integration.objects.get(name="demo")
+    assert integration.catalogue_enabled
+    fields = dict(
+        integration.attribute_mappings.values_list("marketplace_attribute", "source_field")
+    )
+    assert fields["colour"] == "option:Colour" and integration.category_mappings.exists()
+    call_command("hub", "demo", "--source", "shopify")  # once: nothing is added again
+    assert integration.attribute_mappings.filter(marketplace_attribute="colour").count() == 1
+    call_command("hub", "demo", "--source", "magento")
+    fields = dict(
+        integration.attribute_mappings.values_list("marketplace_attribute", "source_field")
+    )
+    assert fields["colour"] == "color"  # Magento's attribute code
+
+
 def test_demo_refuses_outside_sandbox_mode(settings):
     settings.HUB_SANDBOX = False
     with pytest.raises(CommandError, match="needs HUB_SANDBOX=1") as error:
