@@ -25,7 +25,7 @@ from connectors.mirakl import dtos
 from exceptions_queue.services import exception_clear, exception_record
 from integration_hub.flows.listing_build import BLOCKING
 from integration_hub.flows.listing_rules import CatalogueStructure
-from integration_hub.flows.listings import SUBJECT
+from integration_hub.flows.listings import SUBJECT, import_state
 from integration_hub.models import (
     CatalogueImport,
     CatalogueImportLine,
@@ -92,12 +92,19 @@ def _live_changed(integration: Integration) -> list[Product]:
         .exclude(listing_record_hash=F("listing_accepted_hash"))
         .only("pk", "sku", "listing_record", "listing_record_hash", "listing_problems")
     )
+    _pending, latest = import_state(integration)
     return [
         product
         for product in rows
         if product.listing_record
         and not any(p["kind"] in BLOCKING for p in product.listing_problems or [])
+        and not _refused_as_is(latest.get(product.sku), product.listing_record_hash)
     ]
+
+
+def _refused_as_is(line: dict | None, record_hash: str) -> bool:
+    """The marketplace refused this very record last time: it waits for a change or a retry."""
+    return bool(line) and line["outcome"] == "rejected" and line["record_hash"] == record_hash
 
 
 @transaction.atomic

@@ -328,3 +328,16 @@ def test_a_stock_line_refused_before_the_offer_existed_is_settled_by_of01(shop):
     settle(shop)
     assert statuses()["DR-1"] == "live"
     assert ExceptionItem.objects.get(pk=item.pk).status == Status.RESOLVED
+
+
+def test_a_refused_update_of_a_live_product_is_not_sent_again_as_is(shop):
+    catalogue(shop)
+    settle(shop)
+    assert statuses()["DR-1"] == "live"
+    Product.objects.filter(sku="DR-1").update(
+        source_content=dress(1, image="https://cdn.example.com/dress-1.gif")
+    )
+    settle(shop, passes=6)
+    assert statuses()["DR-1"] == "live"  # the offer still sells
+    assert [i.subject_id for i in open_items("product_import_error")] == ["DR-1"]
+    assert len(p41_calls(shop)) == 2  # the refused update waits for a change or a retry
