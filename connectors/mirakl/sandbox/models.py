@@ -287,7 +287,7 @@ class SandboxCall(models.Model):
     """One API call, kept so call-frequency limits can be enforced and audited."""
 
     shop = models.ForeignKey(SandboxShop, on_delete=models.CASCADE, related_name="calls")
-    operation = models.CharField(max_length=10)
+    operation = models.CharField(max_length=30)  # a limit key, e.g. "OF01:products"
     at = models.DateTimeField()
     counted = models.BooleanField(default=True, help_text="Counts toward the frequency limit.")
     over_limit = models.BooleanField(default=False)
