@@ -274,9 +274,13 @@ def offers_due(integration: Integration):
 
 
 def offer_import_send(integration: Integration, client, run: RunRecorder) -> None:
+    from integration_hub.flows.prices import price_push_blocked
     from integration_hub.flows.stock import stock_targets
 
     if _unfinished(integration, Kind.OFFERS).exists():
+        return
+    if price_push_blocked(integration, run):  # OF01's price is PRI01's: wholesale on DROPSHIP
+        run.add("offers_held_dropship")
         return
     due = {p.pk: p for p in offers_due(integration)[:MAX_PRODUCTS_PER_FILE]}
     if not due:

@@ -76,10 +76,11 @@ def price_push_blocked(integration: Integration, run: RunRecorder) -> bool:
         subject_type="integration",
         subject_id=integration.name,
         message=(
-            "Prices not sent: the marketplace reports this shop as DROPSHIP (A01 model). On a "
-            "DROPSHIP shop PRI01's price is the purchase (wholesale) price the operator pays, "
-            "not the selling price the hub takes from the source, so the hub sends no price "
-            "import rather than a wrong one. Confirm the shop model with John Lewis."
+            "Prices and new offers not sent: the marketplace reports this shop as DROPSHIP "
+            "(A01 model). On a DROPSHIP shop the price of PRI01 and OF01 is the purchase "
+            "(wholesale) price the operator pays, not the selling price the hub takes from the "
+            "source, so the hub sends no price import and creates no offer rather than a wrong "
+            "one. Confirm the shop model with John Lewis."
         ),
     )
     run.add("price_push_refused_dropship")

@@ -341,3 +341,15 @@ def test_a_refused_update_of_a_live_product_is_not_sent_again_as_is(shop):
     assert statuses()["DR-1"] == "live"  # the offer still sells
     assert [i.subject_id for i in open_items("product_import_error")] == ["DR-1"]
     assert len(p41_calls(shop)) == 2  # the refused update waits for a change or a retry
+
+
+def test_a_dropship_shop_gets_no_offer_with_a_selling_price(shop):
+    from integration_hub.models import MarketplaceShop
+
+    MarketplaceShop.objects.create(integration=shop.integration, model="DROPSHIP")
+    catalogue(shop)
+    settle(shop)
+    assert set(statuses().values()) == {"integrated"}
+    assert of01_calls(shop) == []
+    [item] = open_items("shop_setting_conflict")
+    assert "OF01" in item.message
